@@ -1,0 +1,93 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "tokenboard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tokenboard", targets: ["tokenboard"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]
+        ),
+        .systemLibrary(
+            name: "CNghttp2",
+            pkgConfig: "libnghttp2",
+            providers: [.apt(["libnghttp2-dev"])]
+        ),
+        .target(name: "LZ4", dependencies: ["CLZ4"]),
+        .target(name: "TokenBoardCore"),
+        .target(
+            name: "TokenBoardWire",
+            dependencies: [
+                "TokenBoardCore", "LZ4",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "TokenBoardWorkload",
+            dependencies: ["TokenBoardCore"]
+        ),
+        .target(
+            name: "TokenBoardClient",
+            dependencies: [
+                "TokenBoardCore", "TokenBoardWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "TokenBoardNode",
+            dependencies: [
+                "TokenBoardCore", "TokenBoardWire", "TokenBoardClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "TokenBoardBench",
+            dependencies: [
+                "TokenBoardCore", "TokenBoardWire", "TokenBoardClient", "TokenBoardWorkload",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "tokenboard",
+            dependencies: [
+                "TokenBoardCore", "TokenBoardWire", "TokenBoardClient", "TokenBoardNode", "TokenBoardWorkload",
+                "TokenBoardBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "TokenBoardCoreTests", dependencies: ["TokenBoardCore"]),
+        .testTarget(
+            name: "TokenBoardWireTests",
+            dependencies: [
+                "TokenBoardWire", "TokenBoardCore", "LZ4",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "TokenBoardWorkloadTests", dependencies: ["TokenBoardWorkload", "TokenBoardCore"]),
+        .testTarget(
+            name: "ClusterTests",
+            dependencies: ["TokenBoardCore", "TokenBoardClient", "TokenBoardWorkload"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

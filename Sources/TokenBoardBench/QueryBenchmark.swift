@@ -1,0 +1,46 @@
+import TokenBoardClient
+import TokenBoardCore
+import TokenBoardWire
+
+/// Top-K latency through the coordinator: sequential queries after a warm-up, each timed from send to reply.
+public struct QueryBenchmark: Sendable {
+    public var coordinator: Endpoint
+    public var queries: Int
+    public var k: Int
+    public var metric: RankingMetric
+
+    public init(coordinator: Endpoint, queries: Int = 2000, k: Int = 250, metric: RankingMetric = .tokens) {
+        self.coordinator = coordinator
+        self.queries = queries
+        self.k = k
+        self.metric = metric
+    }
+
+    public func run() async throws -> [Measurement] {
+        let client = try await ClusterClient.connect(to: coordinator)
+        let query = TopQuery(k: UInt32(k), window: .days(30), anchor: nil, metric: metric)
+        let clock = ContinuousClock()
+        var employees: UInt64 = 0
+        for _ in 0..<min(50, queries) {
+            employees = try await client.top(query).totals.activeEmployees
+        }
+        var samples: [Duration] = []
+        samples.reserveCapacity(queries)
+        for _ in 0..<queries {
+            let started = clock.now
+            let reply = try await client.top(query)
+            samples.append(clock.now - started)
+            guard reply.entries.count == min(k, Int(reply.totals.activeEmployees)), !reply.coverage.isPartial else {
+                throw BenchmarkError("incomplete answer: \(reply.entries.count) entries, \(reply.coverage)")
+            }
+        }
+        await client.close()
+        let latency = LatencySummary(samples: samples)
+        let detail = "\(queries) sequential top-\(k) by \(metric), 30d, \(employees) employees"
+        return [
+            Measurement(name: "top\(k)_p50_ms", value: latency.p50.milliseconds, unit: "ms", detail: detail),
+            Measurement(name: "top\(k)_p99_ms", value: latency.p99.milliseconds, unit: "ms", detail: detail),
+            Measurement(name: "top\(k)_max_ms", value: latency.max.milliseconds, unit: "ms", detail: detail),
+        ]
+    }
+}

@@ -1,0 +1,65 @@
+import NIOCore
+import NIOPosix
+import TokenBoardCore
+import TokenBoardWire
+
+/// One TCP connection to a node speaking protocol v1, with any number of requests in flight.
+public final class Connection: Sendable {
+    public let endpoint: Endpoint
+    private let channel: any Channel
+
+    private init(endpoint: Endpoint, channel: any Channel) {
+        self.endpoint = endpoint
+        self.channel = channel
+    }
+
+    /// Connects to a node.
+    public static func connect(
+        to endpoint: Endpoint,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        limits: FrameLimits = .default,
+        connectTimeout: TimeAmount = .seconds(2)
+    ) async throws -> Connection {
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addFrameCodec(limits: limits)
+                    try channel.pipeline.syncOperations.addHandler(ResponseRouter(endpoint: endpoint))
+                }
+            }
+        do {
+            let channel = try await bootstrap.connect(host: endpoint.host, port: endpoint.port).get()
+            return Connection(endpoint: endpoint, channel: channel)
+        } catch {
+            throw ClientError.connectFailed(endpoint, reason: "\(error)")
+        }
+    }
+
+    /// Whether the connection is still open.
+    public var isActive: Bool { channel.isActive }
+
+    /// Sends a frame (its request id is assigned on the way out) and returns the reply frame.
+    public func send(_ frame: Frame, timeout: TimeAmount? = nil) -> EventLoopFuture<Frame> {
+        let promise = channel.eventLoop.makePromise(of: Frame.self)
+        channel.writeAndFlush(PendingRequest(frame: frame, promise: promise, timeout: timeout), promise: nil)
+        return promise.futureResult
+    }
+
+    /// Sends a message and decodes the reply as `R`; an error reply is thrown as its `ErrorMessage`.
+    public func request<M: WireMessage, R: WireMessage>(
+        _ message: M,
+        expecting: R.Type,
+        timeout: TimeAmount? = .seconds(10)
+    ) async throws -> R {
+        let frame = Frame(message, requestID: 0, allocator: channel.allocator)
+        let reply = try await send(frame, timeout: timeout).get()
+        return try reply.decode(R.self)
+    }
+
+    /// Closes the connection; requests in flight fail.
+    public func close() async {
+        try? await channel.close()
+    }
+}

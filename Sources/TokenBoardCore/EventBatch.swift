@@ -1,0 +1,174 @@
+/// A batch of events in the form they travel and are applied in: each distinct employee, model, tool and session
+/// string appears once in a table and events refer to it by index, so a worker resolves each string once per
+/// batch instead of once per event.
+public struct EventBatch: Sendable, Hashable {
+    public var employees: [String]
+    public var models: [String]
+    public var tools: [String]
+    public var sessions: [String]
+    public var events: [BatchedEvent]
+
+    public init(
+        employees: [String] = [],
+        models: [String] = [],
+        tools: [String] = [],
+        sessions: [String] = [],
+        events: [BatchedEvent] = []
+    ) {
+        self.employees = employees
+        self.models = models
+        self.tools = tools
+        self.sessions = sessions
+        self.events = events
+    }
+
+    public var isEmpty: Bool { events.isEmpty }
+
+    /// Checks that every index points into its table and every count is plausible; a batch that fails is refused
+    /// whole, so a bad peer can never change a counter.
+    public func validate() throws(BatchError) {
+        guard models.count <= Int(UInt16.max) + 1, tools.count <= Int(UInt16.max) + 1 else {
+            throw BatchError(eventIndex: nil, reason: "too many distinct models or tools in one batch")
+        }
+        for (i, event) in events.enumerated() {
+            guard Int(event.employee) < employees.count, Int(event.model) < models.count,
+                Int(event.tool) < tools.count, Int(event.session) < sessions.count
+            else { throw BatchError(eventIndex: i, reason: "string table index out of range") }
+            guard event.counts.isPlausibleForOneEvent else {
+                throw BatchError(eventIndex: i, reason: "a token count exceeds \(TokenCounts.maxPerEvent)")
+            }
+        }
+        for name in employees where name.isEmpty || name.utf8.count > 256 {
+            throw BatchError(eventIndex: nil, reason: "employee keys must be 1 to 256 bytes")
+        }
+    }
+
+    /// The events expanded back to their canonical form.
+    public var usageEvents: [UsageEvent] {
+        events.map { e in
+            UsageEvent(
+                timestampMillis: e.timestampMillis,
+                employee: employees[Int(e.employee)],
+                model: models[Int(e.model)],
+                tool: tools[Int(e.tool)],
+                session: sessions[Int(e.session)],
+                counts: e.counts
+            )
+        }
+    }
+}
+
+/// Why a batch was refused.
+public struct BatchError: Error, Hashable, CustomStringConvertible {
+    public var eventIndex: Int?
+    public var reason: String
+
+    public init(eventIndex: Int?, reason: String) {
+        self.eventIndex = eventIndex
+        self.reason = reason
+    }
+
+    public var description: String {
+        if let eventIndex { return "event \(eventIndex): \(reason)" }
+        return reason
+    }
+}
+
+/// One event inside an `EventBatch`; strings are indices into the batch's tables.
+public struct BatchedEvent: Sendable, Hashable {
+    public var employee: UInt32
+    public var model: UInt16
+    public var tool: UInt16
+    public var session: UInt32
+    public var timestampMillis: Int64
+    /// A 64-bit digest of the source record's id for de-duplication; 0 when the record has none.
+    public var eventKey: UInt64
+    public var counts: TokenCounts
+
+    public init(
+        employee: UInt32,
+        model: UInt16,
+        tool: UInt16,
+        session: UInt32,
+        timestampMillis: Int64,
+        eventKey: UInt64 = 0,
+        counts: TokenCounts
+    ) {
+        self.employee = employee
+        self.model = model
+        self.tool = tool
+        self.session = session
+        self.timestampMillis = timestampMillis
+        self.eventKey = eventKey
+        self.counts = counts
+    }
+}
+
+/// Builds an `EventBatch` from canonical events, interning strings as it goes.
+public struct EventBatchBuilder: Sendable {
+    public private(set) var batch = EventBatch()
+    private var employeeIndex: [String: UInt32] = [:]
+    private var modelIndex: [String: UInt16] = [:]
+    private var toolIndex: [String: UInt16] = [:]
+    private var sessionIndex: [String: UInt32] = [:]
+
+    public init() {}
+
+    public var count: Int { batch.events.count }
+
+    /// Appends an event. Returns false (and appends nothing) when the batch already holds the 65,536 distinct
+    /// models or tools its indices can address; the caller then starts a new batch.
+    @discardableResult
+    public mutating func append(_ event: UsageEvent, eventKey: UInt64 = 0) -> Bool {
+        // Check both tables before touching either, so a refused event leaves no string behind.
+        if modelIndex[event.model] == nil && batch.models.count > Int(UInt16.max) { return false }
+        if toolIndex[event.tool] == nil && batch.tools.count > Int(UInt16.max) { return false }
+        let model: UInt16
+        if let known = modelIndex[event.model] {
+            model = known
+        } else {
+            guard batch.models.count <= Int(UInt16.max) else { return false }
+            model = UInt16(batch.models.count)
+            modelIndex[event.model] = model
+            batch.models.append(event.model)
+        }
+        let tool: UInt16
+        if let known = toolIndex[event.tool] {
+            tool = known
+        } else {
+            guard batch.tools.count <= Int(UInt16.max) else { return false }
+            tool = UInt16(batch.tools.count)
+            toolIndex[event.tool] = tool
+            batch.tools.append(event.tool)
+        }
+        let employee = Self.intern(event.employee, &employeeIndex, &batch.employees)
+        let session = Self.intern(event.session, &sessionIndex, &batch.sessions)
+        batch.events.append(
+            BatchedEvent(
+                employee: employee,
+                model: model,
+                tool: tool,
+                session: session,
+                timestampMillis: event.timestampMillis,
+                eventKey: eventKey,
+                counts: event.counts
+            )
+        )
+        return true
+    }
+
+    /// Hands out the batch built so far and starts a new one.
+    public mutating func take() -> EventBatch {
+        let result = batch
+        self = EventBatchBuilder()
+        return result
+    }
+
+    private static func intern(_ value: String, _ index: inout [String: UInt32], _ table: inout [String]) -> UInt32 {
+        if let known = index[value] { return known }
+        let id = UInt32(table.count)
+        index[value] = id
+        table.append(value)
+        return id
+    }
+}

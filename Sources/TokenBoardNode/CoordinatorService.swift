@@ -1,0 +1,93 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import TokenBoardCore
+import TokenBoardWire
+
+/// What a coordinator needs to run.
+public struct CoordinatorConfiguration: Sendable {
+    public var id: String
+    /// Where to listen; port 0 picks a free port.
+    public var listen: Endpoint
+    public var map: ShardMap
+    public var livenessTimeout: Duration
+    public var queryDeadline: Duration
+    public var threads: Int
+
+    public init(
+        id: String,
+        listen: Endpoint,
+        map: ShardMap,
+        livenessTimeout: Duration = .seconds(2),
+        queryDeadline: Duration = .seconds(2),
+        threads: Int = System.coreCount
+    ) {
+        self.id = id
+        self.listen = listen
+        self.map = map
+        self.livenessTimeout = livenessTimeout
+        self.queryDeadline = queryDeadline
+        self.threads = threads
+    }
+
+    /// The coordinator of a topology.
+    public init(topology: Topology, threads: Int = System.coreCount) {
+        self.init(
+            id: topology.coordinator.id,
+            listen: topology.coordinator.endpoint,
+            map: topology.initialShardMap,
+            livenessTimeout: .milliseconds(topology.livenessTimeoutMillis),
+            queryDeadline: .milliseconds(topology.queryDeadlineMillis),
+            threads: threads
+        )
+    }
+}
+
+/// The coordinator node: tracks workers and answers cluster queries over protocol v1.
+public struct CoordinatorService: Service {
+    public let configuration: CoordinatorConfiguration
+    private let logger: Logger
+    private let onListening: @Sendable (Endpoint) -> Void
+
+    public init(
+        configuration: CoordinatorConfiguration,
+        logger: Logger,
+        onListening: @escaping @Sendable (Endpoint) -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+        defer { group.shutdownGracefully { _ in } }
+        let coordinator = Coordinator(
+            id: configuration.id,
+            map: configuration.map,
+            livenessTimeout: configuration.livenessTimeout,
+            queryDeadline: configuration.queryDeadline,
+            group: group,
+            logger: logger
+        )
+        let server = try await FrameServer.bind(
+            host: configuration.listen.host,
+            port: configuration.listen.port,
+            group: group
+        )
+        logger.info(
+            "coordinator listening",
+            metadata: [
+                "id": "\(configuration.id)", "address": "\(server.endpoint)",
+                "workers": "\(configuration.map.workers.joined(separator: ","))",
+            ]
+        )
+        onListening(server.endpoint)
+        try await server.serve(concurrency: .concurrent, logger: logger) { frame in
+            await coordinator.handle(frame)
+        }
+        await coordinator.shutdown()
+        logger.info("coordinator stopped", metadata: ["id": "\(configuration.id)"])
+    }
+}

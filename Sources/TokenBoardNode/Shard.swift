@@ -1,0 +1,173 @@
+import Synchronization
+import TokenBoardCore
+import TokenBoardWire
+
+/// A worker's shard: its counters and the shard map it serves under, and the answers to every request a worker
+/// serves. Each request is handled whole under the lock, so a query never sees half a batch.
+public final class Shard: Sendable {
+    public let workerID: String
+    private let store: Mutex<ShardStore>
+    private let routing: Mutex<OwnedSlots>
+
+    public init(workerID: String, priceBook: PriceBook, map: ShardMap) {
+        self.workerID = workerID
+        self.store = Mutex(ShardStore(priceBook: priceBook))
+        self.routing = Mutex(OwnedSlots(map: map, worker: workerID))
+    }
+
+    /// The map version this shard serves under.
+    public var mapVersion: UInt64 { routing.withLock { $0.map.version } }
+
+    /// Adopts a newer map from the coordinator; older or equal versions are ignored.
+    public func adopt(_ map: ShardMap) {
+        routing.withLock { current in
+            if map.version > current.map.version { current = OwnedSlots(map: map, worker: workerID) }
+        }
+    }
+
+    public var stats: ShardStats { store.withLock { $0.stats } }
+
+    /// Answers one request frame.
+    public func handle(_ frame: Frame) -> Frame {
+        let id = frame.requestID
+        do {
+            switch frame.messageType {
+            case .ingest:
+                return .reply(try ingest(frame.decode(IngestRequest.self)), to: id)
+            case .topQuery:
+                return .reply(top(try frame.decode(TopQuery.self)), to: id)
+            case .totalsQuery:
+                return .reply(totals(try frame.decode(TotalsQuery.self)), to: id)
+            case .employeeQuery:
+                return .reply(employee(try frame.decode(EmployeeQuery.self)), to: id)
+            case .rankQuery:
+                return .reply(rank(try frame.decode(RankQuery.self)), to: id)
+            case .statsQuery:
+                _ = try frame.decode(StatsQuery.self)
+                return .reply(StatsReply(nodeID: workerID, stats: stats, mapVersion: mapVersion), to: id)
+            default:
+                return .error(
+                    ErrorMessage(
+                        code: .unsupportedMessage,
+                        message: "worker \(workerID) does not serve message type \(frame.typeCode)",
+                        mapVersion: mapVersion
+                    ),
+                    replyingTo: id
+                )
+            }
+        } catch let error as ErrorMessage {
+            return .error(error, replyingTo: id)
+        } catch let error as WireError {
+            return .error(error.errorMessage, replyingTo: id)
+        } catch {
+            return .error(ErrorMessage(code: .internalError, message: "\(error)"), replyingTo: id)
+        }
+    }
+
+    func ingest(_ request: IngestRequest) throws -> IngestAck {
+        let (version, foreign) = routing.withLock { owned in
+            (owned.map.version, request.batch.employees.first { !owned.owns($0) })
+        }
+        if let foreign {
+            throw ErrorMessage(
+                code: .notOwner,
+                message: "worker \(workerID) does not own employee '\(foreign)' under shard map v\(version)",
+                mapVersion: version
+            )
+        }
+        do {
+            let applied = try store.withLock { store throws(BatchError) in try store.apply(request.batch) }
+            return IngestAck(applied: UInt32(applied), mapVersion: version)
+        } catch {
+            throw ErrorMessage(code: .batchRejected, message: "batch refused whole: \(error)", mapVersion: version)
+        }
+    }
+
+    func top(_ query: TopQuery) -> TopReply {
+        let version = mapVersion
+        return store.withLock { store in
+            let anchor = query.anchor ?? store.newestDay
+            let result = anchor.map { store.top(k: Int(query.k), window: query.window, anchor: $0, by: query.metric) }
+            return TopReply(
+                entries: result?.entries ?? [],
+                totals: result?.totals ?? WindowTotals(),
+                anchor: anchor,
+                newestDay: store.newestDay,
+                coverage: coverage(version)
+            )
+        }
+    }
+
+    func totals(_ query: TotalsQuery) -> TotalsReply {
+        let version = mapVersion
+        return store.withLock { store in
+            let anchor = query.anchor ?? store.newestDay
+            var totals = WindowTotals()
+            var models: [LabeledUsage] = []
+            if let anchor {
+                models = store.modelTotals(window: query.window, anchor: anchor)
+                // Active employees come from the ranking pass, which already sums every employee's window.
+                totals = store.top(k: 0, window: query.window, anchor: anchor, by: .tokens).totals
+            }
+            return TotalsReply(
+                models: models,
+                totals: totals,
+                anchor: anchor,
+                newestDay: store.newestDay,
+                coverage: coverage(version)
+            )
+        }
+    }
+
+    func employee(_ query: EmployeeQuery) -> EmployeeReply {
+        let version = mapVersion
+        return store.withLock { store in
+            let anchor = query.anchor ?? store.newestDay
+            let usage = anchor.flatMap { store.employee(query.employee, window: query.window, anchor: $0) }
+            return EmployeeReply(
+                usage: usage,
+                rank: 0,
+                activeEmployees: 0,
+                anchor: anchor,
+                newestDay: store.newestDay,
+                coverage: coverage(version)
+            )
+        }
+    }
+
+    func rank(_ query: RankQuery) -> RankReply {
+        let version = mapVersion
+        return store.withLock { store in
+            let ahead = store.countAhead(
+                score: query.score,
+                employee: query.employee,
+                window: query.window,
+                anchor: query.anchor,
+                by: query.metric
+            )
+            let active = store.top(k: 0, window: query.window, anchor: query.anchor, by: query.metric).totals
+                .activeEmployees
+            return RankReply(ahead: ahead, activeEmployees: active, mapVersion: version)
+        }
+    }
+
+    private func coverage(_ version: UInt64) -> Coverage {
+        Coverage(mapVersion: version, shardsTotal: 1, answered: [workerID], missing: [])
+    }
+}
+
+/// The slots one worker owns under one map, as a bitmap for a check per batch employee.
+struct OwnedSlots: Sendable {
+    let map: ShardMap
+    private let owned: [Bool]
+
+    init(map: ShardMap, worker: String) {
+        self.map = map
+        let index = map.workers.firstIndex(of: worker).map { UInt16($0) }
+        owned = map.owners.map { $0 == index }
+    }
+
+    func owns(_ employee: String) -> Bool {
+        owned[map.hasher.slot(for: employee)]
+    }
+}

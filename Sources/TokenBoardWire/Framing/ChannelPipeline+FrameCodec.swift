@@ -1,0 +1,11 @@
+import NIOCore
+
+extension ChannelPipeline.SynchronousOperations {
+    /// Adds the frame codec: a `FrameDecoder` (in a `ByteToMessageHandler`) and a `FrameEncoder` (in a
+    /// `MessageToByteHandler`). Handlers added after it read and write `Frame`s; a server adds its request handler
+    /// and then a `ProtocolErrorHandler` last.
+    public func addFrameCodec(limits: FrameLimits = .default) throws {
+        try addHandler(ByteToMessageHandler(FrameDecoder(limits: limits)))
+        try addHandler(MessageToByteHandler(FrameEncoder(limits: limits)))
+    }
+}

@@ -1,0 +1,24 @@
+/// The message types of protocol v1. A reply's type is its request's type + 1 and carries the request's id.
+public enum MessageType: UInt8, Sendable, Hashable, CaseIterable {
+    case error = 0x01
+    case ingest = 0x10
+    case ingestAck = 0x11
+    case topQuery = 0x20
+    case topReply = 0x21
+    case totalsQuery = 0x22
+    case totalsReply = 0x23
+    case employeeQuery = 0x24
+    case employeeReply = 0x25
+    case rankQuery = 0x26
+    case rankReply = 0x27
+    case statsQuery = 0x28
+    case statsReply = 0x29
+    case register = 0x30
+    case registerAck = 0x31
+    case heartbeat = 0x32
+    case heartbeatAck = 0x33
+    case shardMapQuery = 0x34
+    case shardMapReply = 0x35
+    case statusQuery = 0x36
+    case statusReply = 0x37
+}

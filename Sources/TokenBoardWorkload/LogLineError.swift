@@ -1,0 +1,71 @@
+import TokenBoardCore
+
+/// A line of a canonical log that could not be read, and why.
+public struct LogLineError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The log file's path.
+    public var file: String
+    /// The 1-based line number; blank lines count.
+    public var line: Int
+    /// Why the line was refused, for people.
+    public var reason: String
+    /// Why the line was refused, for code.
+    public var kind: Reason
+
+    public init(file: String, line: Int, kind: Reason) {
+        self.file = file
+        self.line = line
+        self.kind = kind
+        self.reason = kind.description
+    }
+
+    public var description: String { "\(file):\(line): \(reason)" }
+
+    /// Why a single line is not a valid canonical event. Thrown by `CanonicalLineParser` before the reader knows
+    /// the file and line it came from.
+    public enum Reason: Error, Sendable, Hashable, CustomStringConvertible {
+        /// Not well-formed JSON; `offset` is the 0-based byte offset in the line where parsing stopped.
+        case malformedJSON(offset: Int, expected: String)
+        /// Well-formed JSON, but not an object.
+        case notAnObject
+        /// Objects or arrays nested deeper than `CanonicalLineParser.maxDepth`.
+        case nestedTooDeeply
+        /// A string that is not valid UTF-8 (raw bytes, or an unpaired `\u` surrogate).
+        case invalidUTF8(field: String)
+        /// A required field (`ts`, `employee`, `model`) is absent or null.
+        case missingField(String)
+        /// A required string field is empty.
+        case emptyField(String)
+        /// A string field longer than its limit in UTF-8 bytes.
+        case fieldTooLong(field: String, limit: Int)
+        /// A known field holding the wrong kind of JSON value.
+        case wrongType(field: String, expected: String)
+        /// A token count written with a fraction or an exponent.
+        case countNotInteger(field: String)
+        /// A negative token count.
+        case countNegative(field: String)
+        /// A token count above `TokenCounts.maxPerEvent`.
+        case countTooLarge(field: String)
+        /// `ts` is neither RFC 3339 nor an integer of epoch milliseconds.
+        case invalidTimestamp(String)
+        /// The line is longer than the reader's limit (in bytes, excluding the newline).
+        case lineTooLong(limit: Int)
+
+        public var description: String {
+            switch self {
+            case .malformedJSON(let offset, let expected): return "malformed JSON at byte \(offset): expected \(expected)"
+            case .notAnObject: return "not a JSON object"
+            case .nestedTooDeeply: return "JSON nested more than \(CanonicalLineParser.maxDepth) levels deep"
+            case .invalidUTF8(let field): return "\(field) is not valid UTF-8"
+            case .missingField(let field): return "missing required field \(field)"
+            case .emptyField(let field): return "\(field) is empty"
+            case .fieldTooLong(let field, let limit): return "\(field) is longer than \(limit) bytes"
+            case .wrongType(let field, let expected): return "\(field) must be \(expected)"
+            case .countNotInteger(let field): return "\(field) must be an integer token count"
+            case .countNegative(let field): return "\(field) is negative"
+            case .countTooLarge(let field): return "\(field) exceeds \(TokenCounts.maxPerEvent) tokens"
+            case .invalidTimestamp(let text): return "invalid timestamp \(text)"
+            case .lineTooLong(let limit): return "line longer than \(limit) bytes"
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import TokenBoardBench
+import TokenBoardCore
+
+struct BenchApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "In-process shard apply rate, in-process top-250 time and heap per employee (no network)."
+    )
+
+    @Option(name: .long, help: "Employees.")
+    var employees: Int = 100_000
+
+    @Option(name: .long, help: "Events.")
+    var events: Int = 5_000_000
+
+    @Option(name: .long, help: "Price book.")
+    var prices: String = "cluster/prices.json"
+
+    func run() async throws {
+        let benchmark = ApplyBenchmark(employees: employees, events: events)
+        for measurement in try benchmark.run(priceBook: try PriceBook(contentsOf: prices)) {
+            print(measurement.jsonLine)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import TokenBoardClient
+import TokenBoardCore
+import TokenBoardWire
+
+struct EmployeeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "employee",
+        abstract: "One employee's usage over a window by model, tool and day, with their exact global rank."
+    )
+
+    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var window: WindowOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: "The employee key (as it appears in the usage records).")
+    var name: String
+
+    @Option(name: .customLong("by"), help: "Rank by tokens, cost or output.")
+    var metric: RankingMetric = .tokens
+
+    func validate() throws {
+        guard !name.isEmpty && name.utf8.count <= 256 else { throw ValidationError("employee keys are 1 to 256 bytes") }
+    }
+
+    func run() async throws {
+        let client = try await cluster.connect()
+        do {
+            let reply = try await client.employee(
+                EmployeeQuery(
+                    employee: name,
+                    window: window.parsedWindow,
+                    anchor: window.anchor,
+                    metric: metric,
+                    allowPartial: window.allowPartial
+                )
+            )
+            try output.emit(EmployeeReport(name: name, reply: reply, window: window.parsedWindow, metric: metric)) {
+                $0.render()
+            }
+        } catch {
+            await client.close()
+            throw error
+        }
+        await client.close()
+    }
+}

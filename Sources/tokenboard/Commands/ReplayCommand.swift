@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import TokenBoardClient
+import TokenBoardCore
+import TokenBoardWorkload
+
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Stream usage logs into the cluster, each event straight to the worker that owns its employee.",
+        discussion: """
+            Reads canonical JSONL logs (docs/LOG-FORMAT.md), fetches the shard map from the coordinator, and sends
+            compressed, pipelined batches to the owning workers. Shows progress on standard error and prints
+            events/s when done. Bad lines are counted, reported with file and line number, and skipped
+            (--strict makes the first one fatal). First version: no rate control or retries yet.
+            """
+    )
+
+    @OptionGroup var cluster: ClusterOptions
+
+    @Argument(help: "Log files to replay, in order.")
+    var logs: [String]
+
+    @Option(name: .long, help: "Events per batch.")
+    var batch: Int = 8192
+
+    @Option(name: .long, help: "Batches in flight per worker.")
+    var inflight: Int = 8
+
+    @Flag(name: .long, help: "Stop at the first bad line.")
+    var strict = false
+
+    @Flag(name: .long, help: "Print the summary as JSON.")
+    var json = false
+
+    @Flag(name: .long, help: "No progress output.")
+    var quiet = false
+
+    func validate() throws {
+        guard !logs.isEmpty else { throw ValidationError("name at least one log file") }
+        guard (1...1_000_000).contains(batch) else { throw ValidationError("--batch must be between 1 and 1000000") }
+        guard (1...1024).contains(inflight) else { throw ValidationError("--inflight must be between 1 and 1024") }
+    }
+
+    func run() async throws {
+        var readers: [CanonicalLogReader] = []
+        for path in logs {
+            readers.append(try CanonicalLogReader(path: path, strict: strict))
+        }
+        let totalBytes = readers.reduce(Int64(0)) { $0 + $1.fileSize }
+        var options = ReplayOptions()
+        options.batchSize = batch
+        options.inflightPerWorker = inflight
+        let replayer = Replayer(coordinator: try cluster.coordinatorEndpoint(), options: options)
+        let progress = ProgressLine(enabled: !quiet)
+        var current = 0
+        var doneBytes: Int64 = 0
+        let readBytes = { doneBytes + (current < readers.count ? readers[current].bytesRead : 0) }
+
+        let result = try await replayer.run(
+            source: { events in
+                while current < readers.count {
+                    if try readers[current].next(into: &events, max: 65536) { return true }
+                    doneBytes += readers[current].fileSize
+                    readers[current].close()
+                    current += 1
+                    if !events.isEmpty { return current < readers.count }
+                }
+                return false
+            },
+            progress: { state in
+                let seconds = state.elapsed.seconds
+                let bytes = readBytes()
+                let fraction = totalBytes > 0 ? Double(bytes) / Double(totalBytes) : 1
+                let eta = fraction > 0 ? seconds / fraction - seconds : 0
+                progress.update(
+                    "replayed \(Formatting.grouped(state.eventsAcked)) events, \(Formatting.grouped(UInt64(state.eventsPerSecond))) events/s, \(String(format: "%.1f", Double(bytes) / 1e6 / max(seconds, 1e-9))) MB/s read, \(Int(fraction * 100))% of input, ETA \(Int(eta)) s"
+                )
+            }
+        )
+        progress.finish()
+        let badLines = readers.reduce(0) { $0 + $1.badLines }
+        let errors = readers.flatMap(\.firstErrors)
+        let summary = ReplaySummary(
+            events: result.eventsAcked,
+            batches: result.batchesAcked,
+            seconds: result.elapsed.seconds,
+            eventsPerSecond: result.eventsPerSecond,
+            payloadBytes: result.payloadBytes,
+            inputBytes: UInt64(totalBytes),
+            badLines: badLines,
+            redirects: result.redirects,
+            errors: errors.prefix(20).map(\.description)
+        )
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+        } else {
+            print(
+                "replayed \(Formatting.grouped(result.eventsAcked)) events in \(String(format: "%.2f", summary.seconds)) s: \(Formatting.grouped(UInt64(result.eventsPerSecond))) events/s, \(Formatting.grouped(result.batchesAcked)) batches"
+            )
+            if badLines > 0 {
+                print("skipped \(Formatting.grouped(UInt64(badLines))) bad lines; first ones:")
+                for error in errors.prefix(20) { print("  \(error)") }
+            }
+        }
+    }
+}
+
+struct ReplaySummary: Encodable {
+    var events: UInt64
+    var batches: UInt64
+    var seconds: Double
+    var eventsPerSecond: Double
+    var payloadBytes: UInt64
+    var inputBytes: UInt64
+    var badLines: Int
+    var redirects: UInt64
+    var errors: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case events, batches, seconds, redirects, errors
+        case eventsPerSecond = "events_per_second"
+        case payloadBytes = "payload_bytes"
+        case inputBytes = "input_bytes"
+        case badLines = "bad_lines"
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import TokenBoardClient
+import TokenBoardCore
+import TokenBoardNode
+import TokenBoardWire
+
+struct TopCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "top",
+        abstract: "The global top K employees over a window, exact to the token and the nano-dollar.",
+        discussion: """
+            Ranks by total tokens (default), list-price cost, or output tokens; ties break by employee key.
+            Fails naming any shard that does not answer, unless --allow-partial.
+            """
+    )
+
+    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var window: WindowOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(name: .short, help: "How many employees to list.")
+    var k: Int = 250
+
+    @Option(name: .customLong("by"), help: "Ranking metric: tokens, cost or output.")
+    var metric: RankingMetric = .tokens
+
+    func validate() throws {
+        guard k >= 1 && k <= Int(Coordinator.maxK) else {
+            throw ValidationError("-k must be between 1 and \(Coordinator.maxK)")
+        }
+    }
+
+    func run() async throws {
+        let client = try await cluster.connect()
+        do {
+            let reply = try await client.top(
+                TopQuery(
+                    k: UInt32(k),
+                    window: window.parsedWindow,
+                    anchor: window.anchor,
+                    metric: metric,
+                    allowPartial: window.allowPartial
+                )
+            )
+            try output.emit(TopReport(reply: reply, window: window.parsedWindow, metric: metric)) { $0.render() }
+        } catch {
+            await client.close()
+            throw error
+        }
+        await client.close()
+    }
+}

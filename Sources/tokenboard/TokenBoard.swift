@@ -1,0 +1,26 @@
+import ArgumentParser
+
+/// The `tokenboard` command: every node role and every query of a tokenboard cluster.
+@main
+struct TokenBoard: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokenboard",
+        abstract: "Meter AI token use across a company: a sharded cluster with an exact global leaderboard.",
+        discussion: """
+            Run the roles:   tokenboard coordinator --config cluster/local.json
+                             tokenboard worker --config cluster/local.json --id w1
+            Query:           tokenboard top -k 250 --window 30d --by tokens
+                             tokenboard spend --by model
+                             tokenboard employee emp-00042
+                             tokenboard status
+            Load:            tokenboard gen --out month.jsonl
+                             tokenboard replay month.jsonl
+            Queries find the coordinator through --coordinator HOST:PORT, $TOKENBOARD_COORDINATOR, or the
+            topology file (--config, default cluster/local.json).
+            """,
+        subcommands: [
+            WorkerCommand.self, CoordinatorCommand.self, TopCommand.self, SpendCommand.self, EmployeeCommand.self,
+            StatusCommand.self, GenCommand.self, ReplayCommand.self, BenchCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,121 @@
+import Foundation
+import XCTest
+
+/// Real coordinator and worker processes on loopback, fed by the real replayer, checked against a ledger
+/// computed independently from the same log.
+final class ClusterEndToEndTests: XCTestCase {
+    func testReplayedLogMatchesIndependentLedgerAndMissingShardIsReported() async throws {
+        let cluster = try TestCluster()
+        do {
+            try await cluster.start()
+            try await checkReplay(on: cluster)
+        } catch {
+            await cluster.stop()
+            XCTFail("\(error)\n\(cluster.logs)")
+            return
+        }
+        let statuses = await cluster.stop()
+        for (name, status) in statuses {
+            XCTAssertEqual(status, 0, "\(name) should exit 0 on SIGTERM")
+        }
+        cluster.removeFiles()
+    }
+
+    private func checkReplay(on cluster: TestCluster) async throws {
+        let log = cluster.directory + "/month.jsonl"
+        let manifest = cluster.directory + "/month.manifest.json"
+        let gen = try CommandResult.run(
+            cluster.binary,
+            [
+                "gen", "--out", log, "--manifest", manifest, "--employees", "20000", "--events", "200000",
+                "--days", "30", "--total-tokens", "2000000000000", "--top-tokens", "9000000000", "--seed", "7",
+                "--prices", TestCluster.repositoryRoot + "/cluster/prices.json",
+            ]
+        )
+        XCTAssertEqual(gen.status, 0, gen.stderr)
+
+        let replay = try cluster.cli(["replay", log])
+        XCTAssertEqual(replay.status, 0, replay.stderr)
+
+        let ledger = try ReferenceLedger(
+            logPath: log,
+            pricesPath: TestCluster.repositoryRoot + "/cluster/prices.json",
+            windowDays: 30
+        )
+        XCTAssertEqual(ledger.events, 200_000)
+        XCTAssertEqual(ledger.employees.count, 20_000)
+
+        // The board: every rank, employee, token count and cost to the nano-dollar.
+        let top = try cluster.cli(["top", "-k", "250", "--json"])
+        XCTAssertEqual(top.status, 0, top.stderr)
+        let board = try top.json()
+        let entries = board["entries"] as! [[String: Any]]
+        let expected = ledger.top(250)
+        XCTAssertEqual(entries.count, 250)
+        for (index, (entry, truth)) in zip(entries, expected).enumerated() {
+            let usage = entry["usage"] as! [String: Any]
+            XCTAssertEqual(entry["rank"] as? Int, index + 1)
+            XCTAssertEqual(entry["employee"] as? String, truth.employee, "rank \(index + 1)")
+            XCTAssertEqual((usage["tokens"] as? NSNumber)?.uint64Value, truth.totals.tokens, "rank \(index + 1)")
+            XCTAssertEqual((usage["cost_nanos"] as? NSNumber)?.uint64Value, truth.totals.costNanos, "rank \(index + 1)")
+            XCTAssertEqual((usage["cache_read"] as? NSNumber)?.uint64Value, truth.totals.cacheRead)
+            XCTAssertEqual((usage["output"] as? NSNumber)?.uint64Value, truth.totals.output)
+        }
+        let shards = board["shards"] as! [String: Any]
+        XCTAssertEqual(shards["answered"] as? Int, 4)
+        XCTAssertEqual(shards["partial"] as? Bool, false)
+        let company = board["company"] as! [String: Any]
+        XCTAssertEqual(
+            (company["tokens"] as? NSNumber)?.uint64Value,
+            ledger.employees.values.reduce(0) { $0 + $1.tokens }
+        )
+        XCTAssertEqual(
+            (company["cost_nanos"] as? NSNumber)?.uint64Value,
+            ledger.employees.values.reduce(0) { $0 + $1.costNanos }
+        )
+        XCTAssertEqual((board["active_employees"] as? NSNumber)?.intValue, 20_000)
+
+        // Spend by model equals the log's sums, model by model.
+        let spend = try cluster.cli(["spend", "--by", "model", "--json"])
+        XCTAssertEqual(spend.status, 0, spend.stderr)
+        let rows = try spend.json()["rows"] as! [[String: Any]]
+        XCTAssertEqual(Set(rows.map { $0["label"] as! String }), Set(ledger.models.keys))
+        for row in rows {
+            let model = row["label"] as! String
+            let usage = row["usage"] as! [String: Any]
+            XCTAssertEqual((usage["tokens"] as? NSNumber)?.uint64Value, ledger.models[model]?.tokens, model)
+            XCTAssertEqual((usage["cost_nanos"] as? NSNumber)?.uint64Value, ledger.models[model]?.costNanos, model)
+        }
+
+        // One employee: exact totals and global rank.
+        let third = expected[2]
+        let employee = try cluster.cli(["employee", third.employee, "--json"])
+        XCTAssertEqual(employee.status, 0, employee.stderr)
+        let person = try employee.json()
+        XCTAssertEqual((person["rank"] as? NSNumber)?.intValue, 3)
+        XCTAssertEqual(((person["usage"] as? [String: Any])?["tokens"] as? NSNumber)?.uint64Value, third.totals.tokens)
+
+        // A worker dies: the answer must name it, or say it is partial when the caller accepts that.
+        await cluster.kill(worker: "w3")
+        let failed = try cluster.cli(["top", "-k", "250", "--json"])
+        XCTAssertNotEqual(failed.status, 0)
+        XCTAssertTrue(failed.stderr.contains("w3"), failed.stderr)
+        XCTAssertTrue(failed.stderr.contains("3/4 shards answered"), failed.stderr)
+
+        let partial = try cluster.cli(["top", "-k", "250", "--allow-partial"])
+        XCTAssertEqual(partial.status, 0, partial.stderr)
+        XCTAssertTrue(partial.stdout.contains("partial: 3/4 shards (missing w3)"), partial.stdout)
+
+        let partialJSON = try cluster.cli(["top", "-k", "250", "--allow-partial", "--json"])
+        let partialBoard = try partialJSON.json()
+        let partialShards = partialBoard["shards"] as! [String: Any]
+        XCTAssertEqual(partialShards["partial"] as? Bool, true)
+        XCTAssertEqual(partialShards["missing"] as? [String], ["w3"])
+        // What the surviving shards report is still exact for every employee they list.
+        for entry in partialBoard["entries"] as! [[String: Any]] {
+            let name = entry["employee"] as! String
+            let usage = entry["usage"] as! [String: Any]
+            XCTAssertEqual((usage["tokens"] as? NSNumber)?.uint64Value, ledger.employees[name]?.tokens, name)
+        }
+    }
+}

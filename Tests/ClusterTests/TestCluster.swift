@@ -1,0 +1,161 @@
+import Foundation
+import TokenBoardClient
+import TokenBoardCore
+import XCTest
+
+/// A real cluster for a test: a coordinator and workers as separate `tokenboard` processes on 127.0.0.1, each on
+/// a port the OS picks (so parallel runs never collide), in a temporary folder that holds the topology and logs.
+/// The test's teardown always stops them.
+final class TestCluster: @unchecked Sendable {
+    let binary: String
+    let directory: String
+    let topologyPath: String
+    private(set) var coordinator: NodeProcess!
+    private(set) var workers: [String: NodeProcess] = [:]
+    private(set) var coordinatorEndpoint = Endpoint(host: "127.0.0.1", port: 0)
+
+    /// The repository root, found from this file's path.
+    static let repositoryRoot: String = {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }()
+
+    /// The binary under test: $TOKENBOARD_BIN, or the debug build next to the test bundle.
+    static func locateBinary() throws -> String {
+        if let explicit = ProcessInfo.processInfo.environment["TOKENBOARD_BIN"] { return explicit }
+        let candidates = [
+            Bundle.main.bundleURL.appendingPathComponent("tokenboard").path,
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("tokenboard").path,
+            repositoryRoot + "/.build/debug/tokenboard",
+        ]
+        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
+            return candidate
+        }
+        throw TestClusterError(
+            "no tokenboard binary (looked in \(candidates.joined(separator: ", "))); run `swift build` first or set TOKENBOARD_BIN"
+        )
+    }
+
+    init(workerIDs: [String] = ["w1", "w2", "w3", "w4"]) throws {
+        binary = try Self.locateBinary()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tokenboard-test-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        topologyPath = directory + "/topology.json"
+        let topology = Topology(
+            name: "test",
+            runDirectory: directory + "/run",
+            prices: Self.repositoryRoot + "/cluster/prices.json",
+            coordinator: .init(id: "c1", host: "127.0.0.1", port: 0),
+            workers: workerIDs.map { .init(id: $0, host: "127.0.0.1", port: 0) },
+            heartbeatMillis: 100,
+            livenessTimeoutMillis: 1000,
+            queryDeadlineMillis: 5000
+        )
+        try topology.jsonData().write(to: URL(fileURLWithPath: topologyPath))
+    }
+
+    /// Starts the coordinator, then every worker pointed at it, and waits until all have registered.
+    func start() async throws {
+        coordinator = try NodeProcess(
+            binary: binary,
+            arguments: ["coordinator", "--config", topologyPath, "--threads", "1"],
+            name: "coordinator",
+            logDirectory: directory
+        )
+        coordinatorEndpoint.port = try await coordinator.waitForReady(within: .seconds(60))
+        let ids = try Topology.load(path: topologyPath).workers.map(\.id)
+        for id in ids {
+            try startWorker(id)
+        }
+        for id in ids {
+            _ = try await workers[id]!.waitForReady(within: .seconds(60))
+        }
+        let client = try await ClusterClient.connect(to: coordinatorEndpoint)
+        let (ready, status) = try await client.waitForWorkers(ids.count, within: .seconds(60))
+        await client.close()
+        guard ready else {
+            throw TestClusterError("workers did not register: \(status.workers.filter { !$0.alive }.map(\.id))")
+        }
+    }
+
+    func startWorker(_ id: String) throws {
+        workers[id] = try NodeProcess(
+            binary: binary,
+            arguments: [
+                "worker", "--config", topologyPath, "--id", id, "--port", "0",
+                "--coordinator", coordinatorEndpoint.description, "--threads", "1",
+            ],
+            name: "worker-\(id)",
+            logDirectory: directory
+        )
+    }
+
+    /// Kills one worker without warning (SIGKILL) and waits until it is gone.
+    func kill(worker id: String) async {
+        _ = await workers[id]?.stop(signal: SIGKILL)
+    }
+
+    /// Stops every process gracefully (SIGTERM) and returns their exit statuses by name.
+    @discardableResult
+    func stop() async -> [String: Int32] {
+        var statuses: [String: Int32] = [:]
+        for (id, worker) in workers where worker.isRunning {
+            statuses["worker-\(id)"] = await worker.stop()
+        }
+        if let coordinator, coordinator.isRunning { statuses["coordinator"] = await coordinator.stop() }
+        return statuses
+    }
+
+    /// Every node's log, for a failing test's message.
+    var logs: String {
+        ([coordinator].compactMap { $0 } + workers.values.sorted { $0.name < $1.name })
+            .map { "--- \($0.name)\n\($0.log)" }.joined(separator: "\n")
+    }
+
+    /// Runs a tokenboard CLI command against this cluster.
+    func cli(_ arguments: [String]) throws -> CommandResult {
+        try CommandResult.run(binary, arguments + ["--coordinator", coordinatorEndpoint.description])
+    }
+
+    func removeFiles() {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// A finished command: exit status and everything it printed.
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    static func run(_ binary: String, _ arguments: [String]) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let out = Pipe()
+        // Standard error goes to a file so that neither stream can block the command on a full pipe.
+        let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("tokenboard-cli-\(UUID().uuidString).err").path
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errPath) }
+        process.standardOutput = out
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let stderrData = FileManager.default.contents(atPath: errPath) ?? Data()
+        return CommandResult(
+            status: process.terminationStatus,
+            stdout: String(decoding: stdoutData, as: UTF8.self),
+            stderr: String(decoding: stderrData, as: UTF8.self)
+        )
+    }
+
+    /// The standard output parsed as a JSON object.
+    func json() throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any] else {
+            throw TestClusterError("not a JSON object: \(stdout.prefix(500))")
+        }
+        return object
+    }
+}
