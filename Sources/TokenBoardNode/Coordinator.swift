@@ -13,6 +13,8 @@ public final class Coordinator: Sendable {
     let queryDeadline: TimeAmount
     private let shardMap: Mutex<ShardMap>
     private let logger: Logger
+    /// The newest day any shard has reported in a reply.
+    private let newestSeen = Mutex<Day?>(nil)
 
     /// The largest k a top query may ask for.
     public static let maxK: UInt32 = 100_000
@@ -128,11 +130,13 @@ public final class Coordinator: Sendable {
             throw ErrorMessage(code: .badRequest, message: "k must be between 1 and \(Self.maxK)")
         }
         let map = self.map
-        let (anchor, _) = await resolveAnchor(query.anchor, map: map)
-        guard let anchor else { return try emptyTop(map: map, allowPartial: query.allowPartial) }
-        var shardQuery = query
-        shardQuery.anchor = anchor
-        let result = await fanOut(shardQuery, expecting: TopReply.self, map: map)
+        let answer = await anchored(query.anchor, map: map) { anchor in
+            var shardQuery = query
+            shardQuery.anchor = anchor
+            let result = await self.fanOut(shardQuery, expecting: TopReply.self, map: map)
+            return (result, result.replies.compactMap(\.reply.newestDay).max())
+        }
+        guard let (result, anchor) = answer else { return emptyTop(map: map) }
         if !result.missing.isEmpty && !query.allowPartial { throw result.unavailableError(map: map) }
         var totals = WindowTotals()
         for (_, reply) in result.replies { totals.add(reply.totals) }
@@ -145,7 +149,42 @@ public final class Coordinator: Sendable {
         )
     }
 
-    private func emptyTop(map: ShardMap, allowPartial: Bool) throws -> TopReply {
+    /// Runs a fan-out under the window's anchor day. Without a requested day it uses the newest day the
+    /// coordinator knows of and runs again (at most twice more) if a shard reports a newer one, so events
+    /// acknowledged a moment ago already count; when nothing is known yet it asks every shard first.
+    func anchored<Result>(
+        _ requested: Day?,
+        map: ShardMap,
+        run: (Day) async -> (Result, newest: Day?)
+    ) async -> (Result, Day)? {
+        if let requested {
+            let (result, newest) = await run(requested)
+            note(newest)
+            return (result, requested)
+        }
+        var anchor = [newestSeen.withLock { $0 }, membership.newestDay].compactMap { $0 }.max()
+        if anchor == nil {
+            anchor = await resolveAnchor(nil, map: map).anchor
+            note(anchor)
+        }
+        guard var anchor else { return nil }
+        for _ in 0..<3 {
+            let (result, newest) = await run(anchor)
+            note(newest)
+            guard let newest, newest > anchor else { return (result, anchor) }
+            anchor = newest
+        }
+        return (await run(anchor).0, anchor)
+    }
+
+    private func note(_ day: Day?) {
+        guard let day else { return }
+        newestSeen.withLock { seen in
+            if seen.map({ day > $0 }) ?? true { seen = day }
+        }
+    }
+
+    private func emptyTop(map: ShardMap) -> TopReply {
         // Nothing ingested anywhere that answered: say so, but still name shards that did not answer.
         TopReply(
             entries: [],
@@ -158,13 +197,21 @@ public final class Coordinator: Sendable {
 
     func totals(_ query: TotalsQuery) async throws -> TotalsReply {
         let map = self.map
-        let (anchor, stats) = await resolveAnchor(query.anchor, map: map)
-        if anchor == nil, let stats, !stats.missing.isEmpty, !query.allowPartial {
-            throw stats.unavailableError(map: map)
+        let answer = await anchored(query.anchor, map: map) { anchor in
+            var shardQuery = query
+            shardQuery.anchor = anchor
+            let result = await self.fanOut(shardQuery, expecting: TotalsReply.self, map: map)
+            return (result, result.replies.compactMap(\.reply.newestDay).max())
         }
-        var shardQuery = query
-        shardQuery.anchor = anchor ?? Day(number: 0)
-        let result = await fanOut(shardQuery, expecting: TotalsReply.self, map: map)
+        guard let (result, anchor) = answer else {
+            return TotalsReply(
+                models: [],
+                totals: WindowTotals(),
+                anchor: nil,
+                newestDay: nil,
+                coverage: Coverage(mapVersion: map.version, shardsTotal: UInt32(map.workers.count), answered: [], missing: [])
+            )
+        }
         if !result.missing.isEmpty && !query.allowPartial { throw result.unavailableError(map: map) }
         var totals = WindowTotals()
         for (_, reply) in result.replies { totals.add(reply.totals) }

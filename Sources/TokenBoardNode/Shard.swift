@@ -8,6 +8,9 @@ public final class Shard: Sendable {
     public let workerID: String
     private let store: Mutex<ShardStore>
     private let routing: Mutex<OwnedSlots>
+    /// Top answers for the store as it is now, dropped by the next applied batch: the board is read far more
+    /// often than it changes, and an answer for an unchanged store is exact.
+    private let topCache = Mutex(TopCache())
 
     public init(workerID: String, priceBook: PriceBook, map: ShardMap) {
         self.workerID = workerID
@@ -87,14 +90,22 @@ public final class Shard: Sendable {
         let version = mapVersion
         return store.withLock { store in
             let anchor = query.anchor ?? store.newestDay
+            var key = query
+            key.anchor = anchor
+            key.allowPartial = false
+            if let cached = topCache.withLock({ $0.reply(for: key, storeVersion: store.batchCount, mapVersion: version) }) {
+                return cached
+            }
             let result = anchor.map { store.top(k: Int(query.k), window: query.window, anchor: $0, by: query.metric) }
-            return TopReply(
+            let reply = TopReply(
                 entries: result?.entries ?? [],
                 totals: result?.totals ?? WindowTotals(),
                 anchor: anchor,
                 newestDay: store.newestDay,
                 coverage: coverage(version)
             )
+            topCache.withLock { $0.store(reply, for: key, storeVersion: store.batchCount, mapVersion: version) }
+            return reply
         }
     }
 
@@ -138,21 +149,42 @@ public final class Shard: Sendable {
     func rank(_ query: RankQuery) -> RankReply {
         let version = mapVersion
         return store.withLock { store in
-            let ahead = store.countAhead(
+            let position = store.rankPosition(
                 score: query.score,
                 employee: query.employee,
                 window: query.window,
                 anchor: query.anchor,
                 by: query.metric
             )
-            let active = store.top(k: 0, window: query.window, anchor: query.anchor, by: query.metric).totals
-                .activeEmployees
-            return RankReply(ahead: ahead, activeEmployees: active, mapVersion: version)
+            return RankReply(ahead: position.ahead, activeEmployees: position.active, mapVersion: version)
         }
     }
 
     private func coverage(_ version: UInt64) -> Coverage {
         Coverage(mapVersion: version, shardsTotal: 1, answered: [workerID], missing: [])
+    }
+}
+
+/// The last few top answers, valid while the store and the map are unchanged.
+struct TopCache: Sendable {
+    private var storeVersion: UInt64 = .max
+    private var mapVersion: UInt64 = .max
+    private var replies: [TopQuery: TopReply] = [:]
+
+    static let capacity = 32
+
+    func reply(for query: TopQuery, storeVersion: UInt64, mapVersion: UInt64) -> TopReply? {
+        guard storeVersion == self.storeVersion, mapVersion == self.mapVersion else { return nil }
+        return replies[query]
+    }
+
+    mutating func store(_ reply: TopReply, for query: TopQuery, storeVersion: UInt64, mapVersion: UInt64) {
+        if storeVersion != self.storeVersion || mapVersion != self.mapVersion || replies.count >= Self.capacity {
+            replies.removeAll(keepingCapacity: true)
+            self.storeVersion = storeVersion
+            self.mapVersion = mapVersion
+        }
+        replies[query] = reply
     }
 }
 

@@ -1,7 +1,13 @@
 /// Short ASCII labels (`emp-00042`, `e-0000001`, `s-00042-0007`) built without intermediate strings; most fit
 /// in 15 bytes and so in a `String` without allocation.
 enum ASCII {
-    static func label(_ prefix: StaticString, _ value: Int, width: Int, _ second: Int? = nil, width secondWidth: Int = 0)
+    static func label(
+        _ prefix: StaticString,
+        _ value: Int,
+        width: Int,
+        _ second: Int? = nil,
+        width secondWidth: Int = 0
+    )
         -> String
     {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in

@@ -1,11 +1,11 @@
 import TokenBoardCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads a canonical JSONL log (docs/LOG-FORMAT.md) in large chunks and parses it into events.
@@ -23,6 +23,7 @@ public final class CanonicalLogReader {
     /// How many bad lines `firstErrors` keeps.
     public static let maxRecordedErrors = 100
 
+    /// The log's path, as given.
     public let path: String
     /// Whether the first bad line throws (true) or is counted and skipped (false).
     public let strict: Bool

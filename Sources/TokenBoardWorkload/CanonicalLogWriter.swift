@@ -1,11 +1,11 @@
 import TokenBoardCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes events as canonical JSONL (docs/LOG-FORMAT.md), one line each, through a large buffer.
@@ -59,6 +59,7 @@ private final class Sink {
     let buffer: UnsafeMutablePointer<UInt8>
     var used = 0
     var flushed: Int64 = 0
+    var dates = FormattedDate()
 
     init(fd: Int32, path: String, capacity: Int) {
         self.fd = fd
@@ -110,21 +111,47 @@ private final class Sink {
 
     func put(_ value: UInt64) throws(LogFileError) {
         try reserve(20)
-        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { scratch in
-            var v = value
-            repeat {
-                scratch[19 - count] = UInt8(truncatingIfNeeded: 48 + v % 10)
-                v /= 10
-                count += 1
-            } while v > 0
-            (buffer + used).update(
-                from: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self) + (20 - count),
-                count: count
-            )
+        // Digits are produced from the right, two at a time, into the space after the buffered bytes, then moved
+        // into place; the buffer always has 20 bytes to spare here.
+        let count = Self.digitCount(value)
+        var v = value
+        var at = buffer + used + count
+        while v >= 100 {
+            let pair = Int(v % 100)
+            v /= 100
+            at -= 2
+            at[0] = Self.digitPairs[pair &* 2]
+            at[1] = Self.digitPairs[pair &* 2 &+ 1]
+        }
+        if v >= 10 {
+            at -= 2
+            at[0] = Self.digitPairs[Int(v) &* 2]
+            at[1] = Self.digitPairs[Int(v) &* 2 &+ 1]
+        } else {
+            at -= 1
+            at[0] = UInt8(truncatingIfNeeded: 48 &+ v)
         }
         used += count
+    }
+
+    /// "00", "01", … "99" back to back.
+    private static let digitPairs: [UInt8] = {
+        var pairs: [UInt8] = []
+        for value in 0..<100 {
+            pairs.append(UInt8(48 + value / 10))
+            pairs.append(UInt8(48 + value % 10))
+        }
+        return pairs
+    }()
+
+    private static func digitCount(_ value: UInt64) -> Int {
+        var count = 1
+        var limit: UInt64 = 10
+        while count < 20 && value >= limit {
+            count += 1
+            limit = limit &* 10
+        }
+        return count
     }
 
     func put(_ value: Int64) throws(LogFileError) {
@@ -163,13 +190,34 @@ private final class Sink {
         var out = buffer + used
         out.pointee = 0x22
         out += 1
-        for b in utf8 {
+        let n = utf8.count
+        var i = 0
+        if let base = utf8.baseAddress {
+            // Eight bytes at a time while none needs escaping: no quote, backslash or control character. (The
+            // high bit of a flag byte marks such a byte, or one above it; UTF-8 lead and continuation bytes never
+            // raise it.)
+            while n - i >= 8 {
+                let w = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                let quote = w ^ 0x2222_2222_2222_2222
+                let backslash = w ^ 0x5C5C_5C5C_5C5C_5C5C
+                let flags =
+                    ((quote &- 0x0101_0101_0101_0101) & ~quote) | ((backslash &- 0x0101_0101_0101_0101) & ~backslash)
+                    | ((w &- 0x2020_2020_2020_2020) & ~w)
+                guard flags & 0x8080_8080_8080_8080 == 0 else { break }
+                UnsafeMutableRawPointer(out).storeBytes(of: w.littleEndian, as: UInt64.self)
+                out += 8
+                i += 8
+            }
+        }
+        while i < n {
+            let b = utf8[i]
             if b >= 0x20 && b != 0x22 && b != 0x5C {
                 out.pointee = b
                 out += 1
             } else {
                 out += Self.escape(b, into: out)
             }
+            i += 1
         }
         out.pointee = 0x22
         out += 1
@@ -231,7 +279,7 @@ private final class Sink {
         try put(",\"ts\":")
         try reserve(RFC3339.formattedLength + 2)
         buffer[used] = 0x22
-        if RFC3339.format(event.timestampMillis, into: buffer + used + 1) {
+        if RFC3339.format(event.timestampMillis, into: buffer + used + 1, dates: &dates) {
             buffer[used + 1 + RFC3339.formattedLength] = 0x22
             used += RFC3339.formattedLength + 2
         } else {

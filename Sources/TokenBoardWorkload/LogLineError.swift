@@ -11,6 +11,7 @@ public struct LogLineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Why the line was refused, for code.
     public var kind: Reason
 
+    /// An error for line `line` of `file`; `reason` is `kind` in words.
     public init(file: String, line: Int, kind: Reason) {
         self.file = file
         self.line = line
@@ -52,7 +53,8 @@ public struct LogLineError: Error, Sendable, Hashable, CustomStringConvertible {
 
         public var description: String {
             switch self {
-            case .malformedJSON(let offset, let expected): return "malformed JSON at byte \(offset): expected \(expected)"
+            case .malformedJSON(let offset, let expected):
+                return "malformed JSON at byte \(offset): expected \(expected)"
             case .notAnObject: return "not a JSON object"
             case .nestedTooDeeply: return "JSON nested more than \(CanonicalLineParser.maxDepth) levels deep"
             case .invalidUTF8(let field): return "\(field) is not valid UTF-8"

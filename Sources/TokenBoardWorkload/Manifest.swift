@@ -21,6 +21,7 @@ public struct Manifest: Sendable, Hashable, Codable {
         public var cost: UInt64
         public var unpricedTokens: UInt64
 
+        /// A row from its sums; `tokens` is the total of `counts`.
         public init(label: String, events: Int, counts: TokenCounts, cost: UInt64, unpricedTokens: UInt64) {
             self.label = label
             self.events = events
@@ -33,6 +34,7 @@ public struct Manifest: Sendable, Hashable, Codable {
             self.unpricedTokens = unpricedTokens
         }
 
+        /// The four counts together.
         public var counts: TokenCounts {
             TokenCounts(input: input, output: output, cacheWrite: cacheWrite, cacheRead: cacheRead)
         }
@@ -60,6 +62,7 @@ public struct Manifest: Sendable, Hashable, Codable {
         public var tokens: UInt64
         public var cost: UInt64
 
+        /// A row from its sums; `tokens` is the total of `counts`.
         public init(model: String, provider: String, priced: Bool, events: Int, counts: TokenCounts, cost: UInt64) {
             self.model = model
             self.provider = provider
@@ -73,6 +76,7 @@ public struct Manifest: Sendable, Hashable, Codable {
             self.cost = cost
         }
 
+        /// The four counts together.
         public var counts: TokenCounts {
             TokenCounts(input: input, output: output, cacheWrite: cacheWrite, cacheRead: cacheRead)
         }
@@ -96,6 +100,7 @@ public struct Manifest: Sendable, Hashable, Codable {
         public var cost: UInt64
         public var unpricedTokens: UInt64
 
+        /// A row from its sums; `tokens` is the total of `counts`.
         public init(employee: String, events: Int, counts: TokenCounts, cost: UInt64, unpricedTokens: UInt64) {
             self.employee = employee
             self.events = events
@@ -108,6 +113,7 @@ public struct Manifest: Sendable, Hashable, Codable {
             self.unpricedTokens = unpricedTokens
         }
 
+        /// The four counts together.
         public var counts: TokenCounts {
             TokenCounts(input: input, output: output, cacheWrite: cacheWrite, cacheRead: cacheRead)
         }
@@ -133,6 +139,7 @@ public struct Manifest: Sendable, Hashable, Codable {
         public var tokens: UInt64
         public var cost: UInt64
 
+        /// A place on the board.
         public init(rank: Int, employee: String, tokens: UInt64, cost: UInt64) {
             self.rank = rank
             self.employee = employee
@@ -148,11 +155,13 @@ public struct Manifest: Sendable, Hashable, Codable {
     public var config: WorkloadConfig?
     /// The power-law exponent the generator solved for; nil for a log it did not write.
     public var exponent: Double?
+    /// Events in the log.
     public var events: Int
     /// Employees with at least one event.
     public var employeeCount: Int
     /// The oldest and newest event time, epoch milliseconds; nil for an empty log.
     public var firstTimestampMillis: Int64?
+    /// See `firstTimestampMillis`.
     public var lastTimestampMillis: Int64?
     /// The whole log, labelled "total".
     public var totals: Usage
@@ -167,6 +176,7 @@ public struct Manifest: Sendable, Hashable, Codable {
     /// The top `boardSize` employees by total tokens in the board's order (ties by employee key).
     public var top: [TopRow]
 
+    /// A manifest from its parts; `ManifestBuilder` makes them.
     public init(
         config: WorkloadConfig?,
         exponent: Double?,
@@ -227,7 +237,8 @@ public struct Manifest: Sendable, Hashable, Codable {
     }
 
     /// Why a manifest file could not be written or read.
-    public struct FileError: Error, CustomStringConvertible {
+    public struct FileError: Error, Sendable, CustomStringConvertible {
+        /// What went wrong, with the path.
         public var description: String
     }
 

@@ -4,8 +4,8 @@ import TokenBoardCore
 /// event costed on its own with `PriceBook.entry(for:)?.rates.cost(of:)`.
 ///
 /// Memory grows with the distinct employees, models, tools and days, never with the events.
-public struct ManifestBuilder {
-    private struct Sums {
+public struct ManifestBuilder: Sendable {
+    private struct Sums: Sendable {
         var events = 0
         var counts = TokenCounts()
         var cost: UInt64 = 0
@@ -19,7 +19,7 @@ public struct ManifestBuilder {
         }
     }
 
-    private struct Model {
+    private struct Model: Sendable {
         var name: String
         var provider: String
         var rates: Rates?
@@ -27,12 +27,19 @@ public struct ManifestBuilder {
     }
 
     private let priceBook: PriceBook
-    private var modelIndex: [String: Int] = [:]
+    // Models and tools are few and repeat from event to event: a short list scanned from the last hit beats
+    // hashing the name every time. Days come in runs, so the last one is remembered too.
     private var models: [Model] = []
+    private var modelIndex: [String: Int] = [:]
+    private var lastModel = 0
+    private var tools: [(name: String, sums: Sums)] = []
+    private var toolIndex: [String: Int] = [:]
+    private var lastTool = 0
     private var employeeIndex: [String: Int] = [:]
     private var employees: [(key: String, sums: Sums)] = []
-    private var tools: [String: Sums] = [:]
-    private var days: [Day: Sums] = [:]
+    private var days: [(day: Day, sums: Sums)] = []
+    private var dayIndex: [Day: Int] = [:]
+    private var lastDay = 0
     private var totals = Sums()
     private var first: Int64?
     private var last: Int64?
@@ -47,15 +54,7 @@ public struct ManifestBuilder {
 
     /// Counts one event.
     public mutating func add(_ event: UsageEvent) {
-        let model: Int
-        if let known = modelIndex[event.model] {
-            model = known
-        } else {
-            model = models.count
-            modelIndex[event.model] = model
-            let entry = priceBook.entry(for: event.model)
-            models.append(Model(name: event.model, provider: entry?.provider ?? "unknown", rates: entry?.rates))
-        }
+        let model = modelSlot(event.model)
         let counts = event.counts
         let cost: UInt64
         let unpriced: UInt64
@@ -75,11 +74,48 @@ public struct ManifestBuilder {
             sums.add(counts, cost: cost, unpriced: unpriced)
             employees.append((event.employee, sums))
         }
-        tools[event.tool, default: Sums()].add(counts, cost: cost, unpriced: unpriced)
-        days[event.day, default: Sums()].add(counts, cost: cost, unpriced: unpriced)
+        tools[toolSlot(event.tool)].sums.add(counts, cost: cost, unpriced: unpriced)
+        days[daySlot(event.day)].sums.add(counts, cost: cost, unpriced: unpriced)
         totals.add(counts, cost: cost, unpriced: unpriced)
         first = min(first ?? event.timestampMillis, event.timestampMillis)
         last = max(last ?? event.timestampMillis, event.timestampMillis)
+    }
+
+    private mutating func modelSlot(_ name: String) -> Int {
+        if lastModel < models.count && models[lastModel].name == name { return lastModel }
+        if let known = modelIndex[name] {
+            lastModel = known
+            return known
+        }
+        let entry = priceBook.entry(for: name)
+        models.append(Model(name: name, provider: entry?.provider ?? "unknown", rates: entry?.rates))
+        lastModel = models.count - 1
+        modelIndex[name] = lastModel
+        return lastModel
+    }
+
+    private mutating func toolSlot(_ name: String) -> Int {
+        if lastTool < tools.count && tools[lastTool].name == name { return lastTool }
+        if let known = toolIndex[name] {
+            lastTool = known
+            return known
+        }
+        tools.append((name, Sums()))
+        lastTool = tools.count - 1
+        toolIndex[name] = lastTool
+        return lastTool
+    }
+
+    private mutating func daySlot(_ day: Day) -> Int {
+        if lastDay < days.count && days[lastDay].day == day { return lastDay }
+        if let known = dayIndex[day] {
+            lastDay = known
+            return known
+        }
+        days.append((day, Sums()))
+        lastDay = days.count - 1
+        dayIndex[day] = lastDay
+        return lastDay
     }
 
     /// The manifest of everything added. `config` and `exponent` are echoed for a generated log.
@@ -110,9 +146,9 @@ public struct ManifestBuilder {
             )
         }
         .sorted { costOrder(($0.cost, $0.tokens, $0.model), ($1.cost, $1.tokens, $1.model)) }
-        let byTool = tools.map { usage($0.key, $0.value) }
+        let byTool = tools.map { usage($0.name, $0.sums) }
             .sorted { costOrder(($0.cost, $0.tokens, $0.label), ($1.cost, $1.tokens, $1.label)) }
-        let byDay = days.sorted { $0.key < $1.key }.map { usage($0.key.description, $0.value) }
+        let byDay = days.sorted { $0.day < $1.day }.map { usage($0.day.description, $0.sums) }
         let rows = employees.map { entry in
             Manifest.EmployeeRow(
                 employee: entry.key,
@@ -124,7 +160,12 @@ public struct ManifestBuilder {
         }
         .sorted { $0.employee.utf8.lexicographicallyPrecedes($1.employee.utf8) }
         let top = TopK.select(rows.lazy.map(\.ranked), k: Manifest.boardSize, by: .tokens).enumerated().map {
-            Manifest.TopRow(rank: $0.offset + 1, employee: $0.element.employee, tokens: $0.element.tokens, cost: $0.element.cost)
+            Manifest.TopRow(
+                rank: $0.offset + 1,
+                employee: $0.element.employee,
+                tokens: $0.element.tokens,
+                cost: $0.element.cost
+            )
         }
         return Manifest(
             config: config,

@@ -37,6 +37,29 @@ enum RFC3339 {
             days = daysFromCivil(year: year, month: month, day: day)
             dates = DateCache(filled: true, head: dateHead, tail: dateTail, days: days)
         }
+        // The form the canonical writer uses, `THH:MM:SS.mmmZ`, in one word: subtracting '0' from every byte
+        // leaves the digits below 10 and the colons at exactly 10. Anything else takes the general path below.
+        if count == formattedLength && p[10] == UInt8(ascii: "T") && p[19] == UInt8(ascii: ".")
+            && p[23] == UInt8(ascii: "Z")
+        {
+            let v =
+                UInt64(littleEndian: UnsafeRawPointer(p + 11).loadUnaligned(as: UInt64.self)) &- 0x3030_3030_3030_3030
+            let m0 = Int(p[20]) &- 48
+            let m1 = Int(p[21]) &- 48
+            let m2 = Int(p[22]) &- 48
+            if ((v &+ 0x7676_7676_7676_7676) | v) & 0x8080_0080_8000_8080 == 0,
+                v & 0x0000_FF00_00FF_0000 == 0x0000_0A00_000A_0000, m0 >= 0, m0 <= 9, m1 >= 0, m1 <= 9, m2 >= 0, m2 <= 9
+            {
+                @inline(__always) func byte(_ k: UInt64) -> Int { Int(truncatingIfNeeded: (v &>> (8 &* k)) & 0xFF) }
+                let hour = byte(0) &* 10 &+ byte(1)
+                let minute = byte(3) &* 10 &+ byte(4)
+                let second = byte(6) &* 10 &+ byte(7)
+                if hour <= 23 && minute <= 59 && second <= 60 {
+                    let millis = Int64((hour * 3600 + minute * 60 + second) * 1000 + m0 * 100 + m1 * 10 + m2)
+                    return Int64(days) * millisPerDay + millis
+                }
+            }
+        }
         guard p[10] == UInt8(ascii: "T") || p[10] == UInt8(ascii: "t") || p[10] == UInt8(ascii: " "),
             let hour = two(11), p[13] == UInt8(ascii: ":"), let minute = two(14), p[16] == UInt8(ascii: ":"),
             let second = two(17), hour <= 23, minute <= 59, second <= 60
@@ -73,32 +96,55 @@ enum RFC3339 {
         return Int64(days) * millisPerDay + secondsOfDay * 1000 + Int64(millis)
     }
 
+    /// 0000-01-01 and 9999-12-31 as day numbers.
+    static let firstFourDigitDay: Int64 = -719_528
+    static let lastFourDigitDay: Int64 = 2_932_896
+
     /// The length of `YYYY-MM-DDTHH:MM:SS.mmmZ`.
     static let formattedLength = 24
 
     /// Writes `YYYY-MM-DDTHH:MM:SS.mmmZ` (24 bytes) at `p`; false, writing nothing, when the year falls outside
     /// 0000...9999 and so has no four-digit form.
     static func format(_ timestampMillis: Int64, into p: UnsafeMutablePointer<UInt8>) -> Bool {
+        var dates = FormattedDate()
+        return format(timestampMillis, into: p, dates: &dates)
+    }
+
+    /// `format(_:into:)`, reusing the date text of the previous call when the day is the same.
+    static func format(_ timestampMillis: Int64, into p: UnsafeMutablePointer<UInt8>, dates: inout FormattedDate)
+        -> Bool
+    {
         var dayNumber = timestampMillis / millisPerDay
         var millisOfDay = timestampMillis % millisPerDay
         if millisOfDay < 0 {
             millisOfDay += millisPerDay
             dayNumber -= 1
         }
-        // Day 2_932_896 is 10000-01-01 and day -719_528 is 0000-01-01.
-        guard dayNumber >= -719_528, dayNumber < 2_932_896 else { return false }
-        let (year, month, day) = civil(fromDays: Int(dayNumber))
+        guard dayNumber >= firstFourDigitDay, dayNumber <= lastFourDigitDay else { return false }
         @inline(__always) func put(_ value: Int, _ at: Int) {
             p[at] = UInt8(truncatingIfNeeded: 48 + value / 10)
             p[at + 1] = UInt8(truncatingIfNeeded: 48 + value % 10)
         }
+        let raw = UnsafeMutableRawPointer(p)
+        if dates.filled && dates.day == dayNumber {
+            raw.storeBytes(of: dates.head, as: UInt64.self)
+            raw.storeBytes(of: dates.tail, toByteOffset: 8, as: UInt16.self)
+        } else {
+            let (year, month, day) = civil(fromDays: Int(dayNumber))
+            put(year / 100, 0)
+            put(year % 100, 2)
+            p[4] = UInt8(ascii: "-")
+            put(month, 5)
+            p[7] = UInt8(ascii: "-")
+            put(day, 8)
+            dates = FormattedDate(
+                filled: true,
+                day: dayNumber,
+                head: raw.loadUnaligned(as: UInt64.self),
+                tail: raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+            )
+        }
         let ms = Int(millisOfDay)
-        put(year / 100, 0)
-        put(year % 100, 2)
-        p[4] = UInt8(ascii: "-")
-        put(month, 5)
-        p[7] = UInt8(ascii: "-")
-        put(day, 8)
         p[10] = UInt8(ascii: "T")
         put(ms / 3_600_000, 11)
         p[13] = UInt8(ascii: ":")
@@ -154,9 +200,17 @@ enum RFC3339 {
 }
 
 /// The last `YYYY-MM-DD` that `RFC3339.parse` validated (its bytes as a word and a half-word) and its day number.
-struct DateCache {
+struct DateCache: Sendable {
     var filled = false
     var head: UInt64 = 0
     var tail: UInt16 = 0
     var days = 0
+}
+
+/// The text `RFC3339.format` last wrote for a date (`YYYY-MM-DD`, as raw bytes) and its day number.
+struct FormattedDate: Sendable {
+    var filled = false
+    var day: Int64 = 0
+    var head: UInt64 = 0
+    var tail: UInt16 = 0
 }

@@ -7,8 +7,10 @@ public struct WorkloadConfig: Sendable, Hashable, Codable {
     /// A name and its relative weight in a mix.
     public struct Share: Sendable, Hashable, Codable {
         public var name: String
+        /// Relative to the other entries of the same mix; need not sum to anything.
         public var weight: Double
 
+        /// An entry of a mix.
         public init(_ name: String, _ weight: Double) {
             self.name = name
             self.weight = weight
@@ -17,12 +19,16 @@ public struct WorkloadConfig: Sendable, Hashable, Codable {
 
     /// Why a configuration cannot be generated.
     public struct Invalid: Error, Sendable, Hashable, CustomStringConvertible {
+        /// What is wrong, naming the setting.
         public var description: String
 
+        /// An error saying `description`.
         public init(_ description: String) { self.description = description }
     }
 
+    /// How many employees have usage; each gets at least one event.
     public var employees: Int
+    /// How many consecutive UTC days the log spans.
     public var days: Int
     /// The first UTC day of the log.
     public var startDay: Day
@@ -32,6 +38,7 @@ public struct WorkloadConfig: Sendable, Hashable, Codable {
     public var topTokens: UInt64
     /// The exact number of events; at least `employees`, since everyone gets one.
     public var events: Int
+    /// Everything random follows from it: the same seed gives the same log.
     public var seed: UInt64
     /// The company's model mix, weighted by events. Models under `occasionalShare` of the total weight are never
     /// anyone's preferred model and only turn up in single requests (an in-house model being trialled, one
@@ -67,6 +74,7 @@ public struct WorkloadConfig: Sendable, Hashable, Codable {
         Share("acme-experimental-7b", 0.1),
     ]
 
+    /// The tools employees prefer, weighted by how many prefer each.
     public static let defaultTools: [Share] = [
         Share("claude-code", 45),
         Share("cursor", 25),
@@ -75,6 +83,7 @@ public struct WorkloadConfig: Sendable, Hashable, Codable {
         Share("acme-agent", 10),
     ]
 
+    /// A configuration; every setting defaults to the reported company month.
     public init(
         employees: Int = 85_000,
         days: Int = 30,
@@ -110,13 +119,16 @@ public struct WorkloadConfig: Sendable, Hashable, Codable {
         guard events >= employees else {
             throw Invalid("events (\(events)) must be at least employees (\(employees)): everyone gets one")
         }
-        guard events <= 10_000_000_000 else { throw Invalid("events must be at most 10,000,000,000") }
+        // Per-employee and per-day event counts are kept in 32 bits.
+        guard events <= 4_000_000_000 else { throw Invalid("events must be at most 4,000,000,000") }
         guard topTokens <= totalTokens else { throw Invalid("top_tokens must not exceed total_tokens") }
         guard totalTokens <= 1 << 62 else { throw Invalid("total_tokens must be at most 2^62") }
         // The top employee must hold at least the average, or someone else would have to outrank them.
         let (high, low) = topTokens.multipliedFullWidth(by: UInt64(employees))
         guard high > 0 || low >= totalTokens else {
-            throw Invalid("top_tokens × employees must be at least total_tokens: the top employee holds at least the average")
+            throw Invalid(
+                "top_tokens × employees must be at least total_tokens: the top employee holds at least the average"
+            )
         }
         guard employees > 1 || topTokens == totalTokens else {
             throw Invalid("with one employee, top_tokens must equal total_tokens")
@@ -132,8 +144,8 @@ public struct WorkloadConfig: Sendable, Hashable, Codable {
         guard (0...1).contains(preferredModelShare), (0...1).contains(preferredToolShare) else {
             throw Invalid("preferred_model_share and preferred_tool_share must be between 0 and 1")
         }
-        let lastDay = Int(startDay.number) + days
-        guard lastDay < 2_932_896, startDay.number >= 0 else {
+        let lastDay = Int64(startDay.number) + Int64(days) - 1
+        guard startDay.number >= 0, lastDay <= RFC3339.lastFourDigitDay else {
             throw Invalid("the days must fall between 1970-01-01 and 9999-12-31")
         }
     }

@@ -17,6 +17,7 @@ import TokenBoardCore
 /// The output depends only on the configuration: the same seed gives byte-identical logs on a given platform.
 /// (The exponent and the token weights pass through `exp`/`log`, which platforms may round differently.)
 public struct WorkloadGenerator: Sendable {
+    /// The configuration, validated.
     public let config: WorkloadConfig
     /// The solved power-law exponent `s`.
     public let exponent: Double
@@ -27,7 +28,11 @@ public struct WorkloadGenerator: Sendable {
         self.config = config
         exponent =
             config.totalTokens == 0
-            ? 0 : Self.solveExponent(employees: config.employees, topShare: Double(config.topTokens) / Double(config.totalTokens))
+            ? 0
+            : Self.solveExponent(
+                employees: config.employees,
+                topShare: Double(config.topTokens) / Double(config.totalTokens)
+            )
     }
 
     /// The key of employee `number` (1-based): `emp-` and the number zero-padded to the width of the employee
@@ -53,11 +58,11 @@ public struct WorkloadGenerator: Sendable {
         for day in 0..<config.days {
             records.removeAll(keepingCapacity: true)
             plan.events(onDay: day, into: &records)
-            records.sort { ($0.time, $0.rank, $0.sequence) < ($1.time, $1.rank, $1.sequence) }
+            records.sort(by: <)
             let dayStart = config.startDay.adding(days: day).startMillis
             for record in records {
                 emitted += 1
-                let rank = Int(record.rank)
+                let rank = record.rank
                 let event = UsageEvent(
                     id: ASCII.label("e-", emitted, width: idWidth),
                     timestampMillis: dayStart + record.time,

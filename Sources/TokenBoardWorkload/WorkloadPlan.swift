@@ -3,15 +3,31 @@ import TokenBoardCore
 
 /// One event of the day being generated, before it gets its strings. Small, so a day of millions sorts quickly.
 struct Record {
-    /// Milliseconds into the UTC day.
-    var time: Int64
-    var rank: UInt32
-    /// The event's index among its employee's events that day; with `rank`, a unique tie-break for the sort.
+    /// Milliseconds into the UTC day (below 2^27) above the employee's rank (below 2^27, as employees are at most
+    /// 100 million): the sort key, so events at the same millisecond come in rank order.
+    var timeAndRank: UInt64
+    /// The event's index among its employee's events that day; the final tie-break.
     var sequence: UInt32
     var model: UInt16
     var tool: UInt16
     var session: UInt32
     var counts: TokenCounts
+
+    init(time: Int64, rank: Int, sequence: UInt32, model: UInt16, tool: UInt16, session: UInt32, counts: TokenCounts) {
+        timeAndRank = UInt64(time) << 27 | UInt64(rank)
+        self.sequence = sequence
+        self.model = model
+        self.tool = tool
+        self.session = session
+        self.counts = counts
+    }
+
+    var time: Int64 { Int64(timeAndRank >> 27) }
+    var rank: Int { Int(timeAndRank & ((1 << 27) - 1)) }
+
+    static func < (a: Record, b: Record) -> Bool {
+        a.timeAndRank != b.timeAndRank ? a.timeAndRank < b.timeAndRank : a.sequence < b.sequence
+    }
 }
 
 /// Everything decided before the first event: who holds how many tokens and events on which day, and their
@@ -231,7 +247,7 @@ struct Plan {
                     records.append(
                         Record(
                             time: time,
-                            rank: UInt32(rank),
+                            rank: rank,
                             sequence: UInt32(index),
                             model: UInt16(pickModel(rank: rank, &rng)),
                             tool: UInt16(

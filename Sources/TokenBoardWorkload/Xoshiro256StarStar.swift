@@ -1,8 +1,10 @@
 /// SplitMix64, used only to expand a 64-bit seed into xoshiro state: consecutive outputs are well mixed even for
 /// seeds such as 0, 1, 2, which xoshiro itself must never be seeded with directly.
 public struct SplitMix64: Sendable {
+    /// The counter that each output is mixed from.
     public var state: UInt64
 
+    /// A generator starting at `seed`.
     public init(seed: UInt64) { state = seed }
 
     /// The next 64 random bits.

@@ -5,6 +5,10 @@ import NIOCore
 /// error the byte stream cannot be trusted, and a peer that sends malformed payloads is not worth serving further.
 /// The frame carries request id 0, or the id of a `RequestFailure`. Any other error just closes the connection.
 ///
+/// `MessageToByteHandler` fires encoder failures down the pipeline too, so a reply the `FrameEncoder` refuses
+/// (larger than `maxPayloadBytes`) also ends here: request handlers should keep replies within the limit or
+/// answer such requests with their own error frame.
+///
 /// Only the first error is answered; errors that follow while closing (such as data arriving after the decoder
 /// failed) are ignored.
 public final class ProtocolErrorHandler: ChannelInboundHandler, RemovableChannelHandler {

@@ -1,0 +1,210 @@
+extension ShardStore {
+    /// The shard's top `k` over a window and the shard's totals for it.
+    public func top(k: Int, window: Window, anchor: Day, by metric: RankingMetric) -> ShardTop {
+        let range = window.range(anchor: anchor)
+        let sums = windowSums(range, metric: metric)
+        var active: UInt64 = 0
+        var heap = CandidateHeap(capacity: max(k, 0), names: employeeNames)
+        for employee in 0..<sums.events.count where sums.events[employee] > 0 {
+            active += 1
+            if k > 0 { heap.offer(score: sums.scores[employee], employee: Int32(employee)) }
+        }
+        var totals = windowTotals(range)
+        totals.activeEmployees = active
+        let entries = heap.sorted().map { detail(of: Int($0.employee), in: range) }
+        return ShardTop(entries: entries, totals: totals)
+    }
+
+    /// How many employees of this shard rank ahead of an employee with `score` and key `employee`, and how many
+    /// are active in the window.
+    public func rankPosition(
+        score: UInt64,
+        employee: String,
+        window: Window,
+        anchor: Day,
+        by metric: RankingMetric
+    ) -> (ahead: UInt64, active: UInt64) {
+        let sums = windowSums(window.range(anchor: anchor), metric: metric)
+        var ahead: UInt64 = 0
+        var active: UInt64 = 0
+        for index in 0..<sums.events.count where sums.events[index] > 0 {
+            active += 1
+            if RankedEmployee.ranksAhead(
+                score: sums.scores[index],
+                employee: employeeNames[index],
+                ofScore: score,
+                employee: employee
+            ) {
+                ahead += 1
+            }
+        }
+        return (ahead, active)
+    }
+
+    /// How many employees of this shard rank ahead of an employee with `score` and key `employee`.
+    public func countAhead(score: UInt64, employee: String, window: Window, anchor: Day, by metric: RankingMetric)
+        -> UInt64
+    {
+        rankPosition(score: score, employee: employee, window: window, anchor: anchor, by: metric).ahead
+    }
+
+    /// Usage by model over a window (every model with usage, priced or not).
+    public func modelTotals(window: Window, anchor: Day) -> [LabeledUsage] {
+        let perModel = modelSums(window.range(anchor: anchor))
+        var rows: [LabeledUsage] = []
+        for (model, totals) in perModel.enumerated() where totals.events > 0 {
+            let entry = priceBook.entry(for: modelNames[model])
+            rows.append(
+                LabeledUsage(
+                    label: modelNames[model],
+                    counts: totals.counts,
+                    cost: totals.cost,
+                    priced: entry != nil,
+                    provider: entry?.provider ?? "unknown"
+                )
+            )
+        }
+        return rows.sorted(by: LabeledUsage.displayOrder)
+    }
+
+    /// One employee's usage over a window; nil when the shard has never seen them.
+    public func employee(_ name: String, window: Window, anchor: Day) -> EmployeeUsage? {
+        guard let index = employeeIndex[name] else { return nil }
+        let range = window.range(anchor: anchor)
+        var byModel: [UInt16: LabeledUsage] = [:]
+        var byTool: [UInt16: LabeledUsage] = [:]
+        var byDay: [Int32: LabeledUsage] = [:]
+        for cell in cells[Int(index)] where range.contains(Day(number: cell.day)) {
+            let rates = modelRates[Int(cell.model)]
+            let cost = rates?.cost(of: cell.counts) ?? 0
+            let modelName = modelNames[Int(cell.model)]
+            byModel[cell.model, default: LabeledUsage(
+                label: modelName, counts: .zero, cost: 0, priced: rates != nil,
+                provider: priceBook.provider(for: modelName))]
+                .accumulate(cell.counts, cost: cost)
+            byTool[cell.tool, default: LabeledUsage(label: toolNames[Int(cell.tool)], counts: .zero, cost: 0)]
+                .accumulate(cell.counts, cost: cost)
+            byDay[cell.day, default: LabeledUsage(label: Day(number: cell.day).description, counts: .zero, cost: 0)]
+                .accumulate(cell.counts, cost: cost)
+        }
+        return EmployeeUsage(
+            summary: detail(of: Int(index), in: range),
+            byModel: byModel.values.sorted(by: LabeledUsage.displayOrder),
+            byTool: byTool.values.sorted(by: LabeledUsage.displayOrder),
+            byDay: byDay.sorted { $0.key < $1.key }.map(\.value)
+        )
+    }
+
+    // MARK: - Building blocks
+
+    /// Every employee's sum of `metric` over the days of `range`.
+    func windowSums(_ range: ClosedRange<Day>, metric: RankingMetric) -> WindowSums {
+        WindowSums(columns: days.columns[days.indices(of: range)], employees: employeeNames.count, metric: metric)
+    }
+
+    /// The shard's totals per model over the days of `range`.
+    func modelSums(_ range: ClosedRange<Day>) -> [ModelDayTotals] {
+        var perModel = [ModelDayTotals](repeating: ModelDayTotals(), count: modelNames.count)
+        for c in days.indices(of: range) {
+            for (model, day) in days.columns[c].models.enumerated() where day.events > 0 {
+                perModel[model].counts.add(day.counts)
+                perModel[model].cost = perModel[model].cost.saturatingAdd(day.cost)
+                perModel[model].events &+= day.events
+            }
+        }
+        return perModel
+    }
+
+    /// The shard's sums over the days of `range` (active employees are counted by the caller).
+    func windowTotals(_ range: ClosedRange<Day>) -> WindowTotals {
+        var totals = WindowTotals()
+        for (model, sum) in modelSums(range).enumerated() where sum.events > 0 {
+            totals.counts.add(sum.counts)
+            totals.cost = totals.cost.saturatingAdd(sum.cost)
+            if modelRates[model] == nil {
+                totals.unpricedTokens = totals.unpricedTokens.saturatingAdd(sum.counts.total)
+            }
+        }
+        return totals
+    }
+
+    /// One employee's full totals over `range`, from their cells.
+    func detail(of employee: Int, in range: ClosedRange<Day>) -> RankedEmployee {
+        var result = RankedEmployee(employee: employeeNames[employee], counts: .zero, cost: 0)
+        let low = range.lowerBound.number
+        let high = range.upperBound.number
+        for cell in cells[employee] where cell.day >= low && cell.day <= high {
+            result.counts.add(cell.counts)
+            if let rates = modelRates[Int(cell.model)] {
+                result.cost = result.cost.saturatingAdd(rates.cost(of: cell.counts))
+            } else {
+                result.unpricedTokens = result.unpricedTokens.saturatingAdd(cell.counts.total)
+            }
+        }
+        return result
+    }
+}
+
+extension LabeledUsage {
+    fileprivate mutating func accumulate(_ more: TokenCounts, cost more$: UInt64) {
+        counts.add(more)
+        cost = cost.saturatingAdd(more$)
+    }
+}
+
+/// The best `capacity` employees by score, kept as a min-heap whose root is the weakest; ties are broken by
+/// employee key, looked up only when scores are equal.
+struct CandidateHeap {
+    struct Candidate {
+        var score: UInt64
+        var employee: Int32
+    }
+
+    let capacity: Int
+    let names: [String]
+    private(set) var items: [Candidate] = []
+
+    init(capacity: Int, names: [String]) {
+        self.capacity = capacity
+        self.names = names
+        items.reserveCapacity(min(capacity, 1 << 16))
+    }
+
+    /// Whether `a` ranks ahead of `b`.
+    @inline(__always)
+    private func ahead(_ a: Candidate, _ b: Candidate) -> Bool {
+        if a.score != b.score { return a.score > b.score }
+        return names[Int(a.employee)].utf8.lexicographicallyPrecedes(names[Int(b.employee)].utf8)
+    }
+
+    @inline(__always)
+    mutating func offer(score: UInt64, employee: Int32) {
+        let candidate = Candidate(score: score, employee: employee)
+        if items.count < capacity {
+            items.append(candidate)
+            var child = items.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard ahead(items[parent], items[child]) else { break }
+                items.swapAt(child, parent)
+                child = parent
+            }
+        } else if capacity > 0, score >= items[0].score, ahead(candidate, items[0]) {
+            items[0] = candidate
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1
+                guard left < items.count else { break }
+                var weakest = left
+                if left + 1 < items.count && ahead(items[left], items[left + 1]) { weakest = left + 1 }
+                guard ahead(items[parent], items[weakest]) else { break }
+                items.swapAt(weakest, parent)
+                parent = weakest
+            }
+        }
+    }
+
+    func sorted() -> [Candidate] {
+        items.sorted { ahead($0, $1) }
+    }
+}

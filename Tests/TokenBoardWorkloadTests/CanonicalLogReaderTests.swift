@@ -1,0 +1,163 @@
+import Foundation
+import TokenBoardCore
+import XCTest
+
+@testable import TokenBoardWorkload
+
+final class CanonicalLogReaderTests: XCTestCase {
+    private func line(_ n: Int, employee: String = "emp-1") -> String {
+        #"{"id":"e-\#(n)","ts":\#(n * 1000),"employee":"\#(employee)","model":"claude-haiku-4-5","input":\#(n)}"#
+    }
+
+    private func readAll(_ reader: CanonicalLogReader, max: Int = 1000) throws -> [UsageEvent] {
+        var all: [UsageEvent] = []
+        var batch: [UsageEvent] = []
+        while try reader.next(into: &batch, max: max) {
+            XCTAssertLessThanOrEqual(batch.count, max)
+            all += batch
+            batch.removeAll()
+        }
+        XCTAssertTrue(batch.isEmpty)
+        return all
+    }
+
+    func testCorruptLineIsCountedAndSkipped() throws {
+        let folder = try TemporaryFolder()
+        let text =
+            [line(1), line(2), #"{"id":"e-3","ts":3000,"employee":"emp-1","model":"#, line(4), line(5)]
+            .joined(separator: "\n") + "\n"
+        let path = try folder.write("five.jsonl", text)
+        let reader = try CanonicalLogReader(path: path)
+        let events = try readAll(reader)
+        XCTAssertEqual(events.map(\.id), ["e-1", "e-2", "e-4", "e-5"])
+        XCTAssertEqual(events.map(\.counts.input), [1, 2, 4, 5])
+        XCTAssertEqual(reader.badLines, 1)
+        XCTAssertEqual(reader.linesRead, 5)
+        XCTAssertEqual(reader.firstErrors.count, 1)
+        XCTAssertEqual(reader.firstErrors.first?.line, 3)
+        XCTAssertEqual(reader.firstErrors.first?.file, path)
+        XCTAssertEqual(reader.firstErrors.first?.kind, .malformedJSON(offset: 49, expected: "a JSON value"))
+        XCTAssertTrue(reader.firstErrors.first?.description.hasPrefix("\(path):3: malformed JSON") ?? false)
+        XCTAssertEqual(reader.bytesRead, Int64(text.utf8.count))
+        XCTAssertEqual(reader.fileSize, Int64(text.utf8.count))
+    }
+
+    func testStrictModeThrowsOnTheFirstBadLine() throws {
+        let folder = try TemporaryFolder()
+        let text = [line(1), line(2), #"{"ts":3000,"employee":"emp-1","model":"m","input":-1}"#, line(4), line(5)]
+            .joined(separator: "\n")
+        let reader = try CanonicalLogReader(path: try folder.write("strict.jsonl", text), strict: true)
+        var events: [UsageEvent] = []
+        XCTAssertThrowsError(try reader.next(into: &events, max: 100)) { error in
+            let lineError = error as? LogLineError
+            XCTAssertEqual(lineError?.line, 3)
+            XCTAssertEqual(lineError?.kind, .countNegative(field: "input"))
+            XCTAssertEqual(lineError?.reason, "input is negative")
+        }
+        XCTAssertEqual(events.map(\.id), ["e-1", "e-2"])
+        XCTAssertEqual(reader.badLines, 1)
+        // The bad line is consumed; reading can go on past it.
+        events.removeAll()
+        XCTAssertTrue(try reader.next(into: &events, max: 100))
+        XCTAssertEqual(events.map(\.id), ["e-4", "e-5"])
+        XCTAssertFalse(try reader.next(into: &events, max: 100))
+    }
+
+    func testChunkBoundariesFallAnywhere() throws {
+        let folder = try TemporaryFolder()
+        var lines: [String] = []
+        for n in 1...40 {
+            lines.append(n % 7 == 0 ? "" : line(n, employee: "employee-é-\(n)"))
+            if n % 11 == 0 { lines.append("  \r") }
+        }
+        lines.append(#"{"ts":1,"employee":"x","model":"m","extra":"#)
+        let text = lines.joined(separator: "\n")
+        let path = try folder.write("chunks.jsonl", text)
+        let expected = try readAll(try CanonicalLogReader(path: path))
+        XCTAssertEqual(expected.count, 35)
+        for chunkSize in [1, 2, 3, 5, 7, 16, 64, 100, 251, 4096] {
+            let reader = try CanonicalLogReader(path: path, strict: false, chunkSize: chunkSize, maxLineLength: 1 << 20)
+            XCTAssertEqual(try readAll(reader, max: 3), expected, "chunk size \(chunkSize)")
+            XCTAssertEqual(reader.badLines, 1)
+            XCTAssertEqual(reader.firstErrors.first?.line, lines.count)
+            XCTAssertEqual(reader.linesRead, lines.count)
+            XCTAssertEqual(reader.bytesRead, Int64(text.utf8.count))
+        }
+    }
+
+    func testMissingFinalNewline() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("tail.jsonl", line(1) + "\n" + line(2))
+        let reader = try CanonicalLogReader(path: path, strict: false, chunkSize: 10, maxLineLength: 1 << 20)
+        XCTAssertEqual(try readAll(reader).map(\.id), ["e-1", "e-2"])
+        XCTAssertEqual(reader.linesRead, 2)
+        XCTAssertEqual(reader.badLines, 0)
+    }
+
+    func testCRLFLineEndings() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("crlf.jsonl", line(1) + "\r\n" + line(2) + "\r\n")
+        XCTAssertEqual(try readAll(try CanonicalLogReader(path: path)).map(\.id), ["e-1", "e-2"])
+    }
+
+    func testOverlongLinesAreBadLinesNotBuffered() throws {
+        let folder = try TemporaryFolder()
+        let long = #"{"ts":0,"employee":"e","model":"m","pad":""# + String(repeating: "x", count: 500) + #""}"#
+        let text = [line(1), long, line(3), long].joined(separator: "\n")
+        let path = try folder.write("long.jsonl", text)
+        for chunkSize in [7, 64, 1000] {
+            let reader = try CanonicalLogReader(path: path, strict: false, chunkSize: chunkSize, maxLineLength: 200)
+            XCTAssertEqual(try readAll(reader).map(\.id), ["e-1", "e-3"], "chunk size \(chunkSize)")
+            XCTAssertEqual(reader.badLines, 2)
+            XCTAssertEqual(reader.linesRead, 4)
+            XCTAssertEqual(reader.firstErrors.map(\.line), [2, 4])
+            XCTAssertEqual(reader.firstErrors.first?.kind, .lineTooLong(limit: 200))
+        }
+        // Exactly at the limit is fine.
+        let exact = #"{"ts":0,"employee":"e","model":"m","id":"a""# + String(repeating: " ", count: 10) + "}"
+        let exactPath = try folder.write("exact.jsonl", exact + "\n" + exact)
+        let reader = try CanonicalLogReader(
+            path: exactPath,
+            strict: false,
+            chunkSize: 8,
+            maxLineLength: exact.utf8.count
+        )
+        XCTAssertEqual(try readAll(reader).count, 2)
+        XCTAssertEqual(reader.badLines, 0)
+    }
+
+    func testKeepsOnlyTheFirstHundredErrors() throws {
+        let folder = try TemporaryFolder()
+        let text = (1...150).map { "bad line \($0)" }.joined(separator: "\n")
+        let reader = try CanonicalLogReader(path: try folder.write("bad.jsonl", text))
+        XCTAssertEqual(try readAll(reader).count, 0)
+        XCTAssertEqual(reader.badLines, 150)
+        XCTAssertEqual(reader.firstErrors.count, 100)
+        XCTAssertEqual(reader.firstErrors.last?.line, 100)
+    }
+
+    func testBatchesRespectMax() throws {
+        let folder = try TemporaryFolder()
+        let text = (1...10).map { line($0) }.joined(separator: "\n")
+        let reader = try CanonicalLogReader(path: try folder.write("batches.jsonl", text))
+        var sizes: [Int] = []
+        var batch: [UsageEvent] = []
+        while try reader.next(into: &batch, max: 4) {
+            sizes.append(batch.count)
+            batch.removeAll()
+        }
+        XCTAssertEqual(sizes, [4, 4, 2])
+    }
+
+    func testEmptyAndMissingFiles() throws {
+        let folder = try TemporaryFolder()
+        let reader = try CanonicalLogReader(path: try folder.write("empty.jsonl", ""))
+        var events: [UsageEvent] = []
+        XCTAssertFalse(try reader.next(into: &events, max: 10))
+        XCTAssertEqual(reader.linesRead, 0)
+        XCTAssertThrowsError(try CanonicalLogReader(path: folder.file("absent.jsonl"))) { error in
+            XCTAssertEqual((error as? LogFileError)?.operation, "open")
+            XCTAssertEqual((error as? LogFileError)?.code, ENOENT)
+        }
+    }
+}
