@@ -54,7 +54,14 @@ public final class Connection: Sendable {
         timeout: TimeAmount? = .seconds(10)
     ) async throws -> R {
         let frame = Frame(message, requestID: 0, allocator: channel.allocator)
-        let reply = try await send(frame, timeout: timeout).get()
+        let future = send(frame, timeout: timeout)
+        // A cancelled caller must not wait out the deadline: closing the connection fails what is in flight.
+        let channel = self.channel
+        let reply = try await withTaskCancellationHandler {
+            try await future.get()
+        } onCancel: {
+            channel.close(promise: nil)
+        }
         return try reply.decode(R.self)
     }
 

@@ -62,7 +62,24 @@ public final class Replayer: Sendable {
         let start = clock.now
         var lastReport = start
         var routing = try await Routing.fetch(coordinator: coordinator, group: group)
-        defer { Task { [routing] in await routing.closeAll() } }
+        do {
+            let state = try await replay(routing: &routing, source: source, progress: progress, clock: clock, start: start, lastReport: &lastReport)
+            await routing.closeAll()
+            return state
+        } catch {
+            await routing.closeAll()
+            throw error
+        }
+    }
+
+    private func replay(
+        routing: inout Routing,
+        source: (inout [UsageEvent]) throws -> Bool,
+        progress: (ReplayProgress) -> Void,
+        clock: ContinuousClock,
+        start: ContinuousClock.Instant,
+        lastReport: inout ContinuousClock.Instant
+    ) async throws -> ReplayProgress {
         var state = ReplayProgress()
         var builders = Array(repeating: EventBatchBuilder(), count: routing.map.workers.count)
         var inflight = Array(repeating: [InFlightBatch](), count: routing.map.workers.count)
@@ -176,6 +193,14 @@ private struct Routing: Sendable {
 
     func refreshed(coordinator: Endpoint, group: any EventLoopGroup, atLeast version: UInt64) async throws -> Routing {
         let next = try await Routing.fetch(coordinator: coordinator, group: group)
+        guard next.map.version >= version, next.map.version > map.version else {
+            await next.closeAll()
+            throw ErrorMessage(
+                code: .notOwner,
+                message: "a worker refused a batch under shard map v\(map.version) (it serves v\(version)) but the coordinator still hands out v\(next.map.version)",
+                mapVersion: next.map.version
+            )
+        }
         await closeAll()
         return next
     }

@@ -111,6 +111,9 @@ public struct EventBatchBuilder: Sendable {
     private var modelIndex: [String: UInt16] = [:]
     private var toolIndex: [String: UInt16] = [:]
     private var sessionIndex: [String: UInt32] = [:]
+    // Consecutive events mostly share a model and a tool: compare with the previous ones before hashing.
+    private var lastModel: (name: String, index: UInt16)?
+    private var lastTool: (name: String, index: UInt16)?
 
     public init() {}
 
@@ -124,7 +127,9 @@ public struct EventBatchBuilder: Sendable {
         if modelIndex[event.model] == nil && batch.models.count > Int(UInt16.max) { return false }
         if toolIndex[event.tool] == nil && batch.tools.count > Int(UInt16.max) { return false }
         let model: UInt16
-        if let known = modelIndex[event.model] {
+        if let last = lastModel, last.name == event.model {
+            model = last.index
+        } else if let known = modelIndex[event.model] {
             model = known
         } else {
             guard batch.models.count <= Int(UInt16.max) else { return false }
@@ -133,7 +138,9 @@ public struct EventBatchBuilder: Sendable {
             batch.models.append(event.model)
         }
         let tool: UInt16
-        if let known = toolIndex[event.tool] {
+        if let last = lastTool, last.name == event.tool {
+            tool = last.index
+        } else if let known = toolIndex[event.tool] {
             tool = known
         } else {
             guard batch.tools.count <= Int(UInt16.max) else { return false }
@@ -141,6 +148,8 @@ public struct EventBatchBuilder: Sendable {
             toolIndex[event.tool] = tool
             batch.tools.append(event.tool)
         }
+        lastModel = (event.model, model)
+        lastTool = (event.tool, tool)
         let employee = Self.intern(event.employee, &employeeIndex, &batch.employees)
         let session = Self.intern(event.session, &sessionIndex, &batch.sessions)
         batch.events.append(
@@ -157,10 +166,17 @@ public struct EventBatchBuilder: Sendable {
         return true
     }
 
-    /// Hands out the batch built so far and starts a new one.
+    /// Hands out the batch built so far and starts a new one, keeping the tables' capacity for the next.
     public mutating func take() -> EventBatch {
         let result = batch
-        self = EventBatchBuilder()
+        batch = EventBatch()
+        batch.events.reserveCapacity(result.events.count)
+        employeeIndex.removeAll(keepingCapacity: true)
+        modelIndex.removeAll(keepingCapacity: true)
+        toolIndex.removeAll(keepingCapacity: true)
+        sessionIndex.removeAll(keepingCapacity: true)
+        lastModel = nil
+        lastTool = nil
         return result
     }
 

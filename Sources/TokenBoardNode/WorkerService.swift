@@ -104,28 +104,14 @@ public struct WorkerService: Service {
         while !Task.isCancelled {
             do {
                 let connection = try await Connection.connect(to: configuration.coordinator)
-                defer { Task { await connection.close() } }
-                let ack = try await connection.request(
-                    RegisterRequest(workerID: configuration.id, endpoint: endpoint, stats: shard.stats),
-                    expecting: RegisterAck.self,
-                    timeout: .seconds(5)
-                )
-                shard.adopt(ack.map)
-                logger.info(
-                    "registered with coordinator",
-                    metadata: ["coordinator": "\(configuration.coordinator)", "map": "v\(ack.map.version)"]
-                )
-                reportedFailure = false
-                while !Task.isCancelled {
-                    try await Task.sleep(for: configuration.heartbeatInterval)
-                    let reply = try await connection.request(
-                        Heartbeat(workerID: configuration.id, stats: shard.stats),
-                        expecting: HeartbeatAck.self,
-                        timeout: .seconds(5)
-                    )
-                    if reply.mapVersion != shard.mapVersion { break }
+                do {
+                    try await heartbeat(over: connection, advertising: endpoint) { reportedFailure = false }
+                } catch {
+                    await connection.close()
+                    throw error
                 }
-            } catch is CancellationError {
+                await connection.close()
+            } catch where Task.isCancelled {
                 return
             } catch {
                 if !reportedFailure {
@@ -137,6 +123,35 @@ public struct WorkerService: Service {
                 }
                 try? await Task.sleep(for: configuration.heartbeatInterval)
             }
+        }
+    }
+
+    /// Registers over `connection`, then heartbeats until cancelled or until the coordinator's map version
+    /// differs from the one this worker serves (the caller then registers again to fetch it).
+    private func heartbeat(
+        over connection: Connection,
+        advertising endpoint: Endpoint,
+        registered: () -> Void
+    ) async throws {
+        let ack = try await connection.request(
+            RegisterRequest(workerID: configuration.id, endpoint: endpoint, stats: shard.stats),
+            expecting: RegisterAck.self,
+            timeout: .seconds(5)
+        )
+        shard.adopt(ack.map)
+        registered()
+        logger.info(
+            "registered with coordinator",
+            metadata: ["coordinator": "\(configuration.coordinator)", "map": "v\(ack.map.version)"]
+        )
+        while !Task.isCancelled {
+            try await Task.sleep(for: configuration.heartbeatInterval)
+            let reply = try await connection.request(
+                Heartbeat(workerID: configuration.id, stats: shard.stats),
+                expecting: HeartbeatAck.self,
+                timeout: .seconds(5)
+            )
+            if reply.mapVersion != shard.mapVersion { return }
         }
     }
 }

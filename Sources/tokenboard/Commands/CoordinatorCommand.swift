@@ -1,5 +1,4 @@
 import ArgumentParser
-import ServiceLifecycle
 import TokenBoardCore
 import TokenBoardNode
 
@@ -31,9 +30,6 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let service = CoordinatorService(configuration: configuration, logger: logger) { endpoint in
             ReadyLine.announce(role: "coordinator", id: id, endpoint: endpoint)
         }
-        let group = ServiceGroup(
-            configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
-        try await group.run()
+        try await node.run(service, logger: logger)
     }
 }

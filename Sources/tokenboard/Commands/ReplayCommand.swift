@@ -55,22 +55,25 @@ struct ReplayCommand: AsyncParsableCommand {
         let progress = ProgressLine(enabled: !quiet)
         var current = 0
         var doneBytes: Int64 = 0
-        let readBytes = { doneBytes + (current < readers.count ? readers[current].bytesRead : 0) }
+        // The readers belong to the prefetch thread from here on; progress reads the position it reports.
+        let prefetch = PrefetchingSource { events in
+            while current < readers.count {
+                if try readers[current].next(into: &events, max: 65536) {
+                    return (true, doneBytes + readers[current].bytesRead)
+                }
+                doneBytes += readers[current].fileSize
+                readers[current].close()
+                current += 1
+            }
+            return (false, doneBytes)
+        }
+        defer { prefetch.cancel() }
 
         let result = try await replayer.run(
-            source: { events in
-                while current < readers.count {
-                    if try readers[current].next(into: &events, max: 65536) { return true }
-                    doneBytes += readers[current].fileSize
-                    readers[current].close()
-                    current += 1
-                    if !events.isEmpty { return current < readers.count }
-                }
-                return false
-            },
+            source: { events in try prefetch.next(into: &events) },
             progress: { state in
                 let seconds = state.elapsed.seconds
-                let bytes = readBytes()
+                let bytes = prefetch.position
                 let fraction = totalBytes > 0 ? Double(bytes) / Double(totalBytes) : 1
                 let eta = fraction > 0 ? seconds / fraction - seconds : 0
                 progress.update(

@@ -1,5 +1,4 @@
 import ArgumentParser
-import ServiceLifecycle
 import TokenBoardCore
 import TokenBoardNode
 
@@ -42,9 +41,6 @@ struct WorkerCommand: AsyncParsableCommand {
         let service = WorkerService(configuration: configuration, logger: logger) { endpoint in
             ReadyLine.announce(role: "worker", id: id, endpoint: endpoint)
         }
-        let group = ServiceGroup(
-            configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
-        try await group.run()
+        try await node.run(service, logger: logger)
     }
 }

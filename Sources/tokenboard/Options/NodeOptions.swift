@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// Options every long-running role shares.
 struct NodeOptions: ParsableArguments {
@@ -27,5 +28,17 @@ struct NodeOptions: ParsableArguments {
             return handler
         }
         return Logger(label: label)
+    }
+
+    /// Runs a node's service until SIGTERM or SIGINT: graceful shutdown first, cancellation if that takes
+    /// longer than 10 seconds.
+    func run(_ service: some Service, logger: Logger) async throws {
+        var configuration = ServiceGroupConfiguration(
+            services: [service],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        configuration.maximumGracefulShutdownDuration = .seconds(10)
+        try await ServiceGroup(configuration: configuration).run()
     }
 }

@@ -1,0 +1,85 @@
+import Foundation
+import TokenBoardCore
+
+/// Runs an event source (a log reader) on a thread of its own, a few chunks ahead of the consumer, so parsing
+/// and sending use two cores. The source is touched only by that thread once the prefetcher starts.
+public final class PrefetchingSource: @unchecked Sendable {
+    /// What the source reports after each chunk: whether more may follow, and how far it has read.
+    public typealias Produce = (inout [UsageEvent]) throws -> (more: Bool, position: Int64)
+
+    private let condition = NSCondition()
+    private var ready: [[UsageEvent]] = []
+    private var finished = false
+    private var cancelled = false
+    private var failure: (any Error)?
+    private var producedPosition: Int64 = 0
+    private let depth: Int
+
+    /// Starts producing chunks of up to `chunkSize` events, at most `depth` ahead of the consumer.
+    public init(depth: Int = 4, chunkSize: Int = 65536, produce: @escaping Produce) {
+        self.depth = max(1, depth)
+        let box = UncheckedBox(produce)
+        Thread.detachNewThread { [self] in
+            var more = true
+            while more {
+                var chunk: [UsageEvent] = []
+                chunk.reserveCapacity(chunkSize)
+                do {
+                    let step = try box.value(&chunk)
+                    more = step.more
+                    condition.lock()
+                    producedPosition = step.position
+                } catch {
+                    condition.lock()
+                    failure = error
+                    more = false
+                }
+                while ready.count >= self.depth && !cancelled { condition.wait() }
+                if cancelled {
+                    finished = true
+                    condition.broadcast()
+                    condition.unlock()
+                    return
+                }
+                if !chunk.isEmpty { ready.append(chunk) }
+                if !more { finished = true }
+                condition.broadcast()
+                condition.unlock()
+            }
+        }
+    }
+
+    /// Hands out the next chunk (waiting for it); false once the source is exhausted. Rethrows the source's error.
+    public func next(into events: inout [UsageEvent]) throws -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready.isEmpty && !finished && failure == nil { condition.wait() }
+        if !ready.isEmpty {
+            events.append(contentsOf: ready.removeFirst())
+            condition.broadcast()
+            return true
+        }
+        if let failure { throw failure }
+        return false
+    }
+
+    /// How far the source had read when it produced its latest chunk.
+    public var position: Int64 {
+        condition.lock()
+        defer { condition.unlock() }
+        return producedPosition
+    }
+
+    /// Stops the producer thread after its current chunk.
+    public func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+private struct UncheckedBox<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}
