@@ -83,10 +83,21 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
+        .testTarget(
+            name: "TokenBoardNodeTests",
+            dependencies: [
+                "TokenBoardNode", "TokenBoardCore", "TokenBoardWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "TokenBoardWorkloadTests", dependencies: ["TokenBoardWorkload", "TokenBoardCore"]),
         .testTarget(
             name: "ClusterTests",
-            dependencies: ["TokenBoardCore", "TokenBoardClient", "TokenBoardWorkload"]
+            dependencies: [
+                "TokenBoardCore", "TokenBoardClient", "TokenBoardWorkload", "TokenBoardWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -12,7 +12,13 @@ public struct IngestBenchmark: Sendable {
     public var batchSize: Int
     public var inflight: Int
 
-    public init(worker: Endpoint, employees: Int = 100_000, events: Int = 5_000_000, batchSize: Int = 8192, inflight: Int = 16) {
+    public init(
+        worker: Endpoint,
+        employees: Int = 100_000,
+        events: Int = 5_000_000,
+        batchSize: Int = 8192,
+        inflight: Int = 16
+    ) {
         self.worker = worker
         self.employees = employees
         self.events = events
@@ -60,7 +66,8 @@ public struct IngestBenchmark: Sendable {
                 name: "ingest_events_per_second",
                 value: Double(events) / max(elapsed.milliseconds / 1000, 1e-9),
                 unit: "events/s",
-                detail: "one worker, one connection, \(inflight) batches of \(batchSize) in flight, \(payloadBytes / max(events, 1)) payload bytes/event before LZ4"
+                detail:
+                    "one worker, one connection, \(inflight) batches of \(batchSize) in flight, \(payloadBytes / max(events, 1)) payload bytes/event before LZ4"
             ),
             Measurement(
                 name: "ingest_ack_p99_ms",

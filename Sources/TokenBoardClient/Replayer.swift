@@ -63,7 +63,14 @@ public final class Replayer: Sendable {
         var lastReport = start
         var routing = try await Routing.fetch(coordinator: coordinator, group: group)
         do {
-            let state = try await replay(routing: &routing, source: source, progress: progress, clock: clock, start: start, lastReport: &lastReport)
+            let state = try await replay(
+                routing: &routing,
+                source: source,
+                progress: progress,
+                clock: clock,
+                start: start,
+                lastReport: &lastReport
+            )
             await routing.closeAll()
             return state
         } catch {
@@ -197,7 +204,8 @@ private struct Routing: Sendable {
             await next.closeAll()
             throw ErrorMessage(
                 code: .notOwner,
-                message: "a worker refused a batch under shard map v\(map.version) (it serves v\(version)) but the coordinator still hands out v\(next.map.version)",
+                message:
+                    "a worker refused a batch under shard map v\(map.version) (it serves v\(version)) but the coordinator still hands out v\(next.map.version)",
                 mapVersion: next.map.version
             )
         }

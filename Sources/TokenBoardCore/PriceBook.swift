@@ -84,9 +84,11 @@ public struct PriceBook: Sendable {
             // Anthropic's convention where a model lists no cache prices: write 1.25 × input, read 0.1 × input.
             // Other providers that have no cache writes bill them (should any appear) at the input rate.
             let isAnthropic = entry.provider == "anthropic"
-            let cacheWrite = try entry.cacheWrite.map { try Self.nanosPerToken($0, "\(place).cache_write") }
+            let cacheWrite =
+                try entry.cacheWrite.map { try Self.nanosPerToken($0, "\(place).cache_write") }
                 ?? (isAnthropic ? input * 5 / 4 : input)
-            let cacheRead = try entry.cacheRead.map { try Self.nanosPerToken($0, "\(place).cache_read") }
+            let cacheRead =
+                try entry.cacheRead.map { try Self.nanosPerToken($0, "\(place).cache_read") }
                 ?? (isAnthropic ? input / 10 : input)
             let rates = Rates(input: input, output: output, cacheWrite: cacheWrite, cacheRead: cacheRead)
             for name in entry.names {

@@ -78,10 +78,17 @@ extension ShardStore {
             let rates = modelRates[Int(cell.model)]
             let cost = rates?.cost(of: cell.counts) ?? 0
             let modelName = modelNames[Int(cell.model)]
-            byModel[cell.model, default: LabeledUsage(
-                label: modelName, counts: .zero, cost: 0, priced: rates != nil,
-                provider: priceBook.provider(for: modelName))]
-                .accumulate(cell.counts, cost: cost)
+            byModel[
+                cell.model,
+                default: LabeledUsage(
+                    label: modelName,
+                    counts: .zero,
+                    cost: 0,
+                    priced: rates != nil,
+                    provider: priceBook.provider(for: modelName)
+                )
+            ]
+            .accumulate(cell.counts, cost: cost)
             byTool[cell.tool, default: LabeledUsage(label: toolNames[Int(cell.tool)], counts: .zero, cost: 0)]
                 .accumulate(cell.counts, cost: cost)
             byDay[cell.day, default: LabeledUsage(label: Day(number: cell.day).description, counts: .zero, cost: 0)]

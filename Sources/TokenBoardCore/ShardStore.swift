@@ -55,7 +55,8 @@ public struct ShardStore: Sendable {
             guard days.accepts(low: low, high: high) else {
                 throw BatchError(
                     eventIndex: nil,
-                    reason: "the batch spans days \(Day(number: low))...\(Day(number: high)): a shard keeps at most \(DayColumns.maxSpan) days"
+                    reason:
+                        "the batch spans days \(Day(number: low))...\(Day(number: high)): a shard keeps at most \(DayColumns.maxSpan) days"
                 )
             }
         }
@@ -76,7 +77,11 @@ public struct ShardStore: Sendable {
             let model = models[Int(event.model)]
             let cost = rates[Int(event.model)]?.cost(of: event.counts) ?? 0
             days.add(columnIndex: column, employee: employee, model: Int(model), counts: event.counts, cost: cost)
-            addCell(event.counts, key: UsageCell.key(day: day, model: model, tool: tools[Int(event.tool)]), to: employee)
+            addCell(
+                event.counts,
+                key: UsageCell.key(day: day, model: model, tool: tools[Int(event.tool)]),
+                to: employee
+            )
         }
         if !batch.events.isEmpty {
             newestDay = Day(number: newest)

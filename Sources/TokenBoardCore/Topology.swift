@@ -127,9 +127,13 @@ public struct Topology: Sendable, Hashable, Codable {
     /// Checks ids, ports and timings.
     public func validate(source: String = "topology") throws {
         guard !workers.isEmpty else { throw InvalidTopology(description: "\(source): no workers") }
-        guard workers.count <= Int(UInt16.max) else { throw InvalidTopology(description: "\(source): too many workers") }
+        guard workers.count <= Int(UInt16.max) else {
+            throw InvalidTopology(description: "\(source): too many workers")
+        }
         let ids = workers.map(\.id) + [coordinator.id]
-        guard Set(ids).count == ids.count else { throw InvalidTopology(description: "\(source): node ids must be unique") }
+        guard Set(ids).count == ids.count else {
+            throw InvalidTopology(description: "\(source): node ids must be unique")
+        }
         for node in workers + [coordinator] {
             guard !node.id.isEmpty, (0...65535).contains(node.port) else {
                 throw InvalidTopology(description: "\(source): node '\(node.id)' needs an id and a port in 0...65535")

@@ -14,7 +14,8 @@ public enum Window: Sendable, Hashable, CustomStringConvertible {
             return
         }
         guard lower.hasSuffix("d"), lower.first?.isASCII == true, lower.first?.isNumber == true,
-            let n = Int(lower.dropLast()), n >= 1, n <= Window.maxDays else { return nil }
+            let n = Int(lower.dropLast()), n >= 1, n <= Window.maxDays
+        else { return nil }
         self = .days(n)
     }
 

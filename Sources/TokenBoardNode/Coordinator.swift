@@ -19,7 +19,14 @@ public final class Coordinator: Sendable {
     /// The largest k a top query may ask for.
     public static let maxK: UInt32 = 100_000
 
-    public init(id: String, map: ShardMap, livenessTimeout: Duration, queryDeadline: Duration, group: any EventLoopGroup, logger: Logger) {
+    public init(
+        id: String,
+        map: ShardMap,
+        livenessTimeout: Duration,
+        queryDeadline: Duration,
+        group: any EventLoopGroup,
+        logger: Logger
+    ) {
         self.id = id
         self.membership = Membership(workers: map.workers, livenessTimeout: livenessTimeout)
         self.pool = WorkerPool(group: group)
@@ -51,7 +58,8 @@ public final class Coordinator: Sendable {
             case .ingest:
                 throw ErrorMessage(
                     code: .unsupportedMessage,
-                    message: "the coordinator does not ingest: fetch the shard map and send batches to the owning workers",
+                    message:
+                        "the coordinator does not ingest: fetch the shard map and send batches to the owning workers",
                     mapVersion: map.version
                 )
             default:
@@ -78,7 +86,8 @@ public final class Coordinator: Sendable {
         guard outcome.known else {
             throw ErrorMessage(
                 code: .badRequest,
-                message: "'\(request.workerID)' is not a worker of this cluster (\(map.workers.joined(separator: ", ")))"
+                message:
+                    "'\(request.workerID)' is not a worker of this cluster (\(map.workers.joined(separator: ", ")))"
             )
         }
         if outcome.moved { await pool.forget(request.workerID) }
@@ -191,7 +200,12 @@ public final class Coordinator: Sendable {
             totals: WindowTotals(),
             anchor: nil,
             newestDay: nil,
-            coverage: Coverage(mapVersion: map.version, shardsTotal: UInt32(map.workers.count), answered: [], missing: [])
+            coverage: Coverage(
+                mapVersion: map.version,
+                shardsTotal: UInt32(map.workers.count),
+                answered: [],
+                missing: []
+            )
         )
     }
 
@@ -209,7 +223,12 @@ public final class Coordinator: Sendable {
                 totals: WindowTotals(),
                 anchor: nil,
                 newestDay: nil,
-                coverage: Coverage(mapVersion: map.version, shardsTotal: UInt32(map.workers.count), answered: [], missing: [])
+                coverage: Coverage(
+                    mapVersion: map.version,
+                    shardsTotal: UInt32(map.workers.count),
+                    answered: [],
+                    missing: []
+                )
             )
         }
         if !result.missing.isEmpty && !query.allowPartial { throw result.unavailableError(map: map) }

@@ -85,7 +85,10 @@ public struct FrameServer: Sendable {
                     }
                 }
             } catch {
-                logger.debug("connection ended", metadata: ["peer": "\(underlying.remoteAddress?.description ?? "?")", "error": "\(error)"])
+                logger.debug(
+                    "connection ended",
+                    metadata: ["peer": "\(underlying.remoteAddress?.description ?? "?")", "error": "\(error)"]
+                )
             }
         } onCancel: {
             underlying.close(promise: nil)

@@ -80,7 +80,9 @@ public final class Membership: Sendable {
                     id: id,
                     endpoint: member.endpoint,
                     alive: ago.map { $0 <= livenessTimeout } ?? false,
-                    lastSeenMillisAgo: ago.map { UInt64($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) },
+                    lastSeenMillisAgo: ago.map {
+                        UInt64($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)
+                    },
                     slots: UInt32(slots),
                     stats: member.stats
                 )

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import TokenBoardCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The one line a node prints on standard output once it listens, so scripts and tests learn the port it
 /// picked without polling: `{"event":"listening","role":"worker","id":"w1","host":"127.0.0.1","port":7401}`.

@@ -93,7 +93,9 @@ public final class Shard: Sendable {
             var key = query
             key.anchor = anchor
             key.allowPartial = false
-            if let cached = topCache.withLock({ $0.reply(for: key, storeVersion: store.batchCount, mapVersion: version) }) {
+            if let cached = topCache.withLock({
+                $0.reply(for: key, storeVersion: store.batchCount, mapVersion: version)
+            }) {
                 return cached
             }
             let result = anchor.map { store.top(k: Int(query.k), window: query.window, anchor: $0, by: query.metric) }

@@ -40,7 +40,8 @@ public struct WorkerConfiguration: Sendable {
     public init(topology: Topology, id: String, priceBook: PriceBook, threads: Int = System.coreCount) throws {
         guard let node = topology.worker(id: id) else {
             throw Topology.InvalidTopology(
-                description: "no worker '\(id)' in topology '\(topology.name)' (workers: \(topology.workers.map(\.id).joined(separator: ", ")))"
+                description:
+                    "no worker '\(id)' in topology '\(topology.name)' (workers: \(topology.workers.map(\.id).joined(separator: ", ")))"
             )
         }
         self.init(
@@ -111,7 +112,7 @@ public struct WorkerService: Service {
                     throw error
                 }
                 await connection.close()
-            } catch where Task.isCancelled {
+            } catch  where Task.isCancelled {
                 return
             } catch {
                 if !reportedFailure {

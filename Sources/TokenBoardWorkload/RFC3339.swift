@@ -1,3 +1,5 @@
+import TokenBoardCore
+
 /// Byte-level RFC 3339 timestamps, the `ts` of the canonical log. Foundation's date formatters are far too slow
 /// for millions of lines a second and go through floating point; this works in integer milliseconds throughout.
 enum RFC3339 {
@@ -33,8 +35,8 @@ enum RFC3339 {
                 p[7] == UInt8(ascii: "-"), let day = two(8)
             else { return nil }
             let year = y0 * 100 + y1
-            guard month >= 1, month <= 12, day >= 1, day <= daysIn(month: month, year: year) else { return nil }
-            days = daysFromCivil(year: year, month: month, day: day)
+            guard month >= 1, month <= 12, day >= 1, day <= Day.daysIn(month: month, year: year) else { return nil }
+            days = Day.daysFromCivil(year: year, month: month, day: day)
             dates = DateCache(filled: true, head: dateHead, tail: dateTail, days: days)
         }
         // The form the canonical writer uses, `THH:MM:SS.mmmZ`, in one word: subtracting '0' from every byte
@@ -130,7 +132,7 @@ enum RFC3339 {
             raw.storeBytes(of: dates.head, as: UInt64.self)
             raw.storeBytes(of: dates.tail, toByteOffset: 8, as: UInt16.self)
         } else {
-            let (year, month, day) = civil(fromDays: Int(dayNumber))
+            let (year, month, day) = Day(number: Int32(dayNumber)).civil
             put(year / 100, 0)
             put(year % 100, 2)
             p[4] = UInt8(ascii: "-")
@@ -163,38 +165,6 @@ enum RFC3339 {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: formattedLength) { buffer in
             guard format(timestampMillis, into: buffer.baseAddress!) else { return String(timestampMillis) }
             return String(decoding: buffer, as: UTF8.self)
-        }
-    }
-
-    // Howard Hinnant's civil-from-days and days-from-civil: exact for the proleptic Gregorian calendar and free of
-    // Foundation's calendar machinery.
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
         }
     }
 }

@@ -73,8 +73,19 @@ struct ReferenceLedger {
             let r = rates[event.model]
             let c = event.counts
             employees[event.employee, default: Totals()].add(
-                input: c[0], output: c[1], cacheWrite: c[2], cacheRead: c[3], rates: r)
-            models[event.model, default: Totals()].add(input: c[0], output: c[1], cacheWrite: c[2], cacheRead: c[3], rates: r)
+                input: c[0],
+                output: c[1],
+                cacheWrite: c[2],
+                cacheRead: c[3],
+                rates: r
+            )
+            models[event.model, default: Totals()].add(
+                input: c[0],
+                output: c[1],
+                cacheWrite: c[2],
+                cacheRead: c[3],
+                rates: r
+            )
         }
     }
 
@@ -82,7 +93,8 @@ struct ReferenceLedger {
     func top(_ k: Int) -> [(employee: String, totals: Totals)] {
         Array(
             employees.sorted { a, b in
-                a.value.tokens != b.value.tokens ? a.value.tokens > b.value.tokens : Array(a.key.utf8).lexicographicallyPrecedes(Array(b.key.utf8))
+                a.value.tokens != b.value.tokens
+                    ? a.value.tokens > b.value.tokens : Array(a.key.utf8).lexicographicallyPrecedes(Array(b.key.utf8))
             }.prefix(k).map { ($0.key, $0.value) }
         )
     }

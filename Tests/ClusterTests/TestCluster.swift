@@ -13,6 +13,8 @@ final class TestCluster: @unchecked Sendable {
     private(set) var coordinator: NodeProcess!
     private(set) var workers: [String: NodeProcess] = [:]
     private(set) var coordinatorEndpoint = Endpoint(host: "127.0.0.1", port: 0)
+    /// Where each worker listens, from its ready line.
+    private(set) var workerEndpoints: [String: Endpoint] = [:]
 
     /// The repository root, found from this file's path.
     static let repositoryRoot: String = {
@@ -38,7 +40,8 @@ final class TestCluster: @unchecked Sendable {
 
     init(workerIDs: [String] = ["w1", "w2", "w3", "w4"]) throws {
         binary = try Self.locateBinary()
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tokenboard-test-\(UUID().uuidString)").path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("tokenboard-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         topologyPath = directory + "/topology.json"
         let topology = Topology(
@@ -68,7 +71,10 @@ final class TestCluster: @unchecked Sendable {
             try startWorker(id)
         }
         for id in ids {
-            _ = try await workers[id]!.waitForReady(within: .seconds(60))
+            workerEndpoints[id] = Endpoint(
+                host: "127.0.0.1",
+                port: try await workers[id]!.waitForReady(within: .seconds(60))
+            )
         }
         let client = try await ClusterClient.connect(to: coordinatorEndpoint)
         let (ready, status) = try await client.waitForWorkers(ids.count, within: .seconds(60))
@@ -134,7 +140,9 @@ struct CommandResult {
         process.arguments = arguments
         let out = Pipe()
         // Standard error goes to a file so that neither stream can block the command on a full pipe.
-        let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("tokenboard-cli-\(UUID().uuidString).err").path
+        let errPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tokenboard-cli-\(UUID().uuidString).err"
+        ).path
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: errPath) }
         process.standardOutput = out

@@ -43,7 +43,11 @@ public struct EmployeeReport: Codable, Sendable, Hashable {
             list.map {
                 Row(
                     label: $0.label,
-                    usage: UsageFigures(counts: $0.counts, cost: $0.cost, unpricedTokens: $0.priced ? 0 : $0.counts.total)
+                    usage: UsageFigures(
+                        counts: $0.counts,
+                        cost: $0.cost,
+                        unpricedTokens: $0.priced ? 0 : $0.counts.total
+                    )
                 )
             }
         }
@@ -78,7 +82,8 @@ public struct EmployeeReport: Codable, Sendable, Hashable {
         if let percentile { out += " (ahead of \(String(format1(percentile)))% of active employees)" }
         out += "\n\(Formatting.grouped(usage.tokens)) tokens, \(Formatting.dollars(usage.costNanos))"
         out += " (input \(Formatting.grouped(usage.input)), output \(Formatting.grouped(usage.output)),"
-        out += " cache write \(Formatting.grouped(usage.cacheWrite)), cache read \(Formatting.grouped(usage.cacheRead)))\n"
+        out +=
+            " cache write \(Formatting.grouped(usage.cacheWrite)), cache read \(Formatting.grouped(usage.cacheRead)))\n"
         for (title, list) in [("model", byModel), ("tool", byTool), ("day", byDay)] {
             var table = TextTable(headers: [title, "tokens", "output", "cost"], rightAligned: [1, 2, 3])
             for row in list {

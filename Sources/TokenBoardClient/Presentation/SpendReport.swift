@@ -42,7 +42,11 @@ public struct SpendReport: Codable, Sendable, Hashable {
         anchor = reply.anchor?.description
         groupedBy = grouping
         shards = CoverageReport(reply.coverage)
-        company = UsageFigures(counts: reply.totals.counts, cost: reply.totals.cost, unpricedTokens: reply.totals.unpricedTokens)
+        company = UsageFigures(
+            counts: reply.totals.counts,
+            cost: reply.totals.cost,
+            unpricedTokens: reply.totals.unpricedTokens
+        )
         activeEmployees = reply.totals.activeEmployees
         let source: [LabeledUsage]
         switch grouping {
@@ -61,7 +65,11 @@ public struct SpendReport: Codable, Sendable, Hashable {
                 label: usage.label,
                 provider: grouping == .model ? usage.provider : "",
                 priced: usage.priced,
-                usage: UsageFigures(counts: usage.counts, cost: usage.cost, unpricedTokens: usage.priced ? 0 : usage.counts.total),
+                usage: UsageFigures(
+                    counts: usage.counts,
+                    cost: usage.cost,
+                    unpricedTokens: usage.priced ? 0 : usage.counts.total
+                ),
                 costShare: Formatting.share(usage.cost, of: totalCost)
             )
         }
@@ -97,7 +105,8 @@ public struct SpendReport: Codable, Sendable, Hashable {
             out += " (blended $\(String(format2(perMillion))) per million tokens)"
         }
         if company.unpricedTokens > 0 {
-            out += "\n\(Formatting.grouped(company.unpricedTokens)) tokens on models missing from the price book are not in the cost"
+            out +=
+                "\n\(Formatting.grouped(company.unpricedTokens)) tokens on models missing from the price book are not in the cost"
         }
         return out + "\n"
     }

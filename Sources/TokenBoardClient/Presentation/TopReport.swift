@@ -33,7 +33,11 @@ public struct TopReport: Codable, Sendable, Hashable {
         anchor = reply.anchor?.description
         self.metric = metric.description
         shards = CoverageReport(reply.coverage)
-        company = UsageFigures(counts: reply.totals.counts, cost: reply.totals.cost, unpricedTokens: reply.totals.unpricedTokens)
+        company = UsageFigures(
+            counts: reply.totals.counts,
+            cost: reply.totals.cost,
+            unpricedTokens: reply.totals.unpricedTokens
+        )
         activeEmployees = reply.totals.activeEmployees
         let whole: UInt64
         switch metric {

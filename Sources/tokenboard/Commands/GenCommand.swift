@@ -48,8 +48,7 @@ struct GenCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Price book used for the manifest's costs.")
     var prices: String = "cluster/prices.json"
 
-    @Flag(name: .long, help: "Print the summary as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @Flag(name: .long, help: "No progress output.")
     var quiet = false
@@ -114,12 +113,9 @@ struct GenCommand: AsyncParsableCommand {
             topTokens: result.top.first?.tokens,
             seconds: elapsed
         )
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
-        } else {
-            print(
+        try output.emit(summary) { _ in
+            var text = ""
+            text += line(
                 """
                 wrote \(Formatting.grouped(UInt64(result.events))) events for \(Formatting.grouped(UInt64(result.employeeCount))) employees to \(out) in \(String(format: "%.1f", elapsed)) s
                   tokens: \(Formatting.grouped(result.totals.tokens)), list-price cost \(Formatting.dollars(result.totals.cost))
@@ -127,6 +123,7 @@ struct GenCommand: AsyncParsableCommand {
                   manifest: \(manifestPath)
                 """
             )
+            return text
         }
     }
 

@@ -30,8 +30,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Stop at the first bad line.")
     var strict = false
 
-    @Flag(name: .long, help: "Print the summary as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @Flag(name: .long, help: "No progress output.")
     var quiet = false
@@ -95,18 +94,16 @@ struct ReplayCommand: AsyncParsableCommand {
             redirects: result.redirects,
             errors: errors.prefix(20).map(\.description)
         )
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
-        } else {
-            print(
+        try output.emit(summary) { _ in
+            var text = ""
+            text += line(
                 "replayed \(Formatting.grouped(result.eventsAcked)) events in \(String(format: "%.2f", summary.seconds)) s: \(Formatting.grouped(UInt64(result.eventsPerSecond))) events/s, \(Formatting.grouped(result.batchesAcked)) batches"
             )
             if badLines > 0 {
-                print("skipped \(Formatting.grouped(UInt64(badLines))) bad lines; first ones:")
-                for error in errors.prefix(20) { print("  \(error)") }
+                text += line("skipped \(Formatting.grouped(UInt64(badLines))) bad lines; first ones:")
+                for error in errors.prefix(20) { text += line("  \(error)") }
             }
+            return text
         }
     }
 }

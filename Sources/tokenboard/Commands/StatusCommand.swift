@@ -26,7 +26,10 @@ struct StatusCommand: AsyncParsableCommand {
             let status: StatusReply
             var ready = true
             if let wait {
-                (ready, status) = try await client.waitForWorkers(wait, within: .milliseconds(Int64(waitTimeout * 1000)))
+                (ready, status) = try await client.waitForWorkers(
+                    wait,
+                    within: .milliseconds(Int64(waitTimeout * 1000))
+                )
             } else {
                 status = try await client.status()
             }

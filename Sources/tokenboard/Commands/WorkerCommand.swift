@@ -34,7 +34,12 @@ struct WorkerCommand: AsyncParsableCommand {
         let logger = node.makeLogger(label: "tokenboard.worker.\(id)")
         let topology = try Topology.load(path: node.config)
         let prices = try PriceBook(contentsOf: topology.prices)
-        var configuration = try WorkerConfiguration(topology: topology, id: id, priceBook: prices, threads: node.threads)
+        var configuration = try WorkerConfiguration(
+            topology: topology,
+            id: id,
+            priceBook: prices,
+            threads: node.threads
+        )
         if let port { configuration.listen.port = port }
         if let coordinator, let endpoint = Endpoint(coordinator) { configuration.coordinator = endpoint }
         let id = self.id

@@ -8,14 +8,19 @@ struct ClusterOptions: ParsableArguments {
     @Option(name: .long, help: "Topology file; its coordinator address is used unless --coordinator is given.")
     var config: String = "cluster/local.json"
 
-    @Option(name: .long, help: "Coordinator address HOST:PORT (overrides the topology file and $TOKENBOARD_COORDINATOR).")
+    @Option(
+        name: .long,
+        help: "Coordinator address HOST:PORT (overrides the topology file and $TOKENBOARD_COORDINATOR)."
+    )
     var coordinator: String?
 
     @Option(name: .long, help: "Seconds to wait for each reply.")
     var timeout: Double = 10
 
     func validate() throws {
-        guard timeout > 0 && timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
+        guard timeout > 0 && timeout <= 3600 else {
+            throw ValidationError("--timeout must be between 0 and 3600 seconds")
+        }
         if let coordinator, Endpoint(coordinator) == nil {
             throw ValidationError("--coordinator must be HOST:PORT, got '\(coordinator)'")
         }

@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import TokenBoardCore
 
 /// The window a query covers and whether a partial answer is acceptable.
@@ -7,14 +7,22 @@ struct WindowOptions: ParsableArguments {
     @Option(name: .long, help: "Window of whole UTC days: 1d, 7d, 30d, any Nd, or all.")
     var window: String = "30d"
 
-    @Option(name: .customLong("as-of"), help: "Last day of the window (YYYY-MM-DD); default: the newest day the cluster has seen.")
+    @Option(
+        name: .customLong("as-of"),
+        help: "Last day of the window (YYYY-MM-DD); default: the newest day the cluster has seen."
+    )
     var asOf: String?
 
-    @Flag(name: .customLong("allow-partial"), help: "Answer from the shards that respond when some do not (the output says so).")
+    @Flag(
+        name: .customLong("allow-partial"),
+        help: "Answer from the shards that respond when some do not (the output says so)."
+    )
     var allowPartial = false
 
     func validate() throws {
-        guard Window(window) != nil else { throw ValidationError("--window must be like 1d, 7d, 30d or all; got '\(window)'") }
+        guard Window(window) != nil else {
+            throw ValidationError("--window must be like 1d, 7d, 30d or all; got '\(window)'")
+        }
         if let asOf, Day(iso: asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD; got '\(asOf)'") }
     }
 
@@ -46,3 +54,6 @@ extension OutputOptions {
         }
     }
 }
+
+/// One line of a text report.
+func line(_ text: String) -> String { text + "\n" }

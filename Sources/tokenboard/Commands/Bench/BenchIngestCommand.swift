@@ -28,7 +28,12 @@ struct BenchIngestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let benchmark = IngestBenchmark(worker: Endpoint(worker)!, employees: employees, events: events, inflight: inflight)
+        let benchmark = IngestBenchmark(
+            worker: Endpoint(worker)!,
+            employees: employees,
+            events: events,
+            inflight: inflight
+        )
         for measurement in try await benchmark.run(priceBook: try PriceBook(contentsOf: prices)) {
             print(measurement.jsonLine)
         }

@@ -1,0 +1,124 @@
+import Foundation
+import NIOCore
+import TokenBoardCore
+import TokenBoardNode
+import TokenBoardWire
+import XCTest
+
+/// The worker's request handling, without sockets.
+final class ShardTests: XCTestCase {
+    private let prices = try! PriceBook(
+        json: Data(
+            #"{"models":[{"models":["m"],"provider":"p","input":1,"output":2,"cache_write":3,"cache_read":0.5}]}"#.utf8
+        )
+    )
+    private let map = ShardMap.initial(workers: ["w1", "w2"], slotCount: 64)
+
+    private func employees(ownedBy worker: String, count: Int) -> [String] {
+        var found: [String] = []
+        var i = 0
+        while found.count < count {
+            let key = "user-\(i)"
+            if map.owner(of: key) == worker { found.append(key) }
+            i += 1
+        }
+        return found
+    }
+
+    private func batch(_ keys: [String]) -> EventBatch {
+        var builder = EventBatchBuilder()
+        for (i, key) in keys.enumerated() {
+            builder.append(
+                UsageEvent(
+                    timestampMillis: Day(year: 2026, month: 10, day: 5).startMillis + Int64(i),
+                    employee: key,
+                    model: "m",
+                    counts: TokenCounts(input: 10, output: 20, cacheWrite: 0, cacheRead: 100)
+                )
+            )
+        }
+        return builder.take()
+    }
+
+    func testIngestOfOwnedEmployeesIsAcknowledgedAndRanked() throws {
+        let shard = Shard(workerID: "w1", priceBook: prices, map: map)
+        let keys = employees(ownedBy: "w1", count: 3)
+        let reply = shard.handle(Frame(IngestRequest(mapVersion: 1, batch: batch(keys + [keys[0]])), requestID: 7))
+        XCTAssertEqual(reply.requestID, 7)
+        XCTAssertEqual(try reply.decode(IngestAck.self), IngestAck(applied: 4, mapVersion: 1))
+
+        let top = try shard.handle(
+            Frame(TopQuery(k: 2, window: .days(30), anchor: nil, metric: .tokens), requestID: 8)
+        ).decode(TopReply.self)
+        XCTAssertEqual(
+            top.entries.map(\.employee),
+            [keys[0], [keys[1], keys[2]].min { $0.utf8.lexicographicallyPrecedes($1.utf8) }!]
+        )
+        XCTAssertEqual(top.entries[0].tokens, 260)
+        // 2 × (10 × 1000 + 20 × 2000 + 100 × 500) nano-dollars
+        XCTAssertEqual(top.entries[0].cost, 200_000)
+        XCTAssertEqual(top.totals.activeEmployees, 3)
+        XCTAssertEqual(top.coverage, Coverage(mapVersion: 1, shardsTotal: 1, answered: ["w1"], missing: []))
+        XCTAssertEqual(top.anchor, Day(year: 2026, month: 10, day: 5))
+    }
+
+    func testBatchWithAForeignEmployeeIsRefusedWholeWithTheMapVersion() throws {
+        let shard = Shard(workerID: "w1", priceBook: prices, map: map)
+        let mine = employees(ownedBy: "w1", count: 2)
+        let theirs = employees(ownedBy: "w2", count: 1)
+        let reply = shard.handle(Frame(IngestRequest(mapVersion: 1, batch: batch(mine + theirs)), requestID: 3))
+        XCTAssertThrowsError(try reply.decode(IngestAck.self)) { error in
+            let message = error as? ErrorMessage
+            XCTAssertEqual(message?.code, .notOwner)
+            XCTAssertEqual(message?.mapVersion, 1)
+            XCTAssertTrue(message?.message.contains(theirs[0]) ?? false, "\(String(describing: message))")
+        }
+        XCTAssertEqual(shard.stats.events, 0)
+        XCTAssertEqual(shard.stats.employees, 0)
+    }
+
+    func testInvalidBatchIsRefusedAndChangesNothing() throws {
+        let shard = Shard(workerID: "w1", priceBook: prices, map: map)
+        var bad = batch(employees(ownedBy: "w1", count: 2))
+        bad.events[1].counts.cacheRead = TokenCounts.maxPerEvent + 1
+        let reply = shard.handle(Frame(IngestRequest(mapVersion: 1, batch: bad), requestID: 4))
+        XCTAssertThrowsError(try reply.decode(IngestAck.self)) { error in
+            XCTAssertEqual((error as? ErrorMessage)?.code, .batchRejected)
+        }
+        XCTAssertEqual(
+            shard.stats,
+            ShardStats(employees: 0, events: 0, batches: 0, cells: 0, newestDay: nil, oldestDay: nil)
+        )
+    }
+
+    func testMalformedPayloadAndUnknownTypeGetErrorsAndTheShardKeepsServing() throws {
+        let shard = Shard(workerID: "w1", priceBook: prices, map: map)
+        var garbage = ByteBufferAllocator().buffer(capacity: 8)
+        garbage.writeBytes([0xFF, 0x00, 0x13])
+        let malformed = shard.handle(Frame(typeCode: MessageType.ingest.rawValue, requestID: 5, payload: garbage))
+        XCTAssertEqual(malformed.messageType, .error)
+        XCTAssertEqual(try malformed.decode(ErrorMessage.self).code, .malformedPayload)
+
+        let unknown = shard.handle(Frame(typeCode: 0xEE, requestID: 6, payload: ByteBuffer()))
+        XCTAssertEqual(unknown.requestID, 6)
+        XCTAssertEqual(try unknown.decode(ErrorMessage.self).code, .unsupportedMessage)
+
+        let ack = try shard.handle(
+            Frame(IngestRequest(mapVersion: 1, batch: batch(employees(ownedBy: "w1", count: 1))), requestID: 9)
+        ).decode(IngestAck.self)
+        XCTAssertEqual(ack.applied, 1)
+        XCTAssertEqual(shard.stats.events, 1)
+    }
+
+    func testCachedTopAnswerIsDroppedByTheNextBatch() throws {
+        let shard = Shard(workerID: "w1", priceBook: prices, map: map)
+        let keys = employees(ownedBy: "w1", count: 2)
+        _ = shard.handle(Frame(IngestRequest(mapVersion: 1, batch: batch([keys[0]])), requestID: 1))
+        let query = TopQuery(k: 5, window: .allTime, anchor: nil, metric: .tokens)
+        XCTAssertEqual(try shard.handle(Frame(query, requestID: 2)).decode(TopReply.self).entries.count, 1)
+        _ = shard.handle(Frame(IngestRequest(mapVersion: 1, batch: batch([keys[1], keys[1]])), requestID: 3))
+        let after = try shard.handle(Frame(query, requestID: 4)).decode(TopReply.self)
+        XCTAssertEqual(after.entries.map(\.employee), [keys[1], keys[0]])
+        XCTAssertEqual(after.entries.map(\.tokens), [260, 130])
+    }
+}
