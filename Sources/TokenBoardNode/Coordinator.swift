@@ -194,19 +194,7 @@ public final class Coordinator: Sendable {
     }
 
     private func emptyTop(map: ShardMap) -> TopReply {
-        // Nothing ingested anywhere that answered: say so, but still name shards that did not answer.
-        TopReply(
-            entries: [],
-            totals: WindowTotals(),
-            anchor: nil,
-            newestDay: nil,
-            coverage: Coverage(
-                mapVersion: map.version,
-                shardsTotal: UInt32(map.workers.count),
-                answered: [],
-                missing: []
-            )
-        )
+        TopReply(entries: [], totals: WindowTotals(), anchor: nil, newestDay: nil, coverage: .nothingIngested(map))
     }
 
     func totals(_ query: TotalsQuery) async throws -> TotalsReply {
@@ -223,12 +211,7 @@ public final class Coordinator: Sendable {
                 totals: WindowTotals(),
                 anchor: nil,
                 newestDay: nil,
-                coverage: Coverage(
-                    mapVersion: map.version,
-                    shardsTotal: UInt32(map.workers.count),
-                    answered: [],
-                    missing: []
-                )
+                coverage: .nothingIngested(map)
             )
         }
         if !result.missing.isEmpty && !query.allowPartial { throw result.unavailableError(map: map) }
@@ -293,5 +276,13 @@ public final class Coordinator: Sendable {
 
     func shutdown() async {
         await pool.closeAll()
+    }
+}
+
+extension Coverage {
+    /// The coverage of an empty answer given before any shard has reported a day with events: no window can be
+    /// anchored yet, so no shard was asked.
+    static func nothingIngested(_ map: ShardMap) -> Coverage {
+        Coverage(mapVersion: map.version, shardsTotal: UInt32(map.workers.count), answered: [], missing: [])
     }
 }
