@@ -1,17 +1,15 @@
-/// Per-employee totals of one UTC day, stored column by column so a window sum is a few contiguous vector adds:
-/// the ranking index. Columns are as long as the highest employee id that has usage that day.
+/// Per-employee running totals up to and including one UTC day, stored column by column: the ranking index.
+/// Entry `e` of a day's column is employee `e`'s total over every day up to that one, in wrapping arithmetic, so
+/// a window's total is the difference of two columns — exact whenever the window's true total fits in 64 bits
+/// (32 for events), whatever came before it. Columns are as long as the highest employee id seen up to that day;
+/// missing entries are zero.
 struct DayColumn: Sendable {
     var tokens: [UInt64] = []
     var cost: [UInt64] = []
     var output: [UInt64] = []
     var events: [UInt32] = []
-    /// The shard's totals for this day per shard-local model id.
+    /// The shard's totals for this day alone, per shard-local model id.
     var models: [ModelDayTotals] = []
-    /// The largest entry of each column: a window sum of these that does not overflow proves no employee's
-    /// sum can, so queries may add without per-element checks.
-    var maxTokens: UInt64 = 0
-    var maxCost: UInt64 = 0
-    var maxOutput: UInt64 = 0
 
     @inline(__always)
     mutating func addModel(_ model: Int, counts: TokenCounts, cost c: UInt64) {
@@ -26,28 +24,24 @@ struct DayColumn: Sendable {
     @inline(__always)
     mutating func add(employee: Int, tokens t: UInt64, cost c: UInt64, output o: UInt64) {
         if employee >= tokens.count { grow(to: employee + 1) }
-        tokens[employee] = tokens[employee].saturatingAdd(t)
-        cost[employee] = cost[employee].saturatingAdd(c)
-        output[employee] = output[employee].saturatingAdd(o)
-        events[employee] = events[employee] &+ 1 == 0 ? .max : events[employee] &+ 1
-        maxTokens = Swift.max(maxTokens, tokens[employee])
-        maxCost = Swift.max(maxCost, cost[employee])
-        maxOutput = Swift.max(maxOutput, output[employee])
+        tokens[employee] &+= t
+        cost[employee] &+= c
+        output[employee] &+= o
+        events[employee] &+= 1
     }
 
-    func column(_ metric: RankingMetric) -> [UInt64] {
-        switch metric {
-        case .tokens: return tokens
-        case .cost: return cost
-        case .output: return output
-        }
+    /// A new day's column starts as the previous day's running totals.
+    func continued() -> DayColumn {
+        DayColumn(tokens: tokens, cost: cost, output: output, events: events, models: [])
     }
 
-    func maximum(_ metric: RankingMetric) -> UInt64 {
+    @inline(__always)
+    func value(_ metric: RankingMetric, _ employee: Int) -> UInt64 {
+        guard employee < tokens.count else { return 0 }
         switch metric {
-        case .tokens: return maxTokens
-        case .cost: return maxCost
-        case .output: return maxOutput
+        case .tokens: return tokens[employee]
+        case .cost: return cost[employee]
+        case .output: return output[employee]
         }
     }
 
@@ -67,7 +61,7 @@ struct DayColumns: Sendable {
     private(set) var firstDay: Int32 = 0
     private(set) var columns: [DayColumn] = []
 
-    /// The longest span of days one shard keeps columns for (ten years); older events are refused.
+    /// The longest span of days one shard keeps columns for (ten years); a batch beyond it is refused.
     static let maxSpan = 3660
 
     /// Whether days `low...high` can all get columns without the span exceeding `maxSpan`.
@@ -81,9 +75,9 @@ struct DayColumns: Sendable {
         return last - first < Self.maxSpan
     }
 
-    /// The column index for `day`, creating columns as needed; nil when that would exceed `maxSpan`.
+    /// The column index for `day`, creating columns as needed (check `accepts` first).
     @inline(__always)
-    mutating func index(for day: Int32) -> Int? {
+    mutating func index(for day: Int32) -> Int {
         if columns.isEmpty {
             firstDay = day
             columns.append(DayColumn())
@@ -92,19 +86,22 @@ struct DayColumns: Sendable {
         let offset = Int(day) - Int(firstDay)
         if offset >= 0 && offset < columns.count { return offset }
         if offset >= columns.count {
-            guard offset < Self.maxSpan else { return nil }
-            columns.append(contentsOf: repeatElement(DayColumn(), count: offset + 1 - columns.count))
+            while columns.count <= offset { columns.append(columns[columns.count - 1].continued()) }
             return offset
         }
-        guard columns.count - offset <= Self.maxSpan else { return nil }
+        // Before the first day: running totals there are zero.
         columns.insert(contentsOf: repeatElement(DayColumn(), count: -offset), at: 0)
         firstDay = day
         return 0
     }
 
+    /// Adds one event to its day and to the running totals of every later day.
     @inline(__always)
     mutating func add(columnIndex: Int, employee: Int, model: Int, counts: TokenCounts, cost: UInt64) {
-        columns[columnIndex].add(employee: employee, tokens: counts.total, cost: cost, output: counts.output)
+        let tokens = counts.total
+        for c in columnIndex..<columns.count {
+            columns[c].add(employee: employee, tokens: tokens, cost: cost, output: counts.output)
+        }
         columns[columnIndex].addModel(model, counts: counts, cost: cost)
     }
 
@@ -115,11 +112,6 @@ struct DayColumns: Sendable {
         let high = Swift.min(Int(range.upperBound.number) - Int(firstDay), columns.count - 1)
         return low <= high ? low..<(high + 1) : 0..<0
     }
-
-    /// Bytes held, for the store's memory accounting.
-    var byteCount: Int {
-        columns.reduce(0) { $0 + $1.tokens.capacity * 28 + $1.models.capacity * MemoryLayout<ModelDayTotals>.stride }
-    }
 }
 
 /// Every employee's sum of one metric over a window, and their events in it (0 means not active).
@@ -127,39 +119,16 @@ struct WindowSums {
     var scores: [UInt64]
     var events: [UInt32]
 
-    /// Sums `metric` and events over `columns`. When the columns' maxima prove no sum can overflow, the loops
-    /// are plain adds the compiler vectorises; otherwise every add saturates.
-    init(columns: ArraySlice<DayColumn>, employees: Int, metric: RankingMetric) {
+    /// The difference of the running totals at the window's last day and the day before its first.
+    init(columns: DayColumns, range: Range<Int>, employees: Int, metric: RankingMetric) {
         scores = Array(repeating: 0, count: employees)
         events = Array(repeating: 0, count: employees)
-        var bound: UInt64 = 0
-        var safe = true
-        for column in columns {
-            let (next, overflow) = bound.addingReportingOverflow(column.maximum(metric))
-            bound = next
-            if overflow { safe = false }
-        }
-        for column in columns {
-            let source = column.column(metric)
-            let n = min(source.count, employees)
-            scores.withUnsafeMutableBufferPointer { acc in
-                source.withUnsafeBufferPointer { col in
-                    if safe {
-                        for i in 0..<n { acc[i] &+= col[i] }
-                    } else {
-                        for i in 0..<n { acc[i] = acc[i].saturatingAdd(col[i]) }
-                    }
-                }
-            }
-            events.withUnsafeMutableBufferPointer { acc in
-                column.events.withUnsafeBufferPointer { col in
-                    // Events only mark activity: saturate, since 2^32 events in a window is conceivable.
-                    for i in 0..<n {
-                        let (sum, overflow) = acc[i].addingReportingOverflow(col[i])
-                        acc[i] = overflow ? .max : sum
-                    }
-                }
-            }
+        guard let last = range.last else { return }
+        let end = columns.columns[last]
+        let before = range.lowerBound > 0 ? columns.columns[range.lowerBound - 1] : nil
+        for e in 0..<min(employees, end.tokens.count) {
+            scores[e] = end.value(metric, e) &- (before?.value(metric, e) ?? 0)
+            events[e] = end.events[e] &- (before.map { e < $0.events.count ? $0.events[e] : 0 } ?? 0)
         }
     }
 }

@@ -106,7 +106,7 @@ extension ShardStore {
 
     /// Every employee's sum of `metric` over the days of `range`.
     func windowSums(_ range: ClosedRange<Day>, metric: RankingMetric) -> WindowSums {
-        WindowSums(columns: days.columns[days.indices(of: range)], employees: employeeNames.count, metric: metric)
+        WindowSums(columns: days, range: days.indices(of: range), employees: employeeNames.count, metric: metric)
     }
 
     /// The shard's totals per model over the days of `range`.

@@ -72,7 +72,7 @@ public struct ShardStore: Sendable {
             let day = Day(timestampMillis: event.timestampMillis).number
             if day > newest { newest = day }
             if day < oldest { oldest = day }
-            let column = days.index(for: day)!
+            let column = days.index(for: day)
             let employee = Int(employees[Int(event.employee)])
             let model = models[Int(event.model)]
             let cost = rates[Int(event.model)]?.cost(of: event.counts) ?? 0
