@@ -3,6 +3,10 @@ import NIOPosix
 import TokenBoardCore
 import TokenBoardWire
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One TCP connection to a node speaking protocol v1, with any number of requests in flight.
 public final class Connection: Sendable {
     public let endpoint: Endpoint
@@ -33,8 +37,22 @@ public final class Connection: Sendable {
             let channel = try await bootstrap.connect(host: endpoint.host, port: endpoint.port).get()
             return Connection(endpoint: endpoint, channel: channel)
         } catch {
-            throw ClientError.connectFailed(endpoint, reason: "\(error)")
+            throw ClientError.connectFailed(endpoint, reason: Self.reason(error))
         }
+    }
+
+    /// A connect failure in a few words ("connection refused") instead of NIO's nested error values.
+    static func reason(_ error: any Error) -> String {
+        if let failure = error as? NIOConnectionError, let first = failure.connectionErrors.first {
+            return reason(first.error)
+        }
+        if let io = error as? IOError {
+            return String(cString: strerror(io.errnoCode)).lowercased()
+        }
+        if error is ChannelError, case ChannelError.connectTimeout = error as! ChannelError {
+            return "connect timed out"
+        }
+        return "\(error)"
     }
 
     /// Whether the connection is still open.

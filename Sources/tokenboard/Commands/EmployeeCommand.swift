@@ -16,8 +16,7 @@ struct EmployeeCommand: AsyncParsableCommand {
     @Argument(help: "The employee key (as it appears in the usage records).")
     var name: String
 
-    @Option(name: .customLong("by"), help: "Rank by tokens, cost or output.")
-    var metric: RankingMetric = .tokens
+    @OptionGroup var ranking: MetricOption
 
     func validate() throws {
         guard !name.isEmpty && name.utf8.count <= 256 else { throw ValidationError("employee keys are 1 to 256 bytes") }
@@ -31,11 +30,13 @@ struct EmployeeCommand: AsyncParsableCommand {
                     employee: name,
                     window: window.parsedWindow,
                     anchor: window.anchor,
-                    metric: metric,
+                    metric: ranking.metric,
                     allowPartial: window.allowPartial
                 )
             )
-            try output.emit(EmployeeReport(name: name, reply: reply, window: window.parsedWindow, metric: metric)) {
+            try output.emit(
+                EmployeeReport(name: name, reply: reply, window: window.parsedWindow, metric: ranking.metric)
+            ) {
                 $0.render()
             }
         } catch {

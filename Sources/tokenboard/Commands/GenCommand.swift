@@ -71,7 +71,7 @@ struct GenCommand: AsyncParsableCommand {
         do {
             generator = try WorkloadGenerator(config: config)
         } catch {
-            throw ValidationError("\(error)")
+            throw CommandFailure("cannot generate this workload: \(error)")
         }
         let priceBook = try PriceBook(contentsOf: prices)
         let partial = out + ".partial"

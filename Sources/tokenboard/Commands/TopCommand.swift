@@ -21,8 +21,7 @@ struct TopCommand: AsyncParsableCommand {
     @Option(name: .short, help: "How many employees to list.")
     var k: Int = 250
 
-    @Option(name: .customLong("by"), help: "Ranking metric: tokens, cost or output.")
-    var metric: RankingMetric = .tokens
+    @OptionGroup var ranking: MetricOption
 
     func validate() throws {
         guard k >= 1 && k <= Int(Coordinator.maxK) else {
@@ -38,11 +37,13 @@ struct TopCommand: AsyncParsableCommand {
                     k: UInt32(k),
                     window: window.parsedWindow,
                     anchor: window.anchor,
-                    metric: metric,
+                    metric: ranking.metric,
                     allowPartial: window.allowPartial
                 )
             )
-            try output.emit(TopReport(reply: reply, window: window.parsedWindow, metric: metric)) { $0.render() }
+            try output.emit(TopReport(reply: reply, window: window.parsedWindow, metric: ranking.metric)) {
+                $0.render()
+            }
         } catch {
             await client.close()
             throw error

@@ -31,12 +31,12 @@ struct ClusterOptions: ParsableArguments {
         if let coordinator, let endpoint = Endpoint(coordinator) { return endpoint }
         if let fromEnvironment = ProcessInfo.processInfo.environment["TOKENBOARD_COORDINATOR"] {
             guard let endpoint = Endpoint(fromEnvironment) else {
-                throw ValidationError("TOKENBOARD_COORDINATOR must be HOST:PORT, got '\(fromEnvironment)'")
+                throw CommandFailure("TOKENBOARD_COORDINATOR must be HOST:PORT, got '\(fromEnvironment)'")
             }
             return endpoint
         }
         guard FileManager.default.fileExists(atPath: config) else {
-            throw ValidationError(
+            throw CommandFailure(
                 "no coordinator address: pass --coordinator HOST:PORT or --config FILE (\(config) does not exist)"
             )
         }

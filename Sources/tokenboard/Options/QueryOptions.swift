@@ -36,9 +36,18 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
-extension RankingMetric: ExpressibleByArgument {
-    public init?(argument: String) { self.init(name: argument) }
-    public static var allValueStrings: [String] { allCases.map(\.description) }
+/// What to rank by.
+struct MetricOption: ParsableArguments {
+    @Option(name: .customLong("by"), help: "Rank by tokens, cost or output tokens.")
+    var by: String = "tokens"
+
+    func validate() throws {
+        guard RankingMetric(name: by) != nil else {
+            throw ValidationError("--by must be tokens, cost or output; got '\(by)'")
+        }
+    }
+
+    var metric: RankingMetric { RankingMetric(name: by) ?? .tokens }
 }
 
 extension OutputOptions {
