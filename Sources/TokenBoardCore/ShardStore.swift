@@ -34,16 +34,14 @@ public struct ShardStore: Sendable {
 
     // MARK: - Ingest
 
-    /// Validates and applies a whole batch, or nothing of it. Returns the number of events applied.
-    @discardableResult
-    public mutating func apply(_ batch: EventBatch) throws(BatchError) -> Int {
+    /// Checks everything `apply` checks, without changing anything: a batch that passes is applied whole.
+    public func check(_ batch: EventBatch) throws(BatchError) {
         try batch.validate()
         let newModels = batch.models.filter { modelIndex[$0] == nil }.count
         let newTools = batch.tools.filter { toolIndex[$0] == nil }.count
         guard modelNames.count + newModels <= Int(UInt16.max), toolNames.count + newTools <= Int(UInt16.max) else {
             throw BatchError(eventIndex: nil, reason: "this shard already tracks 65,535 distinct models or tools")
         }
-        // Refuse before touching anything if an event falls outside the span of days a shard keeps.
         if let first = batch.events.first {
             var low = Day(timestampMillis: first.timestampMillis).number
             var high = low
@@ -60,7 +58,12 @@ public struct ShardStore: Sendable {
                 )
             }
         }
+    }
 
+    /// Validates and applies a whole batch, or nothing of it. Returns the number of events applied.
+    @discardableResult
+    public mutating func apply(_ batch: EventBatch) throws(BatchError) -> Int {
+        try check(batch)
         let employees = batch.employees.map { internEmployee($0) }
         let models = batch.models.map { internModel($0) }
         let tools = batch.tools.map { internTool($0) }

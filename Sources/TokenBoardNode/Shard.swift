@@ -12,11 +12,28 @@ public final class Shard: Sendable {
     /// often than it changes, and an answer for an unchanged store is exact.
     private let topCache = Mutex(TopCache())
 
-    public init(workerID: String, priceBook: PriceBook, map: ShardMap) {
-        self.workerID = workerID
-        self.store = Mutex(ShardStore(priceBook: priceBook))
-        self.routing = Mutex(OwnedSlots(map: map, worker: workerID))
+    /// Where batches are logged before they are applied; nil keeps counters in memory only.
+    private let log: WriteAheadLog?
+
+    public convenience init(workerID: String, priceBook: PriceBook, map: ShardMap) {
+        self.init(workerID: workerID, store: ShardStore(priceBook: priceBook), map: map, log: nil)
     }
+
+    /// A shard serving `store` (as recovered from `log`), logging further batches to `log`.
+    public init(workerID: String, store: ShardStore, map: ShardMap, log: WriteAheadLog?) {
+        self.workerID = workerID
+        self.store = Mutex(store)
+        self.routing = Mutex(OwnedSlots(map: map, worker: workerID))
+        self.log = log
+    }
+
+    /// Flushes the write-ahead log (the interval policy's group commit).
+    public func syncLog() throws {
+        try log?.sync()
+    }
+
+    /// Bytes in the write-ahead log (0 without one).
+    public var logBytes: Int64 { log?.byteCount ?? 0 }
 
     /// The map version this shard serves under.
     public var mapVersion: UInt64 { routing.withLock { $0.map.version } }
@@ -78,11 +95,27 @@ public final class Shard: Sendable {
                 mapVersion: version
             )
         }
-        do {
-            let applied = try store.withLock { store throws(BatchError) in try store.apply(request.batch) }
+        // Checked, then logged, then applied, all under the store's lock: the log holds exactly the batches
+        // applied, in the order they were applied.
+        return try store.withLock { store in
+            do {
+                try store.check(request.batch)
+            } catch {
+                throw ErrorMessage(code: .batchRejected, message: "batch refused whole: \(error)", mapVersion: version)
+            }
+            if let log {
+                do {
+                    try log.append(request)
+                } catch {
+                    throw ErrorMessage(
+                        code: .storageFailed,
+                        message: "batch not stored, nothing applied: \(error)",
+                        mapVersion: version
+                    )
+                }
+            }
+            let applied = (try? store.apply(request.batch)) ?? 0
             return IngestAck(applied: UInt32(applied), mapVersion: version)
-        } catch {
-            throw ErrorMessage(code: .batchRejected, message: "batch refused whole: \(error)", mapVersion: version)
         }
     }
 

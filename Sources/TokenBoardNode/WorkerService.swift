@@ -17,6 +17,9 @@ public struct WorkerConfiguration: Sendable {
     public var initialMap: ShardMap
     public var heartbeatInterval: Duration
     public var threads: Int
+    /// Where the write-ahead log lives; nil keeps counters in memory only.
+    public var dataDirectory: String?
+    public var syncPolicy: SyncPolicy = .interval(.milliseconds(10))
 
     public init(
         id: String,
@@ -53,13 +56,13 @@ public struct WorkerConfiguration: Sendable {
             heartbeatInterval: .milliseconds(topology.heartbeatMillis),
             threads: threads
         )
+        dataDirectory = topology.runDirectory + "/data/" + id
     }
 }
 
 /// A worker node: serves its shard over protocol v1 and keeps itself registered with the coordinator.
 public struct WorkerService: Service {
     public let configuration: WorkerConfiguration
-    public let shard: Shard
     private let logger: Logger
     private let onListening: @Sendable (Endpoint) -> Void
 
@@ -69,16 +72,12 @@ public struct WorkerService: Service {
         onListening: @escaping @Sendable (Endpoint) -> Void = { _ in }
     ) {
         self.configuration = configuration
-        self.shard = Shard(
-            workerID: configuration.id,
-            priceBook: configuration.priceBook,
-            map: configuration.initialMap
-        )
         self.logger = logger
         self.onListening = onListening
     }
 
     public func run() async throws {
+        let shard = try recover()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         defer { group.shutdownGracefully { _ in } }
         let server = try await FrameServer.bind(
@@ -88,25 +87,78 @@ public struct WorkerService: Service {
         )
         logger.info("worker listening", metadata: ["id": "\(configuration.id)", "address": "\(server.endpoint)"])
         onListening(server.endpoint)
-        let shard = self.shard
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { await membership(advertising: server.endpoint) }
+            group.addTask { await membership(advertising: server.endpoint, shard: shard) }
+            if case .interval(let interval) = configuration.syncPolicy {
+                group.addTask { await groupCommit(shard, every: interval) }
+            }
             try await server.serve(concurrency: .serial, logger: logger) { frame in shard.handle(frame) }
             group.cancelAll()
         }
+        try? shard.syncLog()
         logger.info("worker stopped", metadata: ["id": "\(configuration.id)"])
+    }
+
+    /// The shard as the write-ahead log left it: every logged batch applied again, in order.
+    private func recover() throws -> Shard {
+        var store = ShardStore(priceBook: configuration.priceBook)
+        guard let directory = configuration.dataDirectory else {
+            logger.warning(
+                "no data directory: counters are kept in memory only",
+                metadata: ["id": "\(configuration.id)"]
+            )
+            return Shard(workerID: configuration.id, store: store, map: configuration.initialMap, log: nil)
+        }
+        let report = try WriteAheadLog.replay(directory: directory) { request in
+            try store.apply(request.batch)
+        }
+        if report.truncatedTailBytes > 0 {
+            logger.warning(
+                "cut an incomplete last record off the write-ahead log (a write interrupted by a crash)",
+                metadata: ["bytes": "\(report.truncatedTailBytes)", "log": "\(WriteAheadLog.path(in: directory))"]
+            )
+        }
+        logger.info(
+            "recovered",
+            metadata: [
+                "records": "\(report.records)", "events": "\(report.events)", "bytes": "\(report.bytes)",
+                "employees": "\(store.employeeCount)", "took": "\(report.elapsed)",
+                "log": "\(WriteAheadLog.path(in: directory))", "fsync": "\(configuration.syncPolicy)",
+            ]
+        )
+        let log = try WriteAheadLog(directory: directory, policy: configuration.syncPolicy)
+        return Shard(workerID: configuration.id, store: store, map: configuration.initialMap, log: log)
+    }
+
+    /// Syncs the log at most once per interval while batches arrive.
+    private func groupCommit(_ shard: Shard, every interval: Duration) async {
+        var reported = false
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: interval)
+                try shard.syncLog()
+                reported = false
+            } catch is CancellationError {
+                return
+            } catch {
+                if !reported { logger.error("write-ahead log sync failed", metadata: ["error": "\(error)"]) }
+                reported = true
+            }
+        }
     }
 
     /// Registers with the coordinator and heartbeats until cancelled, reconnecting whenever the coordinator is
     /// unreachable. Registration brings the coordinator's shard map; a heartbeat that reveals a newer map version
     /// triggers a new registration to fetch it.
-    private func membership(advertising endpoint: Endpoint) async {
+    private func membership(advertising endpoint: Endpoint, shard: Shard) async {
         var reportedFailure = false
         while !Task.isCancelled {
             do {
                 let connection = try await Connection.connect(to: configuration.coordinator)
                 do {
-                    try await heartbeat(over: connection, advertising: endpoint) { reportedFailure = false }
+                    try await heartbeat(over: connection, advertising: endpoint, shard: shard) {
+                        reportedFailure = false
+                    }
                 } catch {
                     await connection.close()
                     throw error
@@ -132,6 +184,7 @@ public struct WorkerService: Service {
     private func heartbeat(
         over connection: Connection,
         advertising endpoint: Endpoint,
+        shard: Shard,
         registered: () -> Void
     ) async throws {
         let ack = try await connection.request(

@@ -96,6 +96,24 @@ final class TestCluster: @unchecked Sendable {
         )
     }
 
+    /// Starts a stopped worker again (same data directory, a new port) and waits until the coordinator routes
+    /// to its new address.
+    func restart(worker id: String) async throws {
+        try startWorker(id)
+        let port = try await workers[id]!.waitForReady(within: .seconds(60))
+        workerEndpoints[id] = Endpoint(host: "127.0.0.1", port: port)
+        let client = try await ClusterClient.connect(to: coordinatorEndpoint)
+        defer { Task { await client.close() } }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(60))
+        while clock.now < deadline {
+            let status = try await client.status()
+            if status.workers.contains(where: { $0.id == id && $0.alive && $0.endpoint?.port == port }) { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestClusterError("\(id) did not re-register at port \(port)")
+    }
+
     /// Kills one worker without warning (SIGKILL) and waits until it is gone.
     func kill(worker id: String) async {
         _ = await workers[id]?.stop(signal: SIGKILL)
@@ -111,6 +129,9 @@ final class TestCluster: @unchecked Sendable {
         if let coordinator, coordinator.isRunning { statuses["coordinator"] = await coordinator.stop() }
         return statuses
     }
+
+    /// One worker's log (standard error) so far.
+    func workerLog(_ id: String) -> String { workers[id]?.log ?? "" }
 
     /// Every node's log, for a failing test's message.
     var logs: String {

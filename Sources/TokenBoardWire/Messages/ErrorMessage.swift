@@ -17,6 +17,9 @@ public struct ErrorMessage: Sendable, Hashable, Error, CustomStringConvertible {
         public static let notOwner = Code(rawValue: 10)
         /// The batch was refused whole (validation failed); nothing of it was applied.
         public static let batchRejected = Code(rawValue: 11)
+        /// The worker could not make the batch durable (disk full, unwritable data directory); nothing of it
+        /// was applied, and the worker still answers queries.
+        public static let storageFailed = Code(rawValue: 12)
         /// Shards did not answer and the caller did not accept a partial answer.
         public static let shardsUnavailable = Code(rawValue: 20)
         /// The node failed for a reason of its own.
@@ -30,6 +33,7 @@ public struct ErrorMessage: Sendable, Hashable, Error, CustomStringConvertible {
             case .badRequest: return "bad-request"
             case .notOwner: return "not-owner"
             case .batchRejected: return "batch-rejected"
+            case .storageFailed: return "storage-failed"
             case .shardsUnavailable: return "shards-unavailable"
             case .internalError: return "internal-error"
             default: return "error-\(rawValue)"

@@ -9,8 +9,14 @@ struct WorkerCommand: AsyncParsableCommand {
         discussion: """
             The worker listens where the topology says (or --port), registers with the coordinator, and heartbeats.
             Once listening it prints one JSON line on standard output; logs go to standard error. SIGTERM or
-            SIGINT stops it gracefully. Counters live in memory in this release: a restarted worker starts empty
-            (write-ahead log and snapshots are tracked separately).
+            SIGINT stops it gracefully.
+
+            Every batch is appended to a write-ahead log in the data directory (default RUN_DIR/data/ID) before it
+            is applied and acknowledged, and start-up replays the log, so a killed worker comes back with every
+            acknowledged event. --fsync chooses what a power failure can lose: always (nothing acknowledged),
+            interval (the default, synced every 10 ms: the last 10 ms of acknowledged batches), never (whatever
+            the kernel had not written back). Partial durability in this release: no snapshots yet (start-up
+            replays the whole log), no de-duplication of retried batches.
             """
     )
 
@@ -25,9 +31,21 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Coordinator HOST:PORT instead of the topology's.")
     var coordinator: String?
 
+    @Option(name: .long, help: "Data directory for the write-ahead log (default: RUN_DIR/data/ID from the topology).")
+    var data: String?
+
+    @Option(name: .long, help: "When the log reaches the disk: always, interval (every 10 ms), interval:Nms, or never.")
+    var fsync: String = "interval"
+
+    @Flag(name: .customLong("in-memory"), help: "Keep no log: a restarted worker starts empty.")
+    var inMemory = false
+
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be in 0...65535") }
         if let coordinator, Endpoint(coordinator) == nil { throw ValidationError("--coordinator must be HOST:PORT") }
+        guard SyncPolicy(fsync) != nil else {
+            throw ValidationError("--fsync must be always, interval, interval:Nms (1-10000) or never; got '\(fsync)'")
+        }
     }
 
     func run() async throws {
@@ -42,6 +60,9 @@ struct WorkerCommand: AsyncParsableCommand {
         )
         if let port { configuration.listen.port = port }
         if let coordinator, let endpoint = Endpoint(coordinator) { configuration.coordinator = endpoint }
+        if let data { configuration.dataDirectory = data }
+        if inMemory { configuration.dataDirectory = nil }
+        configuration.syncPolicy = SyncPolicy(fsync) ?? .interval(.milliseconds(10))
         let id = self.id
         let service = WorkerService(configuration: configuration, logger: logger) { endpoint in
             ReadyLine.announce(role: "worker", id: id, endpoint: endpoint)

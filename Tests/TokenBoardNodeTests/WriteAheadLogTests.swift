@@ -1,0 +1,159 @@
+import Foundation
+import NIOCore
+import TokenBoardCore
+import TokenBoardNode
+import TokenBoardWire
+import XCTest
+
+final class WriteAheadLogTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("wal-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// A batch of `count` events for one employee, distinguishable by `tag`.
+    private func request(_ tag: Int, events count: Int = 3) -> IngestRequest {
+        var builder = EventBatchBuilder()
+        for i in 0..<count {
+            builder.append(
+                UsageEvent(
+                    timestampMillis: Day(year: 2026, month: 10, day: 1).startMillis + Int64(i),
+                    employee: "emp-\(tag)",
+                    model: "m",
+                    counts: TokenCounts(input: UInt64(tag), output: 1)
+                )
+            )
+        }
+        return IngestRequest(mapVersion: 1, batch: builder.take())
+    }
+
+    private func replayAll() throws -> ([IngestRequest], RecoveryReport) {
+        var seen: [IngestRequest] = []
+        let report = try WriteAheadLog.replay(directory: directory) { seen.append($0) }
+        return (seen, report)
+    }
+
+    private var logPath: String { WriteAheadLog.path(in: directory) }
+
+    private func fileSize() throws -> Int64 {
+        (try FileManager.default.attributesOfItem(atPath: logPath)[.size] as? NSNumber)?.int64Value ?? -1
+    }
+
+    func testEmptyAndMissingLogsRecoverNothing() throws {
+        var (seen, report) = try replayAll()
+        XCTAssertEqual(seen.count, 0)
+        XCTAssertEqual(report.records, 0)
+        _ = try WriteAheadLog(directory: directory, policy: .always)
+        (seen, report) = try replayAll()
+        XCTAssertEqual(seen.count, 0)
+        XCTAssertEqual(report.bytes, 0)
+        XCTAssertEqual(report.truncatedTailBytes, 0)
+    }
+
+    func testAppendedBatchesComeBackInOrder() throws {
+        let log = try WriteAheadLog(directory: directory, policy: .interval(.milliseconds(10)))
+        // One large, compressible batch, so LZ4-compressed records are covered too.
+        let batches = [request(1), request(2, events: 5000), request(3)]
+        for batch in batches { try log.append(batch) }
+        try log.sync()
+        XCTAssertEqual(log.byteCount, try fileSize())
+        let (seen, report) = try replayAll()
+        XCTAssertEqual(seen, batches)
+        XCTAssertEqual(report.records, 3)
+        XCTAssertEqual(report.events, 5006)
+        XCTAssertEqual(report.bytes, try fileSize())
+    }
+
+    func testTornLastRecordIsCutOffAndTheRestRecovered() throws {
+        let log = try WriteAheadLog(directory: directory, policy: .never)
+        try log.append(request(1))
+        try log.append(request(2))
+        let intact = try fileSize()
+        try log.append(request(3))
+        let full = try fileSize()
+        // A crash in the middle of the third write: only part of it reached the file.
+        XCTAssertEqual(truncate(logPath, off_t(full - 7)), 0)
+        let (seen, report) = try replayAll()
+        XCTAssertEqual(seen, [request(1), request(2)])
+        XCTAssertEqual(report.truncatedTailBytes, full - 7 - intact)
+        XCTAssertEqual(try fileSize(), intact, "the torn tail is cut so new records follow intact ones")
+        // Appending after recovery continues cleanly.
+        let reopened = try WriteAheadLog(directory: directory, policy: .never)
+        try reopened.append(request(4))
+        XCTAssertEqual(try replayAll().0, [request(1), request(2), request(4)])
+    }
+
+    func testDamagedLastRecordWithCompleteLengthIsTreatedAsTorn() throws {
+        let log = try WriteAheadLog(directory: directory, policy: .never)
+        try log.append(request(1))
+        let intact = try fileSize()
+        try log.append(request(2))
+        let full = try fileSize()
+        try flipByte(at: full - 1)
+        let (seen, report) = try replayAll()
+        XCTAssertEqual(seen, [request(1)])
+        XCTAssertEqual(report.truncatedTailBytes, full - intact)
+        XCTAssertEqual(try fileSize(), intact)
+    }
+
+    func testFlippedByteInTheMiddleStopsStartUpNamingFileAndOffset() throws {
+        let log = try WriteAheadLog(directory: directory, policy: .never)
+        try log.append(request(1))
+        let second = try fileSize()
+        try log.append(request(2))
+        try log.append(request(3))
+        let sizeBefore = try fileSize()
+        try flipByte(at: second + 40)
+        XCTAssertThrowsError(try replayAll()) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains(logPath), text)
+            XCTAssertTrue(text.contains("offset \(second)"), text)
+        }
+        XCTAssertEqual(try fileSize(), sizeBefore, "a damaged log is never cut or skipped silently")
+    }
+
+    func testFailedAppendLeavesNoRecordAndSaysWhy() throws {
+        // /dev/full accepts the open and fails every write with ENOSPC: a full disk.
+        try FileManager.default.createSymbolicLink(atPath: logPath, withDestinationPath: "/dev/full")
+        let log = try WriteAheadLog(directory: directory, policy: .always)
+        XCTAssertThrowsError(try log.append(request(1))) { error in
+            XCTAssertTrue("\(error)".contains("No space left on device"), "\(error)")
+        }
+        XCTAssertEqual(log.byteCount, 0)
+    }
+
+    func testShardRefusesABatchItCannotLogAndKeepsServing() throws {
+        try FileManager.default.createSymbolicLink(atPath: logPath, withDestinationPath: "/dev/full")
+        let prices = try PriceBook(json: Data(#"{"models":[]}"#.utf8))
+        let map = ShardMap.initial(workers: ["w1"], slotCount: 16)
+        let shard = Shard(
+            workerID: "w1",
+            store: ShardStore(priceBook: prices),
+            map: map,
+            log: try WriteAheadLog(directory: directory, policy: .always)
+        )
+        let reply = shard.handle(Frame(request(1), requestID: 1))
+        XCTAssertThrowsError(try reply.decode(IngestAck.self)) { error in
+            XCTAssertEqual((error as? ErrorMessage)?.code, .storageFailed)
+        }
+        XCTAssertEqual(shard.stats.events, 0, "nothing is applied that was not logged")
+        let top = try shard.handle(Frame(TopQuery(k: 1, window: .allTime, anchor: nil, metric: .tokens), requestID: 2))
+            .decode(TopReply.self)
+        XCTAssertEqual(top.entries.count, 0)
+    }
+
+    private func flipByte(at offset: Int64) throws {
+        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: logPath))
+        try handle.seek(toOffset: UInt64(offset))
+        let byte = try XCTUnwrap(handle.read(upToCount: 1))
+        try handle.seek(toOffset: UInt64(offset))
+        handle.write(Data([byte[0] ^ 0x5A]))
+        try handle.close()
+    }
+}
