@@ -61,7 +61,11 @@ public final class Connection: Sendable {
     /// Sends a frame (its request id is assigned on the way out) and returns the reply frame.
     public func send(_ frame: Frame, timeout: TimeAmount? = nil) -> EventLoopFuture<Frame> {
         let promise = channel.eventLoop.makePromise(of: Frame.self)
-        channel.writeAndFlush(PendingRequest(frame: frame, promise: promise, timeout: timeout), promise: nil)
+        // A write to a closed channel never reaches the router, so its failure must fail the request too (a
+        // second completion of the promise is ignored).
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { promise.fail($0) }
+        channel.writeAndFlush(PendingRequest(frame: frame, promise: promise, timeout: timeout), promise: written)
         return promise.futureResult
     }
 

@@ -9,10 +9,14 @@ public struct ReplayOptions: Sendable {
     public var batchSize: Int = 8192
     /// Batches in flight per worker before the replayer waits for an acknowledgement.
     public var inflightPerWorker: Int = 8
-    /// Identifies this producer's batches to the workers.
-    public var producerID: UInt64 = 0
+    /// Identifies this producer's numbered batches to the workers (never 0). Replaying the same log with the
+    /// same producer id, batch size and shard map sends the same numbered batches, which the workers
+    /// acknowledge as duplicates.
+    public var producerID: UInt64 = UInt64.random(in: 1...UInt64.max)
     /// The deadline for each acknowledgement.
     public var ackTimeout: TimeAmount = .seconds(30)
+    /// How long to keep reconnecting to a worker that went away before giving up.
+    public var retryFor: Duration = .seconds(60)
 
     public init() {}
 }
@@ -20,11 +24,15 @@ public struct ReplayOptions: Sendable {
 /// Where a replay stands; handed to the progress callback about once a second and returned at the end.
 public struct ReplayProgress: Sendable, Hashable {
     public var eventsSent: UInt64 = 0
+    /// Events the workers acknowledged (including duplicates: events a worker already had).
     public var eventsAcked: UInt64 = 0
     public var batchesAcked: UInt64 = 0
+    /// Events of batches a worker acknowledged as already applied (a resend, or a replay of the same log).
+    public var duplicateEvents: UInt64 = 0
     /// Encoded payload bytes sent (before compression).
     public var payloadBytes: UInt64 = 0
-    public var redirects: UInt64 = 0
+    /// Times a worker connection was re-established and its unacknowledged batches resent.
+    public var reconnects: UInt64 = 0
     public var elapsed: Duration = .zero
 
     public init() {}
@@ -36,8 +44,9 @@ public struct ReplayProgress: Sendable, Hashable {
 }
 
 /// Streams events to the workers that own them: fetches the shard map from the coordinator, partitions events by
-/// slot, and sends compressed, pipelined batches straight to each owner. A batch refused because the map moved is
-/// re-routed under the new map.
+/// slot, and sends compressed, pipelined, numbered batches straight to each owner. When a worker's connection
+/// fails (a crash, a restart, a timeout) it fetches the map again, reconnects and resends every unacknowledged
+/// batch in order; the worker applies each numbered batch once, so the result is exactly once.
 public final class Replayer: Sendable {
     public let coordinator: Endpoint
     public let options: ReplayOptions
@@ -58,95 +67,84 @@ public final class Replayer: Sendable {
         source: (inout [UsageEvent]) throws -> Bool,
         progress: (ReplayProgress) -> Void = { _ in }
     ) async throws -> ReplayProgress {
-        let clock = ContinuousClock()
-        let start = clock.now
-        var lastReport = start
-        var routing = try await Routing.fetch(coordinator: coordinator, group: group)
+        var session = try await Session(replayer: self)
         do {
-            let state = try await replay(
-                routing: &routing,
-                source: source,
-                progress: progress,
-                clock: clock,
-                start: start,
-                lastReport: &lastReport
-            )
-            await routing.closeAll()
-            return state
+            let result = try await session.replay(source: source, progress: progress)
+            await session.closeAll()
+            return result
         } catch {
-            await routing.closeAll()
+            await session.closeAll()
             throw error
         }
     }
 
-    private func replay(
-        routing: inout Routing,
+    fileprivate func fetchMap() async throws -> ShardMapReply {
+        let client = try await ClusterClient.connect(to: coordinator, group: group)
+        do {
+            let reply = try await client.shardMap()
+            await client.close()
+            return reply
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
+
+    fileprivate func connect(_ endpoint: Endpoint) async throws -> Connection {
+        try await Connection.connect(to: endpoint, group: group)
+    }
+}
+
+/// One replay's state: the map, a connection and a queue of unacknowledged batches per worker.
+private struct Session {
+    struct InFlight {
+        var events: Int
+        var frame: Frame
+        var reply: EventLoopFuture<Frame>
+    }
+
+    let replayer: Replayer
+    var options: ReplayOptions { replayer.options }
+    let map: ShardMap
+    var connections: [Connection?]
+    var builders: [EventBatchBuilder]
+    var inflight: [[InFlight]]
+    var sequences: [UInt64]
+    var state = ReplayProgress()
+
+    init(replayer: Replayer) async throws {
+        self.replayer = replayer
+        let reply = try await replayer.fetchMap()
+        map = reply.map
+        connections = []
+        for worker in map.workers {
+            guard let endpoint = reply.endpoints[worker] else { throw ClientError.workerUnknown(worker) }
+            connections.append(try await replayer.connect(endpoint))
+        }
+        builders = Array(repeating: EventBatchBuilder(), count: map.workers.count)
+        inflight = Array(repeating: [], count: map.workers.count)
+        sequences = Array(repeating: 0, count: map.workers.count)
+    }
+
+    mutating func replay(
         source: (inout [UsageEvent]) throws -> Bool,
-        progress: (ReplayProgress) -> Void,
-        clock: ContinuousClock,
-        start: ContinuousClock.Instant,
-        lastReport: inout ContinuousClock.Instant
+        progress: (ReplayProgress) -> Void
     ) async throws -> ReplayProgress {
-        var state = ReplayProgress()
-        var builders = Array(repeating: EventBatchBuilder(), count: routing.map.workers.count)
-        var inflight = Array(repeating: [InFlightBatch](), count: routing.map.workers.count)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var lastReport = start
         var chunk: [UsageEvent] = []
         chunk.reserveCapacity(65536)
-
-        func send(_ batch: EventBatch, to worker: Int) async throws {
-            while inflight[worker].count >= options.inflightPerWorker {
-                try await settle(inflight[worker].removeFirst())
-            }
-            let request = IngestRequest(
-                producerID: options.producerID,
-                sequence: 0,
-                mapVersion: routing.map.version,
-                batch: batch
-            )
-            let frame = Frame(request, requestID: 0)
-            state.payloadBytes += UInt64(frame.payload.readableBytes)
-            state.eventsSent += UInt64(batch.events.count)
-            let connection = try routing.connection(worker)
-            inflight[worker].append(
-                InFlightBatch(batch: batch, reply: connection.send(frame, timeout: options.ackTimeout))
-            )
-        }
-
-        func settle(_ pending: InFlightBatch) async throws {
-            let reply = try await pending.reply.get()
-            do {
-                let ack = try reply.decode(IngestAck.self)
-                state.eventsAcked += UInt64(ack.applied)
-                state.batchesAcked += 1
-            } catch let error as ErrorMessage where error.code == .notOwner {
-                // The map moved under us: catch up and route the batch again under the new owners.
-                state.redirects += 1
-                state.eventsSent -= UInt64(pending.batch.events.count)
-                routing = try await routing.refreshed(coordinator: coordinator, group: group, atLeast: error.mapVersion)
-                for event in pending.batch.usageEvents {
-                    try await route(event)
-                }
-            }
-        }
-
-        func route(_ event: UsageEvent) async throws {
-            let worker = routing.map.ownerIndex(of: event.employee)
-            if worker >= builders.count {
-                builders.append(contentsOf: repeatElement(EventBatchBuilder(), count: worker + 1 - builders.count))
-                inflight.append(contentsOf: repeatElement([], count: worker + 1 - inflight.count))
-            }
-            builders[worker].append(event)
-            if builders[worker].count >= options.batchSize {
-                try await send(builders[worker].take(), to: worker)
-            }
-        }
-
         var more = true
         while more {
             chunk.removeAll(keepingCapacity: true)
             more = try source(&chunk)
             for event in chunk {
-                try await route(event)
+                let worker = map.ownerIndex(of: event.employee)
+                builders[worker].append(event)
+                if builders[worker].count >= options.batchSize {
+                    try await send(builders[worker].take(), to: worker)
+                }
             }
             let now = clock.now
             if now - lastReport >= .seconds(1) {
@@ -159,70 +157,114 @@ public final class Replayer: Sendable {
             try await send(builders[worker].take(), to: worker)
         }
         for worker in inflight.indices {
-            while !inflight[worker].isEmpty {
-                try await settle(inflight[worker].removeFirst())
-            }
+            while !inflight[worker].isEmpty { try await settleOldest(of: worker) }
         }
         state.elapsed = clock.now - start
         progress(state)
         return state
     }
-}
 
-private struct InFlightBatch {
-    var batch: EventBatch
-    var reply: EventLoopFuture<Frame>
-}
-
-/// The shard map and one connection per worker.
-private struct Routing: Sendable {
-    var map: ShardMap
-    var connections: [Connection?]
-    var endpoints: [String: Endpoint]
-
-    static func fetch(coordinator: Endpoint, group: any EventLoopGroup) async throws -> Routing {
-        let client = try await ClusterClient.connect(to: coordinator, group: group)
-        let reply: ShardMapReply
-        do {
-            reply = try await client.shardMap()
-            await client.close()
-        } catch {
-            await client.close()
-            throw error
-        }
-        var connections: [Connection?] = []
-        for worker in reply.map.workers {
-            guard let endpoint = reply.endpoints[worker] else { throw ClientError.workerUnknown(worker) }
-            connections.append(try await Connection.connect(to: endpoint, group: group))
-        }
-        return Routing(map: reply.map, connections: connections, endpoints: reply.endpoints)
-    }
-
-    func refreshed(coordinator: Endpoint, group: any EventLoopGroup, atLeast version: UInt64) async throws -> Routing {
-        let next = try await Routing.fetch(coordinator: coordinator, group: group)
-        guard next.map.version >= version, next.map.version > map.version else {
-            await next.closeAll()
-            throw ErrorMessage(
-                code: .notOwner,
-                message:
-                    "a worker refused a batch under shard map v\(map.version) (it serves v\(version)) but the coordinator still hands out v\(next.map.version)",
-                mapVersion: next.map.version
+    mutating func send(_ batch: EventBatch, to worker: Int) async throws {
+        while inflight[worker].count >= options.inflightPerWorker { try await settleOldest(of: worker) }
+        sequences[worker] += 1
+        let request = IngestRequest(
+            producerID: options.producerID,
+            sequence: sequences[worker],
+            mapVersion: map.version,
+            batch: batch
+        )
+        let frame = Frame(request, requestID: 0)
+        state.payloadBytes += UInt64(frame.payload.readableBytes)
+        state.eventsSent += UInt64(batch.events.count)
+        let reply: EventLoopFuture<Frame>
+        if let connection = connections[worker] {
+            reply = connection.send(frame, timeout: options.ackTimeout)
+        } else {
+            reply = MultiThreadedEventLoopGroup.singleton.any().makeFailedFuture(
+                ClientError.connectionClosed(Endpoint(host: map.workers[worker], port: 0))
             )
         }
-        await closeAll()
-        return next
+        inflight[worker].append(InFlight(events: batch.events.count, frame: frame, reply: reply))
     }
 
-    func connection(_ worker: Int) throws -> Connection {
-        guard worker < connections.count, let connection = connections[worker] else {
-            throw ClientError.workerUnknown(worker < map.workers.count ? map.workers[worker] : "#\(worker)")
+    /// Waits for the worker's oldest unacknowledged batch; on a connection failure reconnects and resends.
+    mutating func settleOldest(of worker: Int) async throws {
+        while true {
+            let reply: Frame
+            do {
+                reply = try await inflight[worker][0].reply.get()
+            } catch let refusal as ErrorMessage {
+                throw refusal
+            } catch {
+                try await reconnect(worker, after: error)
+                continue
+            }
+            let ack = try reply.decode(IngestAck.self)
+            let done = inflight[worker].removeFirst()
+            state.eventsAcked += UInt64(done.events)
+            state.batchesAcked += 1
+            if ack.duplicate { state.duplicateEvents += UInt64(done.events) }
+            return
         }
-        return connection
+    }
+
+    /// Re-establishes a worker's connection (fetching its address again: it may have restarted elsewhere) and
+    /// resends its unacknowledged batches in order, for up to `retryFor`.
+    mutating func reconnect(_ worker: Int, after failure: any Error) async throws {
+        await connections[worker]?.close()
+        connections[worker] = nil
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: options.retryFor)
+        var delay = Duration.milliseconds(50)
+        var lastError: any Error = failure
+        while clock.now < deadline {
+            do {
+                let reply = try await replayer.fetchMap()
+                guard reply.map.version == map.version else {
+                    throw ErrorMessage(
+                        code: .notOwner,
+                        message:
+                            "the shard map changed from v\(map.version) to v\(reply.map.version) during the replay; run it again",
+                        mapVersion: reply.map.version
+                    )
+                }
+                guard let endpoint = reply.endpoints[map.workers[worker]], reply.live.contains(map.workers[worker])
+                else { throw ClientError.workerUnknown(map.workers[worker]) }
+                let connection = try await replayer.connect(endpoint)
+                connections[worker] = connection
+                for index in inflight[worker].indices {
+                    inflight[worker][index].reply = connection.send(
+                        inflight[worker][index].frame,
+                        timeout: options.ackTimeout
+                    )
+                }
+                state.reconnects += 1
+                return
+            } catch let refusal as ErrorMessage {
+                throw refusal
+            } catch {
+                lastError = error
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(1))
+            }
+        }
+        throw ReplayError.workerUnreachable(map.workers[worker], lastError: "\(lastError)", after: options.retryFor)
     }
 
     func closeAll() async {
-        for connection in connections {
-            await connection?.close()
+        for connection in connections { await connection?.close() }
+    }
+}
+
+/// Why a replay stopped.
+public enum ReplayError: Error, CustomStringConvertible {
+    case workerUnreachable(String, lastError: String, after: Duration)
+
+    public var description: String {
+        switch self {
+        case .workerUnreachable(let worker, let lastError, let after):
+            return
+                "worker \(worker) stayed unreachable for \(after) (last error: \(lastError)); batches not acknowledged were not counted"
         }
     }
 }

@@ -20,6 +20,9 @@ public struct ShardStore: Sendable {
     var toolNames: [String] = []
     var toolIndex: [String: UInt16] = [:]
 
+    /// The last applied batch of every producer that numbers its batches.
+    public var producers = ProducerSequences()
+
     public private(set) var newestDay: Day?
     public private(set) var oldestDay: Day?
     public private(set) var eventCount: UInt64 = 0

@@ -98,6 +98,19 @@ public final class Shard: Sendable {
         // Checked, then logged, then applied, all under the store's lock: the log holds exactly the batches
         // applied, in the order they were applied.
         return try store.withLock { store in
+            switch store.producers.verdict(producer: request.producerID, sequence: request.sequence) {
+            case .duplicate:
+                return IngestAck(applied: UInt32(request.batch.events.count), mapVersion: version, duplicate: true)
+            case .gap(let expected):
+                throw ErrorMessage(
+                    code: .sequenceGap,
+                    message:
+                        "producer \(request.producerID) sent batch \(request.sequence) to \(workerID); the next one expected is \(expected)",
+                    mapVersion: version
+                )
+            case .next:
+                break
+            }
             do {
                 try store.check(request.batch)
             } catch {
@@ -115,6 +128,7 @@ public final class Shard: Sendable {
                 }
             }
             let applied = (try? store.apply(request.batch)) ?? 0
+            store.producers.applied(producer: request.producerID, sequence: request.sequence)
             return IngestAck(applied: UInt32(applied), mapVersion: version)
         }
     }

@@ -111,6 +111,7 @@ public struct WorkerService: Service {
         }
         let report = try WriteAheadLog.replay(directory: directory) { request in
             try store.apply(request.batch)
+            store.producers.applied(producer: request.producerID, sequence: request.sequence)
         }
         if report.truncatedTailBytes > 0 {
             logger.warning(
@@ -122,7 +123,8 @@ public struct WorkerService: Service {
             "recovered",
             metadata: [
                 "records": "\(report.records)", "events": "\(report.events)", "bytes": "\(report.bytes)",
-                "employees": "\(store.employeeCount)", "took": "\(report.elapsed)",
+                "employees": "\(store.employeeCount)", "producers": "\(store.producers.count)",
+                "took": "\(report.elapsed)",
                 "log": "\(WriteAheadLog.path(in: directory))", "fsync": "\(configuration.syncPolicy)",
             ]
         )

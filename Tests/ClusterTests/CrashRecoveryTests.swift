@@ -1,4 +1,5 @@
 import Foundation
+import TokenBoardClient
 import XCTest
 
 /// A worker killed with SIGKILL comes back from its write-ahead log with every acknowledged event.
@@ -62,5 +63,97 @@ final class CrashRecoveryTests: XCTestCase {
             XCTAssertEqual((board["active_employees"] as? NSNumber)?.intValue, 5000, "round \(round)")
         }
         XCTAssertTrue(cluster.workerLog("w2").contains("recovered"), cluster.workerLog("w2"))
+    }
+
+    /// The crash test: a replay of 500,000 events during which a worker is killed (and killed again
+    /// while it recovers) still ends with every employee's totals exactly right, and replaying the same log
+    /// again under the same producer id changes nothing.
+    func testReplaySurvivesAWorkerKilledMidwayWithAnExactlyOnceResult() async throws {
+        let cluster = try TestCluster()
+        do {
+            try await cluster.start()
+            try await checkKillDuringReplay(cluster)
+        } catch {
+            await cluster.stop()
+            XCTFail("\(error)\n\(cluster.logs)")
+            return
+        }
+        let statuses = await cluster.stop()
+        XCTAssertEqual(statuses.values.filter { $0 != 0 }.count, 0, "\(statuses)")
+        cluster.removeFiles()
+    }
+
+    private func checkKillDuringReplay(_ cluster: TestCluster) async throws {
+        let prices = TestCluster.repositoryRoot + "/cluster/prices.json"
+        let log = cluster.directory + "/big.jsonl"
+        let gen = try CommandResult.run(
+            cluster.binary,
+            [
+                "gen", "--out", log, "--employees", "5000", "--events", "500000", "--total-tokens", "900000000000",
+                "--top-tokens", "7000000000", "--seed", "23", "--prices", prices, "--quiet",
+            ]
+        )
+        XCTAssertEqual(gen.status, 0, gen.stderr)
+        let replayArguments = [
+            "replay", log, "--quiet", "--json", "--batch", "1000", "--inflight", "2", "--producer-id", "77",
+            "--coordinator", cluster.coordinatorEndpoint.description,
+        ]
+        let replay = try BackgroundCommand(
+            binary: cluster.binary,
+            arguments: replayArguments,
+            directory: cluster.directory,
+            name: "replay"
+        )
+        // Kill w2 once it holds part of the log, then again while it is recovering.
+        let client = try await ClusterClient.connect(to: cluster.coordinatorEndpoint)
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(120))
+        while clock.now < deadline {
+            let events = try await client.status().workers.first { $0.id == "w2" }?.stats?.events ?? 0
+            if events > 0 { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        await client.close()
+        XCTAssertTrue(replay.isRunning, "the replay must still be running when w2 dies")
+        await cluster.kill(worker: "w2")
+        try cluster.startWorker("w2")
+        await cluster.kill(worker: "w2")
+        try await cluster.restart(worker: "w2")
+
+        let (status, output) = await replay.finish()
+        XCTAssertEqual(status, 0, output)
+        let summary = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+        XCTAssertEqual((summary?["events"] as? NSNumber)?.intValue, 500_000, output)
+        XCTAssertGreaterThanOrEqual((summary?["reconnects"] as? NSNumber)?.intValue ?? 0, 1, output)
+
+        let ledger = try ReferenceLedger(logPath: log, pricesPath: prices, windowDays: 30)
+        try checkEveryEmployee(cluster, ledger)
+
+        // The same log, the same producer id: every batch is a duplicate and nothing changes.
+        let again = try CommandResult.run(cluster.binary, replayArguments)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        let second = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual((second?["duplicate_events"] as? NSNumber)?.intValue, 500_000, again.stdout)
+        try checkEveryEmployee(cluster, ledger)
+    }
+
+    /// Every employee's tokens and cost, and the board's order, equal the ledger.
+    private func checkEveryEmployee(_ cluster: TestCluster, _ ledger: ReferenceLedger) throws {
+        let top = try cluster.cli(["top", "-k", "5000", "--json"])
+        XCTAssertEqual(top.status, 0, top.stderr)
+        let entries = try top.json()["entries"] as! [[String: Any]]
+        let expected = ledger.top(5000)
+        XCTAssertEqual(entries.count, expected.count)
+        var mismatches = 0
+        for (entry, truth) in zip(entries, expected) {
+            let usage = entry["usage"] as! [String: Any]
+            if entry["employee"] as? String != truth.employee
+                || (usage["tokens"] as? NSNumber)?.uint64Value != truth.totals.tokens
+                || (usage["cost_nanos"] as? NSNumber)?.uint64Value != truth.totals.costNanos
+            {
+                mismatches += 1
+            }
+        }
+        XCTAssertEqual(mismatches, 0, "employees whose totals or rank differ from the ledger")
     }
 }

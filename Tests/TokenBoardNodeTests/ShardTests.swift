@@ -122,3 +122,45 @@ final class ShardTests: XCTestCase {
         XCTAssertEqual(after.entries.map(\.tokens), [260, 130])
     }
 }
+
+/// Numbered batches: applied once, in order.
+final class ShardSequenceTests: XCTestCase {
+    private let prices = try! PriceBook(json: Data(#"{"models":[]}"#.utf8))
+    private let map = ShardMap.initial(workers: ["w1"], slotCount: 16)
+
+    private func request(producer: UInt64, sequence: UInt64, employee: String = "a") -> IngestRequest {
+        var builder = EventBatchBuilder()
+        builder.append(UsageEvent(timestampMillis: 0, employee: employee, model: "m", counts: TokenCounts(input: 7)))
+        return IngestRequest(producerID: producer, sequence: sequence, mapVersion: 1, batch: builder.take())
+    }
+
+    private func send(_ shard: Shard, _ request: IngestRequest) -> Result<IngestAck, ErrorMessage> {
+        do {
+            return .success(try shard.handle(Frame(request, requestID: 1)).decode(IngestAck.self))
+        } catch let error as ErrorMessage {
+            return .failure(error)
+        } catch {
+            return .failure(ErrorMessage(code: .internalError, message: "\(error)"))
+        }
+    }
+
+    func testResentBatchesAreAcknowledgedAsDuplicatesAndGapsAreRefused() throws {
+        let shard = Shard(workerID: "w1", priceBook: prices, map: map)
+        XCTAssertEqual(try send(shard, request(producer: 9, sequence: 1)).get(), IngestAck(applied: 1, mapVersion: 1))
+        XCTAssertEqual(try send(shard, request(producer: 9, sequence: 2)).get(), IngestAck(applied: 1, mapVersion: 1))
+        XCTAssertEqual(
+            try send(shard, request(producer: 9, sequence: 1)).get(),
+            IngestAck(applied: 1, mapVersion: 1, duplicate: true)
+        )
+        guard case .failure(let gap) = send(shard, request(producer: 9, sequence: 4)) else {
+            return XCTFail("a gap must be refused")
+        }
+        XCTAssertEqual(gap.code, .sequenceGap)
+        XCTAssertTrue(gap.message.contains("expected is 3"), gap.message)
+        // Another producer has its own numbering; producer 0 is unnumbered and always applied.
+        XCTAssertEqual(try send(shard, request(producer: 5, sequence: 1)).get().duplicate, false)
+        XCTAssertEqual(try send(shard, request(producer: 0, sequence: 0)).get().duplicate, false)
+        XCTAssertEqual(try send(shard, request(producer: 0, sequence: 0)).get().duplicate, false)
+        XCTAssertEqual(shard.stats.events, 5, "2 from producer 9, 1 from producer 5, 2 unnumbered")
+    }
+}

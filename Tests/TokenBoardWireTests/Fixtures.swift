@@ -150,6 +150,7 @@ enum Fixtures {
             ),
             Sample("ingest-empty", IngestRequest(mapVersion: 0, batch: EventBatch())),
             Sample("ingestAck", IngestAck(applied: 8192, mapVersion: 3)),
+            Sample("ingestAck duplicate", IngestAck(applied: 17, mapVersion: 4, duplicate: true)),
             Sample(
                 "topQuery",
                 TopQuery(k: 250, window: .days(30), anchor: june30, metric: .cost, allowPartial: true)

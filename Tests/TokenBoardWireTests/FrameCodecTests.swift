@@ -70,9 +70,9 @@ final class FrameCodecTests: XCTestCase {
     }
 
     func testPayloadBelowThresholdIsNotCompressed() throws {
-        let ack = IngestAck(applied: 0, mapVersion: 0)  // 12 zero bytes: compressible, but below the threshold
+        let ack = IngestAck(applied: 0, mapVersion: 0)  // 13 zero bytes: compressible, but below the threshold
         let bytes = try encodedBytes(Frame(ack, requestID: 1))
-        XCTAssertEqual(bytes.count, 28 + 12)
+        XCTAssertEqual(bytes.count, 28 + 13)
         XCTAssertEqual(Array(bytes[6..<8]), [0, 0])
         XCTAssertEqual(try decodeFrames(bytes)[0].decode(IngestAck.self), ack)
     }

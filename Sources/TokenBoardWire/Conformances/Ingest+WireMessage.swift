@@ -26,10 +26,15 @@ extension IngestAck: WireMessage {
     public static var messageType: MessageType { .ingestAck }
 
     public init(from payload: inout ByteBuffer) throws {
-        self.init(applied: try payload.readWire(), mapVersion: try payload.readWire())
+        self.init(
+            applied: try payload.readWire(),
+            mapVersion: try payload.readWire(),
+            duplicate: try payload.readWire()
+        )
     }
 
     public func encode(into buffer: inout ByteBuffer) {
         buffer.writeMultipleIntegers(applied, mapVersion, endianness: .little)
+        buffer.writeWire(duplicate)
     }
 }

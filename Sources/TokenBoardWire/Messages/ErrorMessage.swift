@@ -20,6 +20,8 @@ public struct ErrorMessage: Sendable, Hashable, Error, CustomStringConvertible {
         /// The worker could not make the batch durable (disk full, unwritable data directory); nothing of it
         /// was applied, and the worker still answers queries.
         public static let storageFailed = Code(rawValue: 12)
+        /// A numbered batch skipped sequence numbers; the message names the one expected. Resend from there.
+        public static let sequenceGap = Code(rawValue: 13)
         /// Shards did not answer and the caller did not accept a partial answer.
         public static let shardsUnavailable = Code(rawValue: 20)
         /// The node failed for a reason of its own.
@@ -34,6 +36,7 @@ public struct ErrorMessage: Sendable, Hashable, Error, CustomStringConvertible {
             case .notOwner: return "not-owner"
             case .batchRejected: return "batch-rejected"
             case .storageFailed: return "storage-failed"
+            case .sequenceGap: return "sequence-gap"
             case .shardsUnavailable: return "shards-unavailable"
             case .internalError: return "internal-error"
             default: return "error-\(rawValue)"

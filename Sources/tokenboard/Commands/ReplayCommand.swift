@@ -12,7 +12,12 @@ struct ReplayCommand: AsyncParsableCommand {
             Reads canonical JSONL logs (docs/LOG-FORMAT.md), fetches the shard map from the coordinator, and sends
             compressed, pipelined batches to the owning workers. Shows progress on standard error and prints
             events/s when done. Bad lines are counted, reported with file and line number, and skipped
-            (--strict makes the first one fatal). First version: no rate control or retries yet.
+            (--strict makes the first one fatal).
+
+            Batches are numbered per worker under a producer id: when a worker's connection fails (a crash, a
+            restart) the replayer reconnects and resends what was not acknowledged, and the worker applies each
+            batch once. Replaying the same log again with the same --producer-id (and batch size) changes
+            nothing: every batch is acknowledged as a duplicate. Partial in this release: no rate control.
             """
     )
 
@@ -27,6 +32,12 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Batches in flight per worker.")
     var inflight: Int = 8
 
+    @Option(name: .customLong("producer-id"), help: "Number batches under this producer id (default: a random one).")
+    var producerID: UInt64?
+
+    @Option(name: .customLong("retry-for"), help: "Seconds to keep reconnecting to a worker that went away.")
+    var retryFor: Double = 60
+
     @Flag(name: .long, help: "Stop at the first bad line.")
     var strict = false
 
@@ -39,6 +50,10 @@ struct ReplayCommand: AsyncParsableCommand {
         guard !logs.isEmpty else { throw ValidationError("name at least one log file") }
         guard (1...1_000_000).contains(batch) else { throw ValidationError("--batch must be between 1 and 1000000") }
         guard (1...1024).contains(inflight) else { throw ValidationError("--inflight must be between 1 and 1024") }
+        if producerID == 0 { throw ValidationError("--producer-id must not be 0 (0 means unnumbered)") }
+        guard retryFor >= 0 && retryFor <= 86400 else {
+            throw ValidationError("--retry-for must be 0 to 86400 seconds")
+        }
     }
 
     func run() async throws {
@@ -50,6 +65,8 @@ struct ReplayCommand: AsyncParsableCommand {
         var options = ReplayOptions()
         options.batchSize = batch
         options.inflightPerWorker = inflight
+        if let producerID { options.producerID = producerID }
+        options.retryFor = .milliseconds(Int64(retryFor * 1000))
         let replayer = Replayer(coordinator: try cluster.coordinatorEndpoint(), options: options)
         let progress = ProgressLine(enabled: !quiet)
         var current = 0
@@ -91,7 +108,9 @@ struct ReplayCommand: AsyncParsableCommand {
             payloadBytes: result.payloadBytes,
             inputBytes: UInt64(totalBytes),
             badLines: badLines,
-            redirects: result.redirects,
+            duplicateEvents: result.duplicateEvents,
+            reconnects: result.reconnects,
+            producerID: options.producerID,
             errors: errors.prefix(20).map(\.description)
         )
         try output.emit(summary) { _ in
@@ -99,6 +118,15 @@ struct ReplayCommand: AsyncParsableCommand {
             text += line(
                 "replayed \(Formatting.grouped(result.eventsAcked)) events in \(String(format: "%.2f", summary.seconds)) s: \(Formatting.grouped(UInt64(result.eventsPerSecond))) events/s, \(Formatting.grouped(result.batchesAcked)) batches"
             )
+            text += line("producer \(options.producerID)")
+            if result.duplicateEvents > 0 {
+                text += line(
+                    "\(Formatting.grouped(result.duplicateEvents)) events were already applied (acknowledged as duplicates, not counted again)"
+                )
+            }
+            if result.reconnects > 0 {
+                text += line("reconnected \(result.reconnects) time(s) and resent unacknowledged batches")
+            }
             if badLines > 0 {
                 text += line("skipped \(Formatting.grouped(UInt64(badLines))) bad lines; first ones:")
                 for error in errors.prefix(20) { text += line("  \(error)") }
@@ -116,11 +144,15 @@ struct ReplaySummary: Encodable {
     var payloadBytes: UInt64
     var inputBytes: UInt64
     var badLines: Int
-    var redirects: UInt64
+    var duplicateEvents: UInt64
+    var reconnects: UInt64
+    var producerID: UInt64
     var errors: [String]
 
     enum CodingKeys: String, CodingKey {
-        case events, batches, seconds, redirects, errors
+        case events, batches, seconds, reconnects, errors
+        case duplicateEvents = "duplicate_events"
+        case producerID = "producer_id"
         case eventsPerSecond = "events_per_second"
         case payloadBytes = "payload_bytes"
         case inputBytes = "input_bytes"
