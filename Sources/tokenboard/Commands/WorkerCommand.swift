@@ -15,8 +15,10 @@ struct WorkerCommand: AsyncParsableCommand {
             is applied and acknowledged, and start-up replays the log, so a killed worker comes back with every
             acknowledged event. --fsync chooses what a power failure can lose: always (nothing acknowledged),
             interval (the default, synced every 10 ms: the last 10 ms of acknowledged batches), never (whatever
-            the kernel had not written back). Partial durability in this release: no snapshots yet (start-up
-            replays the whole log), no de-duplication of retried batches.
+            the kernel had not written back). Numbered batches (a producer id and a sequence per worker, as the
+            replayer sends them) are applied once: a resent batch is acknowledged as a duplicate. Partial
+            durability in this release: no snapshots yet (start-up replays the whole log, which is never
+            truncated) and no de-duplication by event id.
             """
     )
 
