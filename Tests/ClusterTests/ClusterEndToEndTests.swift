@@ -5,20 +5,7 @@ import XCTest
 /// computed independently from the same log.
 final class ClusterEndToEndTests: XCTestCase {
     func testReplayedLogMatchesIndependentLedgerAndMissingShardIsReported() async throws {
-        let cluster = try TestCluster()
-        do {
-            try await cluster.start()
-            try await checkReplay(on: cluster)
-        } catch {
-            await cluster.stop()
-            XCTFail("\(error)\n\(cluster.logs)")
-            return
-        }
-        let statuses = await cluster.stop()
-        for (name, status) in statuses {
-            XCTAssertEqual(status, 0, "\(name) should exit 0 on SIGTERM")
-        }
-        cluster.removeFiles()
+        try await TestCluster.run { cluster in try await checkReplay(on: cluster) }
     }
 
     private func checkReplay(on cluster: TestCluster) async throws {

@@ -5,18 +5,7 @@ import XCTest
 /// A worker killed with SIGKILL comes back from its write-ahead log with every acknowledged event.
 final class CrashRecoveryTests: XCTestCase {
     func testKilledWorkerRecoversEveryAcknowledgedEvent() async throws {
-        let cluster = try TestCluster()
-        do {
-            try await cluster.start()
-            try await check(cluster)
-        } catch {
-            await cluster.stop()
-            XCTFail("\(error)\n\(cluster.logs)")
-            return
-        }
-        let statuses = await cluster.stop()
-        XCTAssertEqual(statuses.values.filter { $0 != 0 }.count, 0, "\(statuses)")
-        cluster.removeFiles()
+        try await TestCluster.run { cluster in try await check(cluster) }
     }
 
     private func check(_ cluster: TestCluster) async throws {
@@ -69,18 +58,7 @@ final class CrashRecoveryTests: XCTestCase {
     /// while it recovers) still ends with every employee's totals exactly right, and replaying the same log
     /// again under the same producer id changes nothing.
     func testReplaySurvivesAWorkerKilledMidwayWithAnExactlyOnceResult() async throws {
-        let cluster = try TestCluster()
-        do {
-            try await cluster.start()
-            try await checkKillDuringReplay(cluster)
-        } catch {
-            await cluster.stop()
-            XCTFail("\(error)\n\(cluster.logs)")
-            return
-        }
-        let statuses = await cluster.stop()
-        XCTAssertEqual(statuses.values.filter { $0 != 0 }.count, 0, "\(statuses)")
-        cluster.removeFiles()
+        try await TestCluster.run { cluster in try await checkKillDuringReplay(cluster) }
     }
 
     private func checkKillDuringReplay(_ cluster: TestCluster) async throws {

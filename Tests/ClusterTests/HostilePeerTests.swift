@@ -9,18 +9,7 @@ import XCTest
 /// closed, the worker stays up and no counter moves.
 final class HostilePeerTests: XCTestCase {
     func testBrokenFramesGetErrorsAndChangeNothing() async throws {
-        let cluster = try TestCluster(workerIDs: ["w1", "w2"])
-        do {
-            try await cluster.start()
-            try await check(cluster)
-        } catch {
-            await cluster.stop()
-            XCTFail("\(error)\n\(cluster.logs)")
-            return
-        }
-        let statuses = await cluster.stop()
-        XCTAssertEqual(statuses.values.filter { $0 != 0 }.count, 0, "\(statuses)")
-        cluster.removeFiles()
+        try await TestCluster.run(workerIDs: ["w1", "w2"]) { cluster in try await check(cluster) }
     }
 
     private func check(_ cluster: TestCluster) async throws {

@@ -188,3 +188,33 @@ struct CommandResult {
         return object
     }
 }
+
+extension TestCluster {
+    /// Starts a cluster, runs `check` against it and always stops it. A failure reports every node's log, and
+    /// every node must exit 0 on SIGTERM.
+    static func run(
+        workerIDs: [String] = ["w1", "w2", "w3", "w4"],
+        file: StaticString = #filePath,
+        line: UInt = #line,
+        _ check: (TestCluster) async throws -> Void
+    ) async throws {
+        let cluster = try TestCluster(workerIDs: workerIDs)
+        do {
+            try await cluster.start()
+            try await check(cluster)
+        } catch {
+            await cluster.stop()
+            XCTFail("\(error)\n\(cluster.logs)", file: file, line: line)
+            return
+        }
+        let statuses = await cluster.stop()
+        XCTAssertEqual(
+            statuses.filter { $0.value != 0 }.count,
+            0,
+            "every node exits 0 on SIGTERM: \(statuses)",
+            file: file,
+            line: line
+        )
+        cluster.removeFiles()
+    }
+}
