@@ -162,6 +162,6 @@ public struct Topology: Sendable, Hashable, Codable {
     }
 
     private static func resolve(_ path: String, against folder: String) -> String {
-        path.hasPrefix("/") ? path : folder + "/" + path
+        URL(fileURLWithPath: path.hasPrefix("/") ? path : folder + "/" + path).standardized.path
     }
 }
