@@ -104,13 +104,24 @@ public struct ShardStats: Sendable, Hashable {
     public var cells: UInt64
     public var newestDay: Day?
     public var oldestDay: Day?
+    /// Bytes in the worker's write-ahead log (0 when it keeps none).
+    public var logBytes: UInt64
 
-    public init(employees: UInt64, events: UInt64, batches: UInt64, cells: UInt64, newestDay: Day?, oldestDay: Day?) {
+    public init(
+        employees: UInt64,
+        events: UInt64,
+        batches: UInt64,
+        cells: UInt64,
+        newestDay: Day?,
+        oldestDay: Day?,
+        logBytes: UInt64 = 0
+    ) {
         self.employees = employees
         self.events = events
         self.batches = batches
         self.cells = cells
         self.newestDay = newestDay
         self.oldestDay = oldestDay
+        self.logBytes = logBytes
     }
 }

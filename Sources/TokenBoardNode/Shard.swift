@@ -45,7 +45,11 @@ public final class Shard: Sendable {
         }
     }
 
-    public var stats: ShardStats { store.withLock { $0.stats } }
+    public var stats: ShardStats {
+        var stats = store.withLock { $0.stats }
+        stats.logBytes = UInt64(logBytes)
+        return stats
+    }
 
     /// Answers one request frame.
     public func handle(_ frame: Frame) -> Frame {

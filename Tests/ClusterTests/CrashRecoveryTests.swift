@@ -23,6 +23,16 @@ final class CrashRecoveryTests: XCTestCase {
         XCTAssertEqual(replay.status, 0, replay.stderr)
         let ledger = try ReferenceLedger(logPath: log, pricesPath: prices, windowDays: 30)
 
+        // Each worker reports the size of its write-ahead log, byte for byte what is on disk.
+        let workers = try cluster.cli(["status", "--json"]).json()["workers"] as! [[String: Any]]
+        for worker in workers {
+            let id = worker["id"] as! String
+            let path = cluster.directory + "/run/data/\(id)/ingest.wal"
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.uint64Value
+            XCTAssertEqual((worker["log_bytes"] as? NSNumber)?.uint64Value, size, id)
+            XCTAssertGreaterThan(size ?? 0, 0, id)
+        }
+
         // Killed twice: once after the replay, and again right after it has come back.
         for round in 1...2 {
             await cluster.kill(worker: "w2")

@@ -45,7 +45,8 @@ enum Fixtures {
         batches: 7,
         cells: 123_456,
         newestDay: june30,
-        oldestDay: Day(number: -3)
+        oldestDay: Day(number: -3),
+        logBytes: 29_797_580
     )
     static let emptyStats = ShardStats(employees: 0, events: 0, batches: 0, cells: 0, newestDay: nil, oldestDay: nil)
 

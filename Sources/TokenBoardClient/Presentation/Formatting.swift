@@ -37,6 +37,20 @@ public enum Formatting {
         return "\(hundredths / 100)." + (fraction.count == 1 ? "0" : "") + fraction + "%"
     }
 
+    /// A byte count in binary units with one decimal: `31245000` → `29.8 MiB`.
+    public static func bytes(_ count: UInt64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(count)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        if unit == 0 { return "\(count) B" }
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+    }
+
     /// The exact share `part / whole` as a fraction in 0...1 (JSON output).
     public static func share(_ part: UInt64, of whole: UInt64) -> Double {
         whole > 0 ? Double(part) / Double(whole) : 0

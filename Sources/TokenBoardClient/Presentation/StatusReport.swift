@@ -14,9 +14,12 @@ public struct StatusReport: Codable, Sendable, Hashable {
         public var cells: UInt64?
         public var oldestDay: String?
         public var newestDay: String?
+        /// Bytes in the worker's write-ahead log.
+        public var logBytes: UInt64?
 
         enum CodingKeys: String, CodingKey {
             case id, address, alive, slots, employees, events, cells
+            case logBytes = "log_bytes"
             case lastSeenMillisAgo = "last_seen_ms_ago"
             case oldestDay = "oldest_day"
             case newestDay = "newest_day"
@@ -54,15 +57,16 @@ public struct StatusReport: Codable, Sendable, Hashable {
                 events: node.stats?.events,
                 cells: node.stats?.cells,
                 oldestDay: node.stats?.oldestDay?.description,
-                newestDay: node.stats?.newestDay?.description
+                newestDay: node.stats?.newestDay?.description,
+                logBytes: node.stats?.logBytes
             )
         }
     }
 
     public func render() -> String {
         var table = TextTable(
-            headers: ["worker", "address", "state", "last seen", "slots", "employees", "events", "days"],
-            rightAligned: [3, 4, 5, 6]
+            headers: ["worker", "address", "state", "last seen", "slots", "employees", "events", "log", "days"],
+            rightAligned: [3, 4, 5, 6, 7]
         )
         for worker in workers {
             table.add([
@@ -70,6 +74,7 @@ public struct StatusReport: Codable, Sendable, Hashable {
                 worker.lastSeenMillisAgo.map { "\($0) ms ago" } ?? "never",
                 String(worker.slots), worker.employees.map(Formatting.grouped) ?? "-",
                 worker.events.map(Formatting.grouped) ?? "-",
+                worker.logBytes.map(Formatting.bytes) ?? "-",
                 worker.oldestDay.flatMap { old in worker.newestDay.map { "\(old)..\($0)" } } ?? "-",
             ])
         }

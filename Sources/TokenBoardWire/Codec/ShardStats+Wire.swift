@@ -1,9 +1,9 @@
 import NIOCore
 import TokenBoardCore
 
-/// employees, events, batches, cells as u64, then newestDay and oldestDay as optional days.
+/// employees, events, batches, cells as u64, then newestDay and oldestDay as optional days, then logBytes u64.
 extension ShardStats: WireCodable {
-    static var minimumWireSize: Int { 32 + 2 }
+    static var minimumWireSize: Int { 32 + 2 + 8 }
 
     init(wire buffer: inout ByteBuffer) throws(WireError) {
         self.init(
@@ -12,7 +12,8 @@ extension ShardStats: WireCodable {
             batches: try buffer.readWire(),
             cells: try buffer.readWire(),
             newestDay: try buffer.readWire(),
-            oldestDay: try buffer.readWire()
+            oldestDay: try buffer.readWire(),
+            logBytes: try buffer.readWire()
         )
     }
 
@@ -20,5 +21,6 @@ extension ShardStats: WireCodable {
         buffer.writeMultipleIntegers(employees, events, batches, cells, endianness: .little)
         buffer.writeWire(newestDay)
         buffer.writeWire(oldestDay)
+        buffer.writeInteger(logBytes, endianness: .little)
     }
 }
