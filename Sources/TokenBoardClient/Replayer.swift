@@ -176,14 +176,11 @@ private struct Session {
         let frame = Frame(request, requestID: 0)
         state.payloadBytes += UInt64(frame.payload.readableBytes)
         state.eventsSent += UInt64(batch.events.count)
-        let reply: EventLoopFuture<Frame>
-        if let connection = connections[worker] {
-            reply = connection.send(frame, timeout: options.ackTimeout)
-        } else {
-            reply = MultiThreadedEventLoopGroup.singleton.any().makeFailedFuture(
-                ClientError.connectionClosed(Endpoint(host: map.workers[worker], port: 0))
-            )
+        // A worker's connection is only ever missing inside `reconnect`, which either restores it or throws.
+        guard let connection = connections[worker] else {
+            throw ClientError.workerUnknown(map.workers[worker])
         }
+        let reply = connection.send(frame, timeout: options.ackTimeout)
         inflight[worker].append(InFlight(events: batch.events.count, frame: frame, reply: reply))
     }
 

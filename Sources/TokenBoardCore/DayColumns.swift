@@ -35,13 +35,12 @@ struct DayColumn: Sendable {
         DayColumn(tokens: tokens, cost: cost, output: output, events: events, models: [])
     }
 
-    @inline(__always)
-    func value(_ metric: RankingMetric, _ employee: Int) -> UInt64 {
-        guard employee < tokens.count else { return 0 }
+    /// The running totals of one metric.
+    func column(_ metric: RankingMetric) -> [UInt64] {
         switch metric {
-        case .tokens: return tokens[employee]
-        case .cost: return cost[employee]
-        case .output: return output[employee]
+        case .tokens: return tokens
+        case .cost: return cost
+        case .output: return output
         }
     }
 
@@ -125,10 +124,14 @@ struct WindowSums {
         events = Array(repeating: 0, count: employees)
         guard let last = range.last else { return }
         let end = columns.columns[last]
-        let before = range.lowerBound > 0 ? columns.columns[range.lowerBound - 1] : nil
-        for e in 0..<min(employees, end.tokens.count) {
-            scores[e] = end.value(metric, e) &- (before?.value(metric, e) ?? 0)
-            events[e] = end.events[e] &- (before.map { e < $0.events.count ? $0.events[e] : 0 } ?? 0)
+        let endScores = end.column(metric)
+        let n = min(employees, endScores.count)
+        // The day before the window: employees it does not yet list had zero running totals there.
+        let before = range.lowerBound > 0 ? columns.columns[range.lowerBound - 1] : DayColumn()
+        let beforeScores = before.column(metric)
+        for e in 0..<n {
+            scores[e] = endScores[e] &- (e < beforeScores.count ? beforeScores[e] : 0)
+            events[e] = end.events[e] &- (e < before.events.count ? before.events[e] : 0)
         }
     }
 }

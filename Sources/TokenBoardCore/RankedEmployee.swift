@@ -59,7 +59,7 @@ public enum TopK {
         by metric: RankingMetric
     ) -> [RankedEmployee] {
         guard k > 0 else { return [] }
-        var heap = BoundedHeap(capacity: k, metric: metric)
+        var heap = BoundedHeap<RankedEmployee>(capacity: k) { RankedEmployee.ranksAhead($0, $1, by: metric) }
         for candidate in candidates { heap.offer(candidate) }
         return heap.sorted()
     }
@@ -69,64 +69,5 @@ public enum TopK {
     /// is in the top `k` of their own shard.
     public static func merge(_ lists: [[RankedEmployee]], k: Int, by metric: RankingMetric) -> [RankedEmployee] {
         select(lists.joined(), k: k, by: metric)
-    }
-}
-
-/// A min-heap of the best `capacity` employees seen, whose root is the weakest kept.
-struct BoundedHeap {
-    let capacity: Int
-    let metric: RankingMetric
-    private(set) var items: [RankedEmployee] = []
-
-    init(capacity: Int, metric: RankingMetric) {
-        self.capacity = capacity
-        self.metric = metric
-        items.reserveCapacity(min(capacity, 1 << 16))
-    }
-
-    /// The weakest score kept, once the heap is full; a candidate must beat it to enter.
-    var threshold: RankedEmployee? { items.count == capacity ? items[0] : nil }
-
-    mutating func offer(_ candidate: RankedEmployee) {
-        if items.count < capacity {
-            items.append(candidate)
-            siftUp(items.count - 1)
-        } else if RankedEmployee.ranksAhead(candidate, items[0], by: metric) {
-            items[0] = candidate
-            siftDown(0)
-        }
-    }
-
-    func sorted() -> [RankedEmployee] {
-        items.sorted { RankedEmployee.ranksAhead($0, $1, by: metric) }
-    }
-
-    // The heap orders by "ranks behind": the root is the employee every other kept one ranks ahead of.
-    private func weaker(_ i: Int, _ j: Int) -> Bool {
-        RankedEmployee.ranksAhead(items[j], items[i], by: metric)
-    }
-
-    private mutating func siftUp(_ start: Int) {
-        var child = start
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard weaker(child, parent) else { return }
-            items.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private mutating func siftDown(_ start: Int) {
-        var parent = start
-        while true {
-            let left = 2 * parent + 1
-            guard left < items.count else { return }
-            var weakest = left
-            let right = left + 1
-            if right < items.count && weaker(right, left) { weakest = right }
-            guard weaker(weakest, parent) else { return }
-            items.swapAt(weakest, parent)
-            parent = weakest
-        }
     }
 }

@@ -4,14 +4,20 @@ extension ShardStore {
         let range = window.range(anchor: anchor)
         let sums = windowSums(range, metric: metric)
         var active: UInt64 = 0
-        var heap = CandidateHeap(capacity: max(k, 0), names: employeeNames)
+        // Candidates are (score, employee index); names are looked up only to break ties.
+        let names = employeeNames
+        var heap = BoundedHeap<(score: UInt64, employee: Int)>(capacity: k) { a, b in
+            a.score != b.score
+                ? a.score > b.score : names[a.employee].utf8.lexicographicallyPrecedes(names[b.employee].utf8)
+        }
         for employee in 0..<sums.events.count where sums.events[employee] > 0 {
             active += 1
-            if k > 0 { heap.offer(score: sums.scores[employee], employee: Int32(employee)) }
+            if let weakest = heap.threshold, sums.scores[employee] < weakest.score { continue }
+            heap.offer((sums.scores[employee], employee))
         }
         var totals = windowTotals(range)
         totals.activeEmployees = active
-        let entries = heap.sorted().map { detail(of: Int($0.employee), in: range) }
+        let entries = heap.sorted().map { detail(of: $0.employee, in: range) }
         return ShardTop(entries: entries, totals: totals)
     }
 
@@ -156,62 +162,5 @@ extension LabeledUsage {
     fileprivate mutating func accumulate(_ more: TokenCounts, cost more$: UInt64) {
         counts.add(more)
         cost = cost.saturatingAdd(more$)
-    }
-}
-
-/// The best `capacity` employees by score, kept as a min-heap whose root is the weakest; ties are broken by
-/// employee key, looked up only when scores are equal.
-struct CandidateHeap {
-    struct Candidate {
-        var score: UInt64
-        var employee: Int32
-    }
-
-    let capacity: Int
-    let names: [String]
-    private(set) var items: [Candidate] = []
-
-    init(capacity: Int, names: [String]) {
-        self.capacity = capacity
-        self.names = names
-        items.reserveCapacity(min(capacity, 1 << 16))
-    }
-
-    /// Whether `a` ranks ahead of `b`.
-    @inline(__always)
-    private func ahead(_ a: Candidate, _ b: Candidate) -> Bool {
-        if a.score != b.score { return a.score > b.score }
-        return names[Int(a.employee)].utf8.lexicographicallyPrecedes(names[Int(b.employee)].utf8)
-    }
-
-    @inline(__always)
-    mutating func offer(score: UInt64, employee: Int32) {
-        let candidate = Candidate(score: score, employee: employee)
-        if items.count < capacity {
-            items.append(candidate)
-            var child = items.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard ahead(items[parent], items[child]) else { break }
-                items.swapAt(child, parent)
-                child = parent
-            }
-        } else if capacity > 0, score >= items[0].score, ahead(candidate, items[0]) {
-            items[0] = candidate
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1
-                guard left < items.count else { break }
-                var weakest = left
-                if left + 1 < items.count && ahead(items[left], items[left + 1]) { weakest = left + 1 }
-                guard ahead(items[parent], items[weakest]) else { break }
-                items.swapAt(weakest, parent)
-                parent = weakest
-            }
-        }
-    }
-
-    func sorted() -> [Candidate] {
-        items.sorted { ahead($0, $1) }
     }
 }

@@ -233,8 +233,7 @@ public final class Coordinator: Sendable {
         let owner = map.owner(of: query.employee)
         var ownerQuery = query
         ownerQuery.anchor = anchor
-        let ownerMap = ShardMap(version: map.version, workers: [owner], owners: [0])
-        let usageResult = await fanOut(ownerQuery, expecting: EmployeeReply.self, map: ownerMap)
+        let usageResult = await fanOut(ownerQuery, expecting: EmployeeReply.self, map: map, to: [owner])
         guard let usageReply = usageResult.replies.first?.reply else {
             let reason = usageResult.missing.first?.reason ?? "no answer"
             throw ErrorMessage(

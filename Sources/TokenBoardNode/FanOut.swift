@@ -32,19 +32,20 @@ struct FanOutResult<Reply: Sendable>: Sendable {
 }
 
 extension Coordinator {
-    /// Sends `query` to every worker of the map at once and collects the replies that arrive within the
-    /// deadline under the current map version.
+    /// Sends `query` to `workers` (default: every worker of the map) at once and collects the replies that
+    /// arrive within the deadline under the map's version.
     func fanOut<Reply: ShardReply>(
         _ query: some WireMessage,
         expecting: Reply.Type,
-        map: ShardMap
+        map: ShardMap,
+        to workers: [String]? = nil
     ) async -> FanOutResult<Reply> {
         let endpoints = membership.endpoints
         let frame = Frame(query, requestID: 0)
         let deadline = queryDeadline
         let pool = self.pool
         return await withTaskGroup(of: (String, Result<Reply, any Error>).self) { group in
-            for worker in map.workers {
+            for worker in workers ?? map.workers {
                 group.addTask {
                     guard let endpoint = endpoints[worker] else {
                         return (worker, .failure(NotRegistered()))

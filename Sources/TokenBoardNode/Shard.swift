@@ -1,3 +1,4 @@
+import NIOCore
 import Synchronization
 import TokenBoardCore
 import TokenBoardWire
@@ -57,7 +58,7 @@ public final class Shard: Sendable {
         do {
             switch frame.messageType {
             case .ingest:
-                return .reply(try ingest(frame.decode(IngestRequest.self)), to: id)
+                return .reply(try ingest(frame.decode(IngestRequest.self), payload: frame.payload), to: id)
             case .topQuery:
                 return .reply(top(try frame.decode(TopQuery.self)), to: id)
             case .totalsQuery:
@@ -88,7 +89,8 @@ public final class Shard: Sendable {
         }
     }
 
-    func ingest(_ request: IngestRequest) throws -> IngestAck {
+    /// Checks, logs and applies one batch. `payload` is the request as it arrived, which becomes its log record.
+    func ingest(_ request: IngestRequest, payload: ByteBuffer) throws -> IngestAck {
         let (version, foreign) = routing.withLock { owned in
             (owned.map.version, request.batch.employees.first { !owned.owns($0) })
         }
@@ -99,8 +101,14 @@ public final class Shard: Sendable {
                 mapVersion: version
             )
         }
-        // Checked, then logged, then applied, all under the store's lock: the log holds exactly the batches
-        // applied, in the order they were applied.
+        // The record is checksummed and compressed before the lock; then the batch is checked, logged and
+        // applied under it, so the log holds exactly the batches applied, in the order they were applied.
+        let record: ByteBuffer?
+        do {
+            record = try log.map { _ in try WriteAheadLog.record(ofIngestPayload: payload) }
+        } catch {
+            throw ErrorMessage(code: .storageFailed, message: "batch not stored: \(error)", mapVersion: version)
+        }
         return try store.withLock { store in
             switch store.producers.verdict(producer: request.producerID, sequence: request.sequence) {
             case .duplicate:
@@ -120,9 +128,9 @@ public final class Shard: Sendable {
             } catch {
                 throw ErrorMessage(code: .batchRejected, message: "batch refused whole: \(error)", mapVersion: version)
             }
-            if let log {
+            if let log, let record {
                 do {
-                    try log.append(request)
+                    try log.append(record)
                 } catch {
                     throw ErrorMessage(
                         code: .storageFailed,

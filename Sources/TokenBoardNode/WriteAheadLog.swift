@@ -94,11 +94,25 @@ public final class WriteAheadLog: @unchecked Sendable {
         return size
     }
 
-    /// Appends one batch. On any failure the file is cut back to where it was, so a failed append leaves no
-    /// partial record behind, and the error says why (disk full, read-only file system).
-    public func append(_ request: IngestRequest) throws {
+    /// The log record of an ingest request, from the request's encoded payload (as it arrived in its frame, so
+    /// nothing is encoded twice). Build it before taking any lock: it checksums and compresses.
+    public static func record(ofIngestPayload payload: ByteBuffer) throws -> ByteBuffer {
         var record = ByteBuffer()
-        try FrameEncoder.encode(Frame(request, requestID: 0), into: &record)
+        try FrameEncoder.encode(
+            Frame(typeCode: MessageType.ingest.rawValue, requestID: 0, payload: payload),
+            into: &record
+        )
+        return record
+    }
+
+    /// The log record of an ingest request.
+    public static func record(of request: IngestRequest) throws -> ByteBuffer {
+        try record(ofIngestPayload: Frame(request, requestID: 0).payload)
+    }
+
+    /// Appends one record (see `record(of:)`). On any failure the file is cut back to where it was, so a failed
+    /// append leaves no partial record behind, and the error says why (disk full, read-only file system).
+    public func append(_ record: ByteBuffer) throws {
         lock.lock()
         defer { lock.unlock() }
         let start = size

@@ -13,15 +13,14 @@ final class HostilePeerTests: XCTestCase {
     }
 
     private func check(_ cluster: TestCluster) async throws {
-        let log = cluster.directory + "/small.jsonl"
-        let gen = try CommandResult.run(
-            cluster.binary,
-            [
-                "gen", "--out", log, "--employees", "300", "--events", "3000", "--total-tokens", "3000000000",
-                "--top-tokens", "60000000", "--quiet", "--prices", TestCluster.repositoryRoot + "/cluster/prices.json",
-            ]
+        let log = try cluster.generateLog(
+            "small",
+            employees: 300,
+            events: 3000,
+            totalTokens: 3_000_000_000,
+            topTokens: 60_000_000,
+            seed: 42
         )
-        XCTAssertEqual(gen.status, 0, gen.stderr)
         XCTAssertEqual(try cluster.cli(["replay", log, "--quiet"]).status, 0)
         let before = try cluster.cli(["top", "-k", "300", "--json"])
         XCTAssertEqual(before.status, 0, before.stderr)

@@ -99,3 +99,31 @@ struct ReferenceLedger {
         )
     }
 }
+
+extension ReferenceLedger {
+    /// Every way a board (`top --json` entries) differs from the ledger's top of the same length: rank,
+    /// employee, tokens, output, cache reads and cost to the nano-dollar. Empty when they agree exactly.
+    func differences(from entries: [[String: Any]]) -> [String] {
+        let expected = top(entries.count)
+        var found: [String] = []
+        if expected.count != entries.count {
+            found.append("board has \(entries.count) entries, ledger \(expected.count)")
+        }
+        for (index, (entry, truth)) in zip(entries, expected).enumerated() {
+            let usage = entry["usage"] as? [String: Any] ?? [:]
+            func number(_ key: String) -> UInt64? { (usage[key] as? NSNumber)?.uint64Value }
+            let checks: [(String, Bool)] = [
+                ("rank", entry["rank"] as? Int == index + 1),
+                ("employee", entry["employee"] as? String == truth.employee),
+                ("tokens", number("tokens") == truth.totals.tokens),
+                ("output", number("output") == truth.totals.output),
+                ("cache_read", number("cache_read") == truth.totals.cacheRead),
+                ("cost_nanos", number("cost_nanos") == truth.totals.costNanos),
+            ]
+            for (field, ok) in checks where !ok {
+                found.append("rank \(index + 1) (\(truth.employee)): \(field) differs: \(entry)")
+            }
+        }
+        return found
+    }
+}

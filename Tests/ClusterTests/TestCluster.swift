@@ -218,3 +218,32 @@ extension TestCluster {
         cluster.removeFiles()
     }
 }
+
+extension TestCluster {
+    /// The price book the tests and the cluster share.
+    static var prices: String { repositoryRoot + "/cluster/prices.json" }
+
+    /// Writes a generated usage log (`tokenboard gen`) into the cluster's folder and returns its path.
+    func generateLog(
+        _ name: String,
+        employees: Int,
+        events: Int,
+        totalTokens: UInt64,
+        topTokens: UInt64,
+        seed: UInt64,
+        file: StaticString = #filePath,
+        line: UInt = #line
+    ) throws -> String {
+        let path = directory + "/\(name).jsonl"
+        let gen = try CommandResult.run(
+            binary,
+            [
+                "gen", "--out", path, "--employees", "\(employees)", "--events", "\(events)", "--days", "30",
+                "--total-tokens", "\(totalTokens)", "--top-tokens", "\(topTokens)", "--seed", "\(seed)",
+                "--prices", Self.prices, "--quiet",
+            ]
+        )
+        XCTAssertEqual(gen.status, 0, gen.stderr, file: file, line: line)
+        return path
+    }
+}

@@ -157,3 +157,10 @@ final class WriteAheadLogTests: XCTestCase {
         try handle.close()
     }
 }
+
+extension WriteAheadLog {
+    /// Appends a request the way a worker does: as the record of its encoding.
+    fileprivate func append(_ request: IngestRequest) throws {
+        try append(WriteAheadLog.record(of: request))
+    }
+}
