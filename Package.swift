@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "TokenBoardBench",
             dependencies: [
-                "TokenBoardCore", "TokenBoardWire", "TokenBoardClient", "TokenBoardWorkload",
+                "TokenBoardCore", "TokenBoardWire", "TokenBoardClient", "TokenBoardWorkload", "TokenBoardNode",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

@@ -63,6 +63,12 @@ struct DayColumns: Sendable {
     /// The longest span of days one shard keeps columns for (ten years); a batch beyond it is refused.
     static let maxSpan = 3660
 
+    /// Replaces every column (loading a snapshot).
+    mutating func restore(firstDay: Int32, columns: [DayColumn]) {
+        self.firstDay = firstDay
+        self.columns = columns
+    }
+
     /// Whether days `low...high` can all get columns without the span exceeding `maxSpan`.
     func accepts(low: Int32, high: Int32) -> Bool {
         var first = Int(low)

@@ -119,10 +119,11 @@ public struct EventBatchBuilder: Sendable {
 
     public var count: Int { batch.events.count }
 
-    /// Appends an event. Returns false (and appends nothing) when the batch already holds the 65,536 distinct
-    /// models or tools its indices can address; the caller then starts a new batch.
+    /// Appends an event, keyed by the digest of its id for de-duplication. Returns false (and appends nothing)
+    /// when the batch already holds the 65,536 distinct models or tools its indices can address; the caller then
+    /// starts a new batch.
     @discardableResult
-    public mutating func append(_ event: UsageEvent, eventKey: UInt64 = 0) -> Bool {
+    public mutating func append(_ event: UsageEvent) -> Bool {
         // Check both tables before touching either, so a refused event leaves no string behind.
         if modelIndex[event.model] == nil && batch.models.count > Int(UInt16.max) { return false }
         if toolIndex[event.tool] == nil && batch.tools.count > Int(UInt16.max) { return false }
@@ -159,7 +160,7 @@ public struct EventBatchBuilder: Sendable {
                 tool: tool,
                 session: session,
                 timestampMillis: event.timestampMillis,
-                eventKey: eventKey,
+                eventKey: EventKey.digest(event.id),
                 counts: event.counts
             )
         )

@@ -12,7 +12,8 @@ public struct ProducerSequences: Sendable, Hashable {
         case gap(expected: UInt64)
     }
 
-    private var last: [UInt64: UInt64] = [:]
+    /// The last applied sequence per producer id.
+    public internal(set) var last: [UInt64: UInt64] = [:]
 
     public init() {}
 

@@ -22,15 +22,21 @@ public struct ShardStore: Sendable {
 
     /// The last applied batch of every producer that numbers its batches.
     public var producers = ProducerSequences()
+    /// The ids of the latest keyed events, so a record delivered twice is counted once.
+    var recentEventKeys: RecentEventKeys
 
-    public private(set) var newestDay: Day?
-    public private(set) var oldestDay: Day?
-    public private(set) var eventCount: UInt64 = 0
-    public private(set) var batchCount: UInt64 = 0
-    public private(set) var cellCount: UInt64 = 0
+    public internal(set) var newestDay: Day?
+    public internal(set) var oldestDay: Day?
+    public internal(set) var eventCount: UInt64 = 0
+    public internal(set) var batchCount: UInt64 = 0
+    public internal(set) var cellCount: UInt64 = 0
+    /// Keyed events dropped because their id was already in the recent-id window.
+    public internal(set) var duplicateEventCount: UInt64 = 0
 
-    public init(priceBook: PriceBook) {
+    /// An empty store pricing with `priceBook`, remembering the ids of the latest `eventKeyWindow` keyed events.
+    public init(priceBook: PriceBook, eventKeyWindow: Int = RecentEventKeys.defaultCapacity) {
         self.priceBook = priceBook
+        self.recentEventKeys = RecentEventKeys(capacity: eventKeyWindow)
     }
 
     public var employeeCount: Int { employeeNames.count }
@@ -63,7 +69,8 @@ public struct ShardStore: Sendable {
         }
     }
 
-    /// Validates and applies a whole batch, or nothing of it. Returns the number of events applied.
+    /// Validates and applies a whole batch, or nothing of it. Returns the number of events applied: an event
+    /// whose id is among the recent ones is a second delivery and is skipped.
     @discardableResult
     public mutating func apply(_ batch: EventBatch) throws(BatchError) -> Int {
         try check(batch)
@@ -74,7 +81,15 @@ public struct ShardStore: Sendable {
 
         var newest = newestDay?.number ?? .min
         var oldest = oldestDay?.number ?? .max
-        for event in batch.events {
+        var applied = 0
+        let admitted: [Bool]? =
+            batch.events.contains { $0.eventKey != 0 } ? recentEventKeys.admit(batch.events.lazy.map(\.eventKey)) : nil
+        for (index, event) in batch.events.enumerated() {
+            if let admitted, !admitted[index] {
+                duplicateEventCount &+= 1
+                continue
+            }
+            applied += 1
             let day = Day(timestampMillis: event.timestampMillis).number
             if day > newest { newest = day }
             if day < oldest { oldest = day }
@@ -89,13 +104,13 @@ public struct ShardStore: Sendable {
                 to: employee
             )
         }
-        if !batch.events.isEmpty {
+        if applied > 0 {
             newestDay = Day(number: newest)
             oldestDay = Day(number: oldest)
         }
-        eventCount &+= UInt64(batch.events.count)
+        eventCount &+= UInt64(applied)
         batchCount &+= 1
-        return batch.events.count
+        return applied
     }
 
     @inline(__always)
@@ -160,7 +175,8 @@ public struct ShardStore: Sendable {
             batches: batchCount,
             cells: cellCount,
             newestDay: newestDay,
-            oldestDay: oldestDay
+            oldestDay: oldestDay,
+            duplicateEvents: duplicateEventCount
         )
     }
 }

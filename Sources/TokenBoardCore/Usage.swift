@@ -106,6 +106,10 @@ public struct ShardStats: Sendable, Hashable {
     public var oldestDay: Day?
     /// Bytes in the worker's write-ahead log (0 when it keeps none).
     public var logBytes: UInt64
+    /// Keyed events dropped as second deliveries of an id in the recent-id window.
+    public var duplicateEvents: UInt64
+    /// When the worker last wrote a snapshot, in Unix milliseconds; 0 when it has none.
+    public var snapshotMillis: Int64
 
     public init(
         employees: UInt64,
@@ -114,7 +118,9 @@ public struct ShardStats: Sendable, Hashable {
         cells: UInt64,
         newestDay: Day?,
         oldestDay: Day?,
-        logBytes: UInt64 = 0
+        logBytes: UInt64 = 0,
+        duplicateEvents: UInt64 = 0,
+        snapshotMillis: Int64 = 0
     ) {
         self.employees = employees
         self.events = events
@@ -123,5 +129,7 @@ public struct ShardStats: Sendable, Hashable {
         self.newestDay = newestDay
         self.oldestDay = oldestDay
         self.logBytes = logBytes
+        self.duplicateEvents = duplicateEvents
+        self.snapshotMillis = snapshotMillis
     }
 }

@@ -14,18 +14,30 @@ public final class Shard: Sendable {
     private let topCache = Mutex(TopCache())
 
     /// Where batches are logged before they are applied; nil keeps counters in memory only.
-    private let log: WriteAheadLog?
+    let log: WriteAheadLog?
+    /// When the last snapshot was written (Unix ms; 0 for none).
+    let snapshotMillis: Mutex<Int64>
+    /// Held for the whole of a snapshot: two at once could finish out of order and delete segments the later
+    /// rename still needs.
+    let snapshotInProgress = Mutex(())
 
     public convenience init(workerID: String, priceBook: PriceBook, map: ShardMap) {
         self.init(workerID: workerID, store: ShardStore(priceBook: priceBook), map: map, log: nil)
     }
 
-    /// A shard serving `store` (as recovered from `log`), logging further batches to `log`.
-    public init(workerID: String, store: ShardStore, map: ShardMap, log: WriteAheadLog?) {
+    /// A shard serving `store` (as recovered from `log` and a snapshot written at `snapshotMillis`), logging
+    /// further batches to `log`.
+    public init(workerID: String, store: ShardStore, map: ShardMap, log: WriteAheadLog?, snapshotMillis: Int64 = 0) {
         self.workerID = workerID
         self.store = Mutex(store)
         self.routing = Mutex(OwnedSlots(map: map, worker: workerID))
         self.log = log
+        self.snapshotMillis = Mutex(snapshotMillis)
+    }
+
+    /// Runs `body` on the store under the lock every request takes.
+    func withStore<T>(_ body: (inout ShardStore) throws -> T) rethrows -> T {
+        try store.withLock { try body(&$0) }
     }
 
     /// Flushes the write-ahead log (the interval policy's group commit).
@@ -49,6 +61,7 @@ public final class Shard: Sendable {
     public var stats: ShardStats {
         var stats = store.withLock { $0.stats }
         stats.logBytes = UInt64(logBytes)
+        stats.snapshotMillis = snapshotMillis.withLock { $0 }
         return stats
     }
 

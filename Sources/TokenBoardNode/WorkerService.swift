@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -20,6 +21,10 @@ public struct WorkerConfiguration: Sendable {
     /// Where the write-ahead log lives; nil keeps counters in memory only.
     public var dataDirectory: String?
     public var syncPolicy: SyncPolicy = .interval(.milliseconds(10))
+    /// How often to snapshot a shard that changed (and so truncate its log).
+    public var snapshotInterval: Duration = .seconds(60)
+    /// Snapshot sooner once the log holds this many bytes.
+    public var snapshotLogBytes: Int64 = 256 << 20
 
     public init(
         id: String,
@@ -77,6 +82,9 @@ public struct WorkerService: Service {
     }
 
     public func run() async throws {
+        // A file-size limit (ulimit -f) must fail a log write with EFBIG, which the client is told about, rather
+        // than kill the worker that is still serving queries.
+        signal(SIGXFSZ, SIG_IGN)
         let shard = try recover()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         defer { group.shutdownGracefully { _ in } }
@@ -92,44 +100,106 @@ public struct WorkerService: Service {
             if case .interval(let interval) = configuration.syncPolicy {
                 group.addTask { await groupCommit(shard, every: interval) }
             }
+            if configuration.dataDirectory != nil {
+                group.addTask { await snapshots(of: shard) }
+            }
             try await server.serve(concurrency: .serial, logger: logger) { frame in shard.handle(frame) }
             group.cancelAll()
         }
+        // Every connection has been drained: what the log holds is final, so a snapshot now makes the next
+        // start-up a load instead of a replay.
         try? shard.syncLog()
+        if configuration.dataDirectory != nil { snapshot(shard, reason: "shutdown") }
         logger.info("worker stopped", metadata: ["id": "\(configuration.id)"])
     }
 
-    /// The shard as the write-ahead log left it: every logged batch applied again, in order.
+    /// The shard as the data directory left it: the snapshot, then every later logged batch applied again.
     private func recover() throws -> Shard {
-        var store = ShardStore(priceBook: configuration.priceBook)
         guard let directory = configuration.dataDirectory else {
             logger.warning(
                 "no data directory: counters are kept in memory only",
                 metadata: ["id": "\(configuration.id)"]
             )
-            return Shard(workerID: configuration.id, store: store, map: configuration.initialMap, log: nil)
-        }
-        let report = try WriteAheadLog.replay(directory: directory) { request in
-            try store.apply(request.batch)
-            store.producers.applied(producer: request.producerID, sequence: request.sequence)
-        }
-        if report.truncatedTailBytes > 0 {
-            logger.warning(
-                "cut an incomplete last record off the write-ahead log (a write interrupted by a crash)",
-                metadata: ["bytes": "\(report.truncatedTailBytes)", "log": "\(WriteAheadLog.path(in: directory))"]
+            return Shard(
+                workerID: configuration.id,
+                store: ShardStore(priceBook: configuration.priceBook),
+                map: configuration.initialMap,
+                log: nil
             )
         }
-        logger.info(
-            "recovered",
-            metadata: [
-                "records": "\(report.records)", "events": "\(report.events)", "bytes": "\(report.bytes)",
-                "employees": "\(store.employeeCount)", "producers": "\(store.producers.count)",
-                "took": "\(report.elapsed)",
-                "log": "\(WriteAheadLog.path(in: directory))", "fsync": "\(configuration.syncPolicy)",
-            ]
+        let (store, log, summary) = try ShardRecovery.recover(
+            directory: directory,
+            priceBook: configuration.priceBook,
+            policy: configuration.syncPolicy
         )
-        let log = try WriteAheadLog(directory: directory, policy: configuration.syncPolicy)
-        return Shard(workerID: configuration.id, store: store, map: configuration.initialMap, log: log)
+        if summary.log.truncatedTailBytes > 0 {
+            logger.warning(
+                "cut an incomplete last record off the write-ahead log (a write interrupted by a crash)",
+                metadata: ["bytes": "\(summary.log.truncatedTailBytes)", "directory": "\(directory)"]
+            )
+        }
+        var metadata: Logger.Metadata = [
+            "snapshot": "none",
+            "log_segments": "\(summary.log.segments)", "log_records": "\(summary.log.records)",
+            "log_events": "\(summary.log.events)", "log_bytes": "\(summary.log.bytes)",
+            "employees": "\(store.employeeCount)", "events": "\(store.eventCount)",
+            "producers": "\(store.producers.count)", "took": "\(summary.elapsed)",
+            "directory": "\(directory)", "fsync": "\(configuration.syncPolicy)",
+        ]
+        if let created = summary.snapshotCreatedMillis {
+            let age = Double(Int64(Date().timeIntervalSince1970 * 1000) - created) / 1000
+            metadata["snapshot"] = "\(summary.snapshotBytes) bytes, \(summary.snapshotEvents) events"
+            metadata["snapshot_age_s"] = "\(String(format: "%.1f", age))"
+        }
+        logger.info("recovered", metadata: metadata)
+        return Shard(
+            workerID: configuration.id,
+            store: store,
+            map: configuration.initialMap,
+            log: log,
+            snapshotMillis: summary.snapshotCreatedMillis ?? 0
+        )
+    }
+
+    /// Snapshots the shard whenever it changed and the interval passed, or sooner when the log grew past its
+    /// bound, until cancelled.
+    private func snapshots(of shard: Shard) async {
+        let clock = ContinuousClock()
+        var last = clock.now
+        var lastBatches = shard.appliedBatches
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: min(configuration.snapshotInterval, .seconds(1)))
+            } catch {
+                return
+            }
+            let due = clock.now - last >= configuration.snapshotInterval && shard.appliedBatches != lastBatches
+            guard due || shard.logBytes >= configuration.snapshotLogBytes else { continue }
+            if let summary = snapshot(shard, reason: due ? "interval" : "log size") {
+                lastBatches = summary.batches
+            }
+            last = clock.now
+        }
+    }
+
+    /// Writes a snapshot and logs the outcome; a failure (disk full) leaves the log in place, so nothing is lost.
+    @discardableResult
+    private func snapshot(_ shard: Shard, reason: String) -> SnapshotSummary? {
+        do {
+            guard let summary = try shard.writeSnapshot() else { return nil }
+            logger.info(
+                "snapshot written",
+                metadata: [
+                    "reason": "\(reason)", "bytes": "\(summary.fileBytes)", "employees": "\(summary.employees)",
+                    "events": "\(summary.events)", "log_truncated_through": "\(summary.coveredSegment)",
+                    "took": "\(summary.elapsed)",
+                ]
+            )
+            return summary
+        } catch {
+            logger.error("snapshot failed; the write-ahead log is kept", metadata: ["error": "\(error)"])
+            return nil
+        }
     }
 
     /// Syncs the log at most once per interval while batches arrive.

@@ -44,6 +44,8 @@ public enum SyncPolicy: Sendable, Hashable, CustomStringConvertible {
 
 /// What start-up found in the log.
 public struct RecoveryReport: Sendable, Hashable {
+    /// Segments read (those a snapshot already covers are not).
+    public var segments: Int
     public var records: Int
     public var events: Int
     public var bytes: Int64
@@ -52,46 +54,145 @@ public struct RecoveryReport: Sendable, Hashable {
     public var elapsed: Duration
 }
 
-/// A worker's write-ahead log: one file of ingest batches, each stored as a protocol frame (magic, lengths,
-/// CRC-32C, LZ4 above 1 KiB) so the wire codec is also the log codec. A batch is appended (and, under
-/// `.always`, synced) before it is applied and acknowledged; start-up replays the file.
+/// A worker's write-ahead log: ingest batches, each stored as a protocol frame (magic, lengths, CRC-32C, LZ4 above
+/// 1 KiB) so the wire codec is also the log codec. A batch is appended (and, under `.always`, synced) before it is
+/// applied and acknowledged; start-up replays the log.
+///
+/// The log is a series of numbered segment files (`ingest-000000000001.wal`, …). A snapshot closes the current
+/// segment and starts the next (`rotate`); once the snapshot is on disk, the segments it covers are deleted. That is
+/// how the log is truncated behind a snapshot without rewriting a file that is being appended to.
 public final class WriteAheadLog: @unchecked Sendable {
     /// Raised at start-up when the log is damaged anywhere but in its last record, and when appending fails.
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
     }
 
-    public let path: String
+    public let directory: String
     public let policy: SyncPolicy
-    private let fd: Int32
+    private var fd: Int32
+    /// Guards appends, the current descriptor and rotation.
     private let lock = NSLock()
+    /// One sync at a time; descriptors retired by `rotate` are closed only under it, so a sync in progress never
+    /// sees its descriptor closed.
+    private let syncLock = NSLock()
+    private var retired: [(fd: Int32, dirty: Bool)] = []
+    /// The segment appended to.
+    public private(set) var segment: UInt64
     private var size: Int64
+    /// Bytes in the older segments still on disk (not yet covered by a snapshot).
+    private var olderBytes: Int64
     private var dirty = false
 
-    /// The log file in `directory` (created if missing).
-    public static func path(in directory: String) -> String { directory + "/ingest.wal" }
+    /// The file of segment `number` in `directory`.
+    public static func path(in directory: String, segment number: UInt64) -> String {
+        let digits = String(number)
+        return directory + "/ingest-" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits + ".wal"
+    }
 
-    /// Opens (creating) the log for appending at its current end. Call `replay` first.
-    public init(directory: String, policy: SyncPolicy) throws {
+    /// The segment numbers present in `directory`, ascending.
+    public static func segments(in directory: String) -> [UInt64] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.compactMap { name -> UInt64? in
+            guard name.hasPrefix("ingest-"), name.hasSuffix(".wal") else { return nil }
+            return UInt64(name.dropFirst("ingest-".count).dropLast(".wal".count))
+        }.sorted()
+    }
+
+    /// Opens (creating) segment `segment` for appending at its end; older segments still on disk count towards
+    /// `byteCount`. Call `replay` first.
+    public init(directory: String, policy: SyncPolicy, segment: UInt64) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw Failure(description: "cannot create data directory \(directory): \(error.localizedDescription)")
         }
-        path = Self.path(in: directory)
+        self.directory = directory
         self.policy = policy
-        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Failure(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
+        self.segment = segment
+        fd = try Self.openSegment(directory: directory, number: segment)
         size = Int64(lseek(fd, 0, SEEK_END))
+        olderBytes = Self.segments(in: directory).filter { $0 < segment }.reduce(Int64(0)) {
+            $0 + Self.fileSize(Self.path(in: directory, segment: $1))
+        }
     }
 
-    deinit { close(fd) }
+    deinit {
+        close(fd)
+        for segment in retired { close(segment.fd) }
+    }
 
-    /// Bytes in the log.
+    private static func openSegment(directory: String, number: UInt64) throws -> Int32 {
+        let path = path(in: directory, segment: number)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
+        SnapshotFile.syncDirectory(directory)
+        return fd
+    }
+
+    private static func fileSize(_ path: String) -> Int64 {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_size) : 0
+    }
+
+    /// Bytes in every segment on disk.
     public var byteCount: Int64 {
         lock.lock()
         defer { lock.unlock() }
-        return size
+        return olderBytes + size
+    }
+
+    /// Continues in a new segment and returns the number of the one closed: a snapshot of the state at this moment
+    /// covers it and every earlier one. Only a file is opened here (callers hold the store lock); the closed
+    /// segment is synced and its descriptor closed by `releaseRetiredSegments()` or the next `sync()`.
+    public func rotate() throws -> UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        let next = try Self.openSegment(directory: directory, number: segment + 1)
+        retired.append((fd, dirty))
+        fd = next
+        olderBytes += size
+        size = 0
+        dirty = false
+        segment += 1
+        return segment - 1
+    }
+
+    /// Syncs (unless the policy is `never`) and closes the segments `rotate` retired.
+    public func releaseRetiredSegments() throws {
+        syncLock.lock()
+        defer { syncLock.unlock() }
+        try releaseRetiredHoldingSyncLock()
+    }
+
+    private func releaseRetiredHoldingSyncLock() throws {
+        lock.lock()
+        let old = retired
+        retired = []
+        lock.unlock()
+        var failure: Int32 = 0
+        for segment in old {
+            if segment.dirty, policy != .never, failure == 0, fdatasync(segment.fd) != 0 { failure = errno }
+            close(segment.fd)
+        }
+        if failure != 0 {
+            throw Failure(
+                description: "cannot sync a closed segment in \(directory): \(String(cString: strerror(failure)))"
+            )
+        }
+    }
+
+    /// Deletes the segments up to and including `number`, which a snapshot on disk now covers.
+    public func removeSegments(through number: UInt64) {
+        lock.lock()
+        defer { lock.unlock() }
+        for old in Self.segments(in: directory) where old <= number && old < segment {
+            unlink(Self.path(in: directory, segment: old))
+        }
+        SnapshotFile.syncDirectory(directory)
+        // Counted from what is on disk, not by subtraction, so the figure cannot drift.
+        olderBytes = Self.segments(in: directory).filter { $0 < segment }.reduce(Int64(0)) {
+            $0 + Self.fileSize(Self.path(in: directory, segment: $1))
+        }
     }
 
     /// The log record of an ingest request, from the request's encoded payload (as it arrived in its frame, so
@@ -132,7 +233,10 @@ public final class WriteAheadLog: @unchecked Sendable {
         if failure == 0, case .always = policy, fdatasync(fd) != 0 { failure = errno }
         if failure != 0 {
             _ = ftruncate(fd, off_t(start))
-            throw Failure(description: "cannot write \(path): \(String(cString: strerror(failure)))")
+            throw Failure(
+                description:
+                    "cannot write \(Self.path(in: directory, segment: segment)): \(String(cString: strerror(failure)))"
+            )
         }
         size = start + Int64(record.readableBytes)
         dirty = true
@@ -140,27 +244,67 @@ public final class WriteAheadLog: @unchecked Sendable {
 
     /// Flushes appended batches to stable storage if any are waiting (the interval policy's group commit).
     public func sync() throws {
+        // The sync runs outside the append lock: appends (and the store lock they are taken under) go on while
+        // the disk catches up, which is the point of group commit.
+        syncLock.lock()
+        defer { syncLock.unlock() }
+        try releaseRetiredHoldingSyncLock()
         lock.lock()
-        defer { lock.unlock() }
-        guard dirty else { return }
-        guard fdatasync(fd) == 0 else {
-            throw Failure(description: "cannot sync \(path): \(String(cString: strerror(errno)))")
-        }
+        let (current, wasDirty, number) = (fd, dirty, segment)
         dirty = false
+        lock.unlock()
+        guard wasDirty else { return }
+        guard fdatasync(current) == 0 else {
+            let reason = String(cString: strerror(errno))
+            lock.lock()
+            dirty = true
+            lock.unlock()
+            throw Failure(description: "cannot sync \(Self.path(in: directory, segment: number)): \(reason)")
+        }
     }
 
-    /// Reads every record of the log in `directory` in order and hands it to `apply`. An incomplete last
-    /// record (a crash mid-write) is reported and cut off; a damaged record anywhere else stops start-up with
-    /// an error naming the file and offset, never a silent skip.
+    /// Replays, in order, every segment in `directory` after `covered` (the last segment a snapshot includes),
+    /// handing each record to `apply`, and deletes the covered segments a crash left behind. An incomplete last
+    /// record of the last segment (a crash mid-write) is reported and cut off; a damaged record anywhere else stops
+    /// start-up with an error naming the file and offset, never a silent skip.
     public static func replay(
         directory: String,
+        after covered: UInt64 = 0,
         apply: (IngestRequest) throws -> Void
     ) throws -> RecoveryReport {
         let clock = ContinuousClock()
         let started = clock.now
-        let path = Self.path(in: directory)
-        var report = RecoveryReport(records: 0, events: 0, bytes: 0, truncatedTailBytes: 0, elapsed: .zero)
-        guard let handle = FileHandle(forReadingAtPath: path) else { return report }
+        var report = RecoveryReport(
+            segments: 0,
+            records: 0,
+            events: 0,
+            bytes: 0,
+            truncatedTailBytes: 0,
+            elapsed: .zero
+        )
+        let all = segments(in: directory)
+        for stale in all where stale <= covered { unlink(path(in: directory, segment: stale)) }
+        let live = all.filter { $0 > covered }
+        for (i, number) in live.enumerated() {
+            try replaySegment(
+                path(in: directory, segment: number),
+                isLast: i == live.count - 1,
+                report: &report,
+                apply: apply
+            )
+            report.segments += 1
+        }
+        report.elapsed = clock.now - started
+        return report
+    }
+
+    private static func replaySegment(
+        _ path: String,
+        isLast: Bool,
+        report: inout RecoveryReport,
+        apply: (IngestRequest) throws -> Void
+    ) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }
         defer { try? handle.close() }
         let fileSize = Int64((try? handle.seekToEnd()) ?? 0)
         try handle.seek(toOffset: 0)
@@ -168,6 +312,16 @@ public final class WriteAheadLog: @unchecked Sendable {
         var buffer = ByteBuffer()
         var consumed: Int64 = 0
         var atEnd = false
+        func tornTail(at offset: Int64) throws {
+            guard isLast else {
+                throw Failure(
+                    description:
+                        "\(path) is damaged at offset \(offset): a record is cut short, and later segments exist"
+                )
+            }
+            report.truncatedTailBytes += fileSize - offset
+            try cut(path, at: offset)
+        }
         while true {
             if !atEnd, buffer.readableBytes < 32 << 20 {
                 let chunk = try handle.read(upToCount: 16 << 20) ?? Data()
@@ -183,18 +337,14 @@ public final class WriteAheadLog: @unchecked Sendable {
                     recordStart + 28
                     + Int64(buffer.getInteger(at: before + 16, endianness: .little, as: UInt32.self) ?? 0)
                 if declaredEnd >= fileSize {
-                    report.truncatedTailBytes = fileSize - recordStart
-                    try cut(path, at: recordStart)
+                    try tornTail(at: recordStart)
                     break
                 }
                 throw Failure(description: "\(path) is damaged at offset \(recordStart): \(error)")
             }
             guard let frame else {
                 if atEnd {
-                    if buffer.readableBytes > 0 {
-                        report.truncatedTailBytes = Int64(buffer.readableBytes)
-                        try cut(path, at: recordStart)
-                    }
+                    if buffer.readableBytes > 0 { try tornTail(at: recordStart) }
                     break
                 }
                 continue
@@ -211,9 +361,7 @@ public final class WriteAheadLog: @unchecked Sendable {
             report.events += request.batch.events.count
             buffer.discardReadBytes()
         }
-        report.bytes = consumed
-        report.elapsed = clock.now - started
-        return report
+        report.bytes += consumed
     }
 
     private static func cut(_ path: String, at offset: Int64) throws {

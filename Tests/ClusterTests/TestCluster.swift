@@ -15,6 +15,10 @@ final class TestCluster: @unchecked Sendable {
     private(set) var coordinatorEndpoint = Endpoint(host: "127.0.0.1", port: 0)
     /// Where each worker listens, from its ready line.
     private(set) var workerEndpoints: [String: Endpoint] = [:]
+    /// Extra arguments every worker starts with (snapshot timing, for instance).
+    let workerArguments: [String]
+    /// A shell line that wraps each worker's command (`"$@"` is the command), for limits such as `ulimit -f`.
+    let workerWrapper: String?
 
     /// The repository root, found from this file's path.
     static let repositoryRoot: String = {
@@ -38,8 +42,14 @@ final class TestCluster: @unchecked Sendable {
         )
     }
 
-    init(workerIDs: [String] = ["w1", "w2", "w3", "w4"]) throws {
+    init(
+        workerIDs: [String] = ["w1", "w2", "w3", "w4"],
+        workerArguments: [String] = [],
+        workerWrapper: String? = nil
+    ) throws {
         binary = try Self.locateBinary()
+        self.workerArguments = workerArguments
+        self.workerWrapper = workerWrapper
         directory =
             FileManager.default.temporaryDirectory.appendingPathComponent("tokenboard-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -85,12 +95,14 @@ final class TestCluster: @unchecked Sendable {
     }
 
     func startWorker(_ id: String) throws {
-        workers[id] = try NodeProcess(
-            binary: binary,
-            arguments: [
-                "worker", "--config", topologyPath, "--id", id, "--port", "0",
+        let command =
+            [
+                binary, "worker", "--config", topologyPath, "--id", id, "--port", "0",
                 "--coordinator", coordinatorEndpoint.description, "--threads", "1",
-            ],
+            ] + workerArguments
+        workers[id] = try NodeProcess(
+            binary: workerWrapper == nil ? command[0] : "/bin/sh",
+            arguments: workerWrapper.map { ["-c", $0 + "; exec \"$@\"", "sh"] + command } ?? Array(command.dropFirst()),
             name: "worker-\(id)",
             logDirectory: directory
         )
@@ -128,6 +140,21 @@ final class TestCluster: @unchecked Sendable {
         }
         if let coordinator, coordinator.isRunning { statuses["coordinator"] = await coordinator.stop() }
         return statuses
+    }
+
+    /// The data directory of a worker.
+    func dataDirectory(of id: String) -> String { directory + "/run/data/" + id }
+
+    /// Bytes in every write-ahead-log segment of a worker, as on disk.
+    func logBytesOnDisk(of id: String) throws -> UInt64 {
+        let folder = dataDirectory(of: id)
+        return try FileManager.default.contentsOfDirectory(atPath: folder)
+            .filter { $0.hasPrefix("ingest-") && $0.hasSuffix(".wal") }
+            .reduce(0) { total, name in
+                total
+                    + ((try FileManager.default.attributesOfItem(atPath: folder + "/" + name)[.size] as? NSNumber)?
+                        .uint64Value ?? 0)
+            }
     }
 
     /// One worker's log (standard error) so far.
@@ -194,11 +221,17 @@ extension TestCluster {
     /// every node must exit 0 on SIGTERM.
     static func run(
         workerIDs: [String] = ["w1", "w2", "w3", "w4"],
+        workerArguments: [String] = [],
+        workerWrapper: String? = nil,
         file: StaticString = #filePath,
         line: UInt = #line,
         _ check: (TestCluster) async throws -> Void
     ) async throws {
-        let cluster = try TestCluster(workerIDs: workerIDs)
+        let cluster = try TestCluster(
+            workerIDs: workerIDs,
+            workerArguments: workerArguments,
+            workerWrapper: workerWrapper
+        )
         do {
             try await cluster.start()
             try await check(cluster)

@@ -32,7 +32,11 @@ final class EventBatchTests: XCTestCase {
             event("carol", "claude-opus-4-5", tool: "cursor", session: "s3", at: 4, TokenCounts(output: 5)),
         ]
         var builder = EventBatchBuilder()
-        for (i, e) in events.enumerated() { XCTAssertTrue(builder.append(e, eventKey: UInt64(100 + i))) }
+        for (i, e) in events.enumerated() {
+            var keyed = e
+            keyed.id = "request-\(i)"
+            XCTAssertTrue(builder.append(keyed))
+        }
         XCTAssertEqual(builder.count, 4)
         let batch = builder.batch
         XCTAssertEqual(batch.employees, ["alice", "bob", "carol"])
@@ -43,9 +47,9 @@ final class EventBatchTests: XCTestCase {
         XCTAssertEqual(batch.events.map(\.model), [0, 1, 0, 1])
         XCTAssertEqual(batch.events.map(\.tool), [0, 1, 1, 0])
         XCTAssertEqual(batch.events.map(\.session), [0, 1, 0, 2])
-        XCTAssertEqual(batch.events.map(\.eventKey), [100, 101, 102, 103])
+        XCTAssertEqual(batch.events.map(\.eventKey), (0..<4).map { EventKey.digest("request-\($0)") })
         XCTAssertEqual(batch.events.map(\.timestampMillis), events.map(\.timestampMillis))
-        XCTAssertEqual(batch.usageEvents, events)
+        XCTAssertEqual(batch.usageEvents, events, "ids travel as their digests only")
         XCTAssertNoThrow(try batch.validate())
 
         let taken = builder.take()

@@ -39,7 +39,7 @@ final class WriteAheadLogTests: XCTestCase {
         return (seen, report)
     }
 
-    private var logPath: String { WriteAheadLog.path(in: directory) }
+    private var logPath: String { WriteAheadLog.path(in: directory, segment: 1) }
 
     private func fileSize() throws -> Int64 {
         (try FileManager.default.attributesOfItem(atPath: logPath)[.size] as? NSNumber)?.int64Value ?? -1
@@ -49,7 +49,7 @@ final class WriteAheadLogTests: XCTestCase {
         var (seen, report) = try replayAll()
         XCTAssertEqual(seen.count, 0)
         XCTAssertEqual(report.records, 0)
-        _ = try WriteAheadLog(directory: directory, policy: .always)
+        _ = try WriteAheadLog(directory: directory, policy: .always, segment: 1)
         (seen, report) = try replayAll()
         XCTAssertEqual(seen.count, 0)
         XCTAssertEqual(report.bytes, 0)
@@ -57,7 +57,7 @@ final class WriteAheadLogTests: XCTestCase {
     }
 
     func testAppendedBatchesComeBackInOrder() throws {
-        let log = try WriteAheadLog(directory: directory, policy: .interval(.milliseconds(10)))
+        let log = try WriteAheadLog(directory: directory, policy: .interval(.milliseconds(10)), segment: 1)
         // One large, compressible batch, so LZ4-compressed records are covered too.
         let batches = [request(1), request(2, events: 5000), request(3)]
         for batch in batches { try log.append(batch) }
@@ -71,7 +71,7 @@ final class WriteAheadLogTests: XCTestCase {
     }
 
     func testTornLastRecordIsCutOffAndTheRestRecovered() throws {
-        let log = try WriteAheadLog(directory: directory, policy: .never)
+        let log = try WriteAheadLog(directory: directory, policy: .never, segment: 1)
         try log.append(request(1))
         try log.append(request(2))
         let intact = try fileSize()
@@ -83,14 +83,14 @@ final class WriteAheadLogTests: XCTestCase {
         XCTAssertEqual(seen, [request(1), request(2)])
         XCTAssertEqual(report.truncatedTailBytes, full - 7 - intact)
         XCTAssertEqual(try fileSize(), intact, "the torn tail is cut so new records follow intact ones")
-        // Appending after recovery continues cleanly.
-        let reopened = try WriteAheadLog(directory: directory, policy: .never)
+        // Appending after recovery continues cleanly, in the next segment as a restarted worker does.
+        let reopened = try WriteAheadLog(directory: directory, policy: .never, segment: 2)
         try reopened.append(request(4))
         XCTAssertEqual(try replayAll().0, [request(1), request(2), request(4)])
     }
 
     func testDamagedLastRecordWithCompleteLengthIsTreatedAsTorn() throws {
-        let log = try WriteAheadLog(directory: directory, policy: .never)
+        let log = try WriteAheadLog(directory: directory, policy: .never, segment: 1)
         try log.append(request(1))
         let intact = try fileSize()
         try log.append(request(2))
@@ -103,7 +103,7 @@ final class WriteAheadLogTests: XCTestCase {
     }
 
     func testFlippedByteInTheMiddleStopsStartUpNamingFileAndOffset() throws {
-        let log = try WriteAheadLog(directory: directory, policy: .never)
+        let log = try WriteAheadLog(directory: directory, policy: .never, segment: 1)
         try log.append(request(1))
         let second = try fileSize()
         try log.append(request(2))
@@ -121,7 +121,7 @@ final class WriteAheadLogTests: XCTestCase {
     func testFailedAppendLeavesNoRecordAndSaysWhy() throws {
         // /dev/full accepts the open and fails every write with ENOSPC: a full disk.
         try FileManager.default.createSymbolicLink(atPath: logPath, withDestinationPath: "/dev/full")
-        let log = try WriteAheadLog(directory: directory, policy: .always)
+        let log = try WriteAheadLog(directory: directory, policy: .always, segment: 1)
         XCTAssertThrowsError(try log.append(request(1))) { error in
             XCTAssertTrue("\(error)".contains("No space left on device"), "\(error)")
         }
@@ -136,7 +136,7 @@ final class WriteAheadLogTests: XCTestCase {
             workerID: "w1",
             store: ShardStore(priceBook: prices),
             map: map,
-            log: try WriteAheadLog(directory: directory, policy: .always)
+            log: try WriteAheadLog(directory: directory, policy: .always, segment: 1)
         )
         let reply = shard.handle(Frame(request(1), requestID: 1))
         XCTAssertThrowsError(try reply.decode(IngestAck.self)) { error in
@@ -146,6 +146,66 @@ final class WriteAheadLogTests: XCTestCase {
         let top = try shard.handle(Frame(TopQuery(k: 1, window: .allTime, anchor: nil, metric: .tokens), requestID: 2))
             .decode(TopReply.self)
         XCTAssertEqual(top.entries.count, 0)
+    }
+
+    func testRotatedSegmentsReplayInOrderAndCoveredOnesAreSkippedAndDeleted() throws {
+        let log = try WriteAheadLog(directory: directory, policy: .never, segment: 1)
+        try log.append(request(1))
+        XCTAssertEqual(try log.rotate(), 1)
+        try log.append(request(2))
+        try log.append(request(3))
+        XCTAssertEqual(try log.rotate(), 2)
+        try log.append(request(4))
+        XCTAssertEqual(WriteAheadLog.segments(in: directory), [1, 2, 3])
+        XCTAssertEqual(try replayAll().0, [request(1), request(2), request(3), request(4)])
+        XCTAssertEqual(log.byteCount, try totalSegmentBytes())
+
+        // A snapshot covering segments 1 and 2 was written, but the worker died before deleting them: start-up
+        // must not apply them a second time, and removes them.
+        var seen: [IngestRequest] = []
+        let report = try WriteAheadLog.replay(directory: directory, after: 2) { seen.append($0) }
+        XCTAssertEqual(seen, [request(4)])
+        XCTAssertEqual(report.segments, 1)
+        XCTAssertEqual(WriteAheadLog.segments(in: directory), [3])
+
+        log.removeSegments(through: 2)
+        XCTAssertEqual(log.byteCount, try totalSegmentBytes())
+    }
+
+    func testRemovingCoveredSegmentsShrinksTheLog() throws {
+        let log = try WriteAheadLog(directory: directory, policy: .never, segment: 1)
+        try log.append(request(1, events: 100))
+        _ = try log.rotate()
+        try log.append(request(2))
+        let tail = try fileSize(WriteAheadLog.path(in: directory, segment: 2))
+        log.removeSegments(through: 1)
+        XCTAssertEqual(WriteAheadLog.segments(in: directory), [2])
+        XCTAssertEqual(log.byteCount, tail)
+        XCTAssertEqual(try replayAll().0, [request(2)])
+    }
+
+    func testCutShortRecordBeforeTheLastSegmentIsDamageNotATornTail() throws {
+        let log = try WriteAheadLog(directory: directory, policy: .never, segment: 1)
+        try log.append(request(1))
+        try log.append(request(2))
+        _ = try log.rotate()
+        try log.append(request(3))
+        let size = try fileSize()
+        XCTAssertEqual(truncate(logPath, off_t(size - 3)), 0)
+        XCTAssertThrowsError(try replayAll()) { error in
+            XCTAssertTrue("\(error)".contains("\(logPath) is damaged"), "\(error)")
+        }
+        XCTAssertEqual(try fileSize(), size - 3, "nothing is cut from a segment that is not the last")
+    }
+
+    private func fileSize(_ path: String) throws -> Int64 {
+        (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? -1
+    }
+
+    private func totalSegmentBytes() throws -> Int64 {
+        try WriteAheadLog.segments(in: directory).reduce(0) {
+            $0 + (try fileSize(WriteAheadLog.path(in: directory, segment: $1)))
+        }
     }
 
     private func flipByte(at offset: Int64) throws {

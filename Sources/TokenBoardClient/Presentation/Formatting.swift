@@ -51,6 +51,16 @@ public enum Formatting {
         return "\(tenths / 10).\(tenths % 10) \(units[unit])"
     }
 
+    /// A short duration: `42s`, `7m 5s`, `3h 12m`, `2d 4h`.
+    public static func duration(seconds: Int64) -> String {
+        switch seconds {
+        case ..<60: return "\(seconds)s"
+        case ..<3600: return "\(seconds / 60)m \(seconds % 60)s"
+        case ..<86400: return "\(seconds / 3600)h \(seconds % 3600 / 60)m"
+        default: return "\(seconds / 86400)d \(seconds % 86400 / 3600)h"
+        }
+    }
+
     /// The exact share `part / whole` as a fraction in 0...1 (JSON output).
     public static func share(_ part: UInt64, of whole: UInt64) -> Double {
         whole > 0 ? Double(part) / Double(whole) : 0

@@ -16,10 +16,18 @@ public struct StatusReport: Codable, Sendable, Hashable {
         public var newestDay: String?
         /// Bytes in the worker's write-ahead log.
         public var logBytes: UInt64?
+        /// When the worker last wrote a snapshot (Unix ms), and how long ago that was; nil for never.
+        public var lastSnapshotMillis: Int64?
+        public var snapshotAgeSeconds: Int64?
+        /// Keyed events the worker dropped as second deliveries.
+        public var duplicateEvents: UInt64?
 
         enum CodingKeys: String, CodingKey {
             case id, address, alive, slots, employees, events, cells
             case logBytes = "log_bytes"
+            case lastSnapshotMillis = "last_snapshot_ms"
+            case snapshotAgeSeconds = "snapshot_age_s"
+            case duplicateEvents = "duplicate_events"
             case lastSeenMillisAgo = "last_seen_ms_ago"
             case oldestDay = "oldest_day"
             case newestDay = "newest_day"
@@ -40,7 +48,8 @@ public struct StatusReport: Codable, Sendable, Hashable {
         case workersAlive = "workers_alive"
     }
 
-    public init(reply: StatusReply, coordinatorAddress: Endpoint) {
+    /// The report of `reply`; snapshot ages are measured against `nowMillis` (Unix ms).
+    public init(reply: StatusReply, coordinatorAddress: Endpoint, nowMillis: Int64) {
         coordinator = reply.coordinatorID
         self.coordinatorAddress = coordinatorAddress.description
         mapVersion = reply.mapVersion
@@ -58,15 +67,22 @@ public struct StatusReport: Codable, Sendable, Hashable {
                 cells: node.stats?.cells,
                 oldestDay: node.stats?.oldestDay?.description,
                 newestDay: node.stats?.newestDay?.description,
-                logBytes: node.stats?.logBytes
+                logBytes: node.stats?.logBytes,
+                lastSnapshotMillis: node.stats.flatMap { $0.snapshotMillis > 0 ? $0.snapshotMillis : nil },
+                snapshotAgeSeconds: node.stats.flatMap {
+                    $0.snapshotMillis > 0 ? max(0, nowMillis - $0.snapshotMillis) / 1000 : nil
+                },
+                duplicateEvents: node.stats?.duplicateEvents
             )
         }
     }
 
     public func render() -> String {
         var table = TextTable(
-            headers: ["worker", "address", "state", "last seen", "slots", "employees", "events", "log", "days"],
-            rightAligned: [3, 4, 5, 6, 7]
+            headers: [
+                "worker", "address", "state", "last seen", "slots", "employees", "events", "log", "snapshot", "days",
+            ],
+            rightAligned: [3, 4, 5, 6, 7, 8]
         )
         for worker in workers {
             table.add([
@@ -75,6 +91,8 @@ public struct StatusReport: Codable, Sendable, Hashable {
                 String(worker.slots), worker.employees.map(Formatting.grouped) ?? "-",
                 worker.events.map(Formatting.grouped) ?? "-",
                 worker.logBytes.map(Formatting.bytes) ?? "-",
+                worker.snapshotAgeSeconds.map { "\(Formatting.duration(seconds: $0)) ago" }
+                    ?? (worker.alive ? "never" : "-"),
                 worker.oldestDay.flatMap { old in worker.newestDay.map { "\(old)..\($0)" } } ?? "-",
             ])
         }

@@ -1,9 +1,10 @@
 import NIOCore
 import TokenBoardCore
 
-/// employees, events, batches, cells as u64, then newestDay and oldestDay as optional days, then logBytes u64.
+/// employees, events, batches, cells as u64, then newestDay and oldestDay as optional days, then logBytes, duplicateEvents u64 and
+/// snapshotMillis i64.
 extension ShardStats: WireCodable {
-    static var minimumWireSize: Int { 32 + 2 + 8 }
+    static var minimumWireSize: Int { 32 + 2 + 24 }
 
     init(wire buffer: inout ByteBuffer) throws(WireError) {
         self.init(
@@ -13,7 +14,9 @@ extension ShardStats: WireCodable {
             cells: try buffer.readWire(),
             newestDay: try buffer.readWire(),
             oldestDay: try buffer.readWire(),
-            logBytes: try buffer.readWire()
+            logBytes: try buffer.readWire(),
+            duplicateEvents: try buffer.readWire(),
+            snapshotMillis: try buffer.readWire()
         )
     }
 
@@ -21,6 +24,6 @@ extension ShardStats: WireCodable {
         buffer.writeMultipleIntegers(employees, events, batches, cells, endianness: .little)
         buffer.writeWire(newestDay)
         buffer.writeWire(oldestDay)
-        buffer.writeInteger(logBytes, endianness: .little)
+        buffer.writeMultipleIntegers(logBytes, duplicateEvents, snapshotMillis, endianness: .little)
     }
 }

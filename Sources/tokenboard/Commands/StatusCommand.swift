@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TokenBoardClient
 import TokenBoardCore
 import TokenBoardWire
@@ -6,7 +7,7 @@ import TokenBoardWire
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "The cluster's nodes: liveness, addresses, slots, employees and events per shard.",
+        abstract: "The cluster's nodes: liveness, addresses, slots, employees, events, log size and last snapshot.",
         discussion: "With --wait N, waits (up to --wait-timeout seconds) until N workers are alive; exits 1 if not."
     )
 
@@ -33,7 +34,10 @@ struct StatusCommand: AsyncParsableCommand {
             } else {
                 status = try await client.status()
             }
-            try output.emit(StatusReport(reply: status, coordinatorAddress: endpoint)) { $0.render() }
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            try output.emit(StatusReport(reply: status, coordinatorAddress: endpoint, nowMillis: now)) {
+                $0.render()
+            }
             await client.close()
             if !ready { throw ExitCode(1) }
         } catch {

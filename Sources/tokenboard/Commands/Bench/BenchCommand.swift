@@ -4,6 +4,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure one figure and print it as JSON lines (scripts/bench runs these and prints the table).",
-        subcommands: [BenchApplyCommand.self, BenchIngestCommand.self, BenchQueryCommand.self]
+        subcommands: [
+            BenchApplyCommand.self, BenchIngestCommand.self, BenchQueryCommand.self, BenchRecoveryCommand.self,
+        ]
     )
 }

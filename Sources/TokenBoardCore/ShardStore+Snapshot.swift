@@ -1,0 +1,208 @@
+/// A store's complete state as bytes, and back: the body of a worker's snapshot file. Day columns are written as
+/// each day's own totals (the difference from the day before) rather than running totals, so an employee idle on
+/// a day contributes zeros, which compress to almost nothing.
+///
+/// Costs are kept as they were computed at ingest, under the prices of that time; a store loaded with a newer
+/// price book prices only what arrives after the load with it.
+extension ShardStore {
+    /// Version of the layout below; a snapshot of another version is refused, never misread.
+    public static let snapshotVersion: UInt32 = 1
+
+    private static let maxNames = 1 << 28
+
+    /// The store's state in snapshot layout.
+    public func snapshot() -> [UInt8] {
+        var out = BinaryWriter(reservingCapacity: Int(cellCount) * 40 + days.columns.count * employeeCount * 8)
+        out.write(Self.snapshotVersion)
+        out.write(eventCount)
+        out.write(batchCount)
+        out.write(duplicateEventCount)
+        out.write(newestDay?.number ?? 0)
+        out.write(UInt8(newestDay == nil ? 0 : 1))
+        out.write(oldestDay?.number ?? 0)
+        out.write(UInt8(oldestDay == nil ? 0 : 1))
+
+        for names in [employeeNames, modelNames, toolNames] {
+            out.write(UInt64(names.count))
+            for name in names { out.write(name) }
+        }
+
+        for list in cells {
+            out.write(UInt32(list.count))
+            for cell in list {
+                out.write(cell.key)
+                out.write(cell.counts.input)
+                out.write(cell.counts.output)
+                out.write(cell.counts.cacheWrite)
+                out.write(cell.counts.cacheRead)
+            }
+        }
+
+        out.write(days.firstDay)
+        out.write(UInt64(days.columns.count))
+        var previous = DayColumn()
+        for column in days.columns {
+            let n = column.tokens.count
+            out.write(contentsOf: Self.delta(column.tokens, previous.tokens, count: n))
+            out.write(contentsOf: Self.delta(column.cost, previous.cost, count: n))
+            out.write(contentsOf: Self.delta(column.output, previous.output, count: n))
+            out.write(contentsOf: Self.delta(column.events, previous.events, count: n))
+            out.write(UInt64(column.models.count))
+            for model in column.models {
+                out.write(model.counts.input)
+                out.write(model.counts.output)
+                out.write(model.counts.cacheWrite)
+                out.write(model.counts.cacheRead)
+                out.write(model.cost)
+                out.write(model.events)
+            }
+            previous = column
+        }
+
+        out.write(UInt64(producers.last.count))
+        for (producer, sequence) in producers.last.sorted(by: { $0.key < $1.key }) {
+            out.write(producer)
+            out.write(sequence)
+        }
+        out.write(UInt64(recentEventKeys.capacity))
+        out.write(contentsOf: recentEventKeys.keysInArrivalOrder)
+        return out.bytes
+    }
+
+    /// The store a snapshot holds, pricing new events with `priceBook`. Throws on any inconsistency (the caller
+    /// checks the checksum first; this guards against a snapshot of another layout or a bug, never trusts it).
+    public init(snapshot bytes: [UInt8], priceBook: PriceBook) throws(BinaryReader.Malformed) {
+        var input = BinaryReader(bytes)
+        let version = try input.read(UInt32.self)
+        guard version == Self.snapshotVersion else {
+            throw input.malformed("snapshot layout version \(version); this build reads \(Self.snapshotVersion)")
+        }
+        let events = try input.read(UInt64.self)
+        let batches = try input.read(UInt64.self)
+        let duplicates = try input.read(UInt64.self)
+        let newest = try input.read(Int32.self)
+        let hasNewest = try input.read(UInt8.self) != 0
+        let oldest = try input.read(Int32.self)
+        let hasOldest = try input.read(UInt8.self) != 0
+
+        var tables: [[String]] = []
+        for _ in 0..<3 {
+            let count = try input.readCount(limit: min(Self.maxNames, input.remaining / 4))
+            var names: [String] = []
+            names.reserveCapacity(count)
+            for _ in 0..<count { names.append(try input.read(String.self)) }
+            tables.append(names)
+        }
+        let (employees, models, tools) = (tables[0], tables[1], tables[2])
+        guard models.count <= Int(UInt16.max), tools.count <= Int(UInt16.max) else {
+            throw input.malformed("more than 65,535 models or tools")
+        }
+
+        var cells: [[UsageCell]] = []
+        cells.reserveCapacity(employees.count)
+        var cellTotal: UInt64 = 0
+        for _ in 0..<employees.count {
+            let count = Int(try input.read(UInt32.self))
+            guard count <= input.remaining / 40 else { throw input.malformed("cell list longer than the input") }
+            var list: [UsageCell] = []
+            list.reserveCapacity(count)
+            for _ in 0..<count {
+                let key = try input.read(UInt64.self)
+                let counts = TokenCounts(
+                    input: try input.read(),
+                    output: try input.read(),
+                    cacheWrite: try input.read(),
+                    cacheRead: try input.read()
+                )
+                let cell = UsageCell(key: key, counts: counts)
+                guard Int(cell.model) < models.count, Int(cell.tool) < tools.count else {
+                    throw input.malformed("cell names model \(cell.model) or tool \(cell.tool) beyond the tables")
+                }
+                list.append(cell)
+            }
+            cellTotal += UInt64(count)
+            cells.append(list)
+        }
+
+        var columns = DayColumns()
+        let firstDay = try input.read(Int32.self)
+        let columnCount = try input.readCount(limit: DayColumns.maxSpan)
+        var restored: [DayColumn] = []
+        restored.reserveCapacity(columnCount)
+        var previous = DayColumn()
+        for _ in 0..<columnCount {
+            var column = DayColumn()
+            column.tokens = Self.runningTotal(try input.readArray(of: UInt64.self), previous.tokens)
+            column.cost = Self.runningTotal(try input.readArray(of: UInt64.self), previous.cost)
+            column.output = Self.runningTotal(try input.readArray(of: UInt64.self), previous.output)
+            column.events = Self.runningTotal(try input.readArray(of: UInt32.self), previous.events)
+            let n = column.tokens.count
+            guard column.cost.count == n, column.output.count == n, column.events.count == n,
+                n <= 2 * employees.count + 64
+            else { throw input.malformed("day column lengths disagree") }
+            let modelCount = try input.readCount(limit: models.count)
+            column.models.reserveCapacity(modelCount)
+            for _ in 0..<modelCount {
+                var totals = ModelDayTotals()
+                totals.counts = TokenCounts(
+                    input: try input.read(),
+                    output: try input.read(),
+                    cacheWrite: try input.read(),
+                    cacheRead: try input.read()
+                )
+                totals.cost = try input.read()
+                totals.events = try input.read()
+                column.models.append(totals)
+            }
+            restored.append(column)
+            previous = column
+        }
+        columns.restore(firstDay: firstDay, columns: restored)
+
+        var producers = ProducerSequences()
+        let producerCount = try input.readCount(limit: input.remaining / 16)
+        for _ in 0..<producerCount {
+            let producer = try input.read(UInt64.self)
+            producers.last[producer] = try input.read(UInt64.self)
+        }
+        let window = try input.readCount(limit: 1 << 30)
+        guard window > 0 else { throw input.malformed("event id window of 0") }
+        let keys = try input.readArray(of: UInt64.self)
+        guard keys.count <= window else { throw input.malformed("more event ids than the window holds") }
+        guard input.remaining == 0 else { throw input.malformed("\(input.remaining) bytes after the end") }
+
+        self.init(priceBook: priceBook, eventKeyWindow: window)
+        for key in keys { _ = recentEventKeys.insert(key) }
+        for (i, name) in employees.enumerated() { employeeIndex[name] = Int32(i) }
+        for (i, name) in models.enumerated() { modelIndex[name] = UInt16(i) }
+        for (i, name) in tools.enumerated() { toolIndex[name] = UInt16(i) }
+        guard employeeIndex.count == employees.count, modelIndex.count == models.count,
+            toolIndex.count == tools.count
+        else { throw BinaryReader.Malformed(offset: 0, reason: "a name appears twice in a table") }
+        employeeNames = employees
+        modelNames = models
+        modelRates = models.map { priceBook.entry(for: $0)?.rates }
+        toolNames = tools
+        self.cells = cells
+        self.days = columns
+        self.producers = producers
+        eventCount = events
+        batchCount = batches
+        cellCount = cellTotal
+        duplicateEventCount = duplicates
+        newestDay = hasNewest ? Day(number: newest) : nil
+        oldestDay = hasOldest ? Day(number: oldest) : nil
+    }
+
+    private static func delta<T: FixedWidthInteger>(_ current: [T], _ previous: [T], count: Int) -> [T] {
+        var out = current
+        for i in 0..<min(count, previous.count) { out[i] = current[i] &- previous[i] }
+        return out
+    }
+
+    private static func runningTotal<T: FixedWidthInteger>(_ deltas: [T], _ previous: [T]) -> [T] {
+        var out = deltas
+        for i in 0..<min(out.count, previous.count) { out[i] = deltas[i] &+ previous[i] }
+        return out
+    }
+}

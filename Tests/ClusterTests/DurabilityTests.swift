@@ -1,0 +1,76 @@
+import Foundation
+import TokenBoardClient
+import XCTest
+
+/// Graceful stops, snapshots and a data directory that cannot be written, with real worker processes.
+final class DurabilityTests: XCTestCase {
+    func testSIGTERMSnapshotsAndRestartLoadsTheSnapshotWithNoLogToReplay() async throws {
+        try await TestCluster.run { cluster in
+            let log = try cluster.generateLog(
+                "month",
+                employees: 3000,
+                events: 40000,
+                totalTokens: 300000000000,
+                topTokens: 3000000000,
+                seed: 5
+            )
+            let replay = try cluster.cli(["replay", log, "--quiet", "--batch", "1000"])
+            XCTAssertEqual(replay.status, 0, replay.stderr)
+            let ledger = try ReferenceLedger(logPath: log, pricesPath: TestCluster.prices, windowDays: 30)
+            XCTAssertGreaterThan(try cluster.logBytesOnDisk(of: "w3"), 0)
+
+            let status = await cluster.workers["w3"]!.stop(signal: SIGTERM)
+            XCTAssertEqual(status, 0, cluster.workerLog("w3"))
+            XCTAssertTrue(cluster.workerLog("w3").contains("reason=shutdown"), cluster.workerLog("w3"))
+            XCTAssertTrue(
+                FileManager.default.fileExists(atPath: cluster.dataDirectory(of: "w3") + "/snapshot.tbs")
+            )
+            XCTAssertEqual(try cluster.logBytesOnDisk(of: "w3"), 0, "the snapshot covers the whole log")
+
+            try await cluster.restart(worker: "w3")
+            let recovered = cluster.workerLog("w3")
+            XCTAssertTrue(recovered.contains("snapshot_age_s="), recovered)
+            XCTAssertTrue(recovered.contains("log_records=0"), recovered)
+
+            let board = try cluster.cli(["top", "-k", "3000", "--json"])
+            XCTAssertEqual(board.status, 0, board.stderr)
+            let entries = try board.json()["entries"] as! [[String: Any]]
+            XCTAssertEqual(entries.count, 3000)
+            XCTAssertEqual(ledger.differences(from: entries), [])
+
+            let workers = try cluster.cli(["status", "--json"]).json()["workers"] as! [[String: Any]]
+            let w3 = try XCTUnwrap(workers.first { $0["id"] as? String == "w3" })
+            XCTAssertGreaterThan((w3["last_snapshot_ms"] as? NSNumber)?.int64Value ?? 0, 0, "\(w3)")
+            XCTAssertNotNil(w3["snapshot_age_s"], "\(w3)")
+            XCTAssertEqual((w3["log_bytes"] as? NSNumber)?.uint64Value, 0)
+            let table = try cluster.cli(["status"])
+            XCTAssertTrue(table.stdout.contains("snapshot"), table.stdout)
+        }
+    }
+
+    /// A worker whose log cannot grow (a file-size limit of 0, as a full disk would) refuses ingest with a
+    /// storage error the replayer prints, counts nothing, and goes on answering queries.
+    func testUnwritableLogFailsIngestClearlyAndQueriesGoOn() async throws {
+        try await TestCluster.run(workerIDs: ["w1"], workerWrapper: "ulimit -f 0") { cluster in
+            let log = try cluster.generateLog(
+                "day",
+                employees: 50,
+                events: 500,
+                totalTokens: 1000000000,
+                topTokens: 100000000,
+                seed: 3
+            )
+            let replay = try cluster.cli(["replay", log, "--quiet", "--retry-for", "0"])
+            XCTAssertNotEqual(replay.status, 0)
+            XCTAssertTrue(replay.stderr.contains("not stored"), replay.stderr)
+            XCTAssertTrue(replay.stderr.contains("File too large"), replay.stderr)
+
+            let top = try cluster.cli(["top", "--json"])
+            XCTAssertEqual(top.status, 0, top.stderr)
+            XCTAssertEqual((try top.json()["entries"] as? [Any])?.count, 0)
+            let workers = try cluster.cli(["status", "--json"]).json()["workers"] as! [[String: Any]]
+            XCTAssertEqual(workers.first?["alive"] as? Bool, true)
+            XCTAssertEqual((workers.first?["events"] as? NSNumber)?.intValue, 0)
+        }
+    }
+}
