@@ -35,7 +35,7 @@ let package = Package(
         ),
         .target(
             name: "TokenBoardWorkload",
-            dependencies: ["TokenBoardCore"]
+            dependencies: ["TokenBoardCore", "LZ4"]
         ),
         .target(
             name: "TokenBoardClient",
