@@ -324,9 +324,7 @@ private struct DecodedBlock {
                 let length = try u32()
                 guard n - at >= length else { throw BlockProblem("a string runs past the payload") }
                 let bytes = UnsafeBufferPointer(start: (p + at).assumingMemoryBound(to: UInt8.self), count: length)
-                guard let string = String(validating: bytes, as: UTF8.self) else {
-                    throw BlockProblem("a table string is not valid UTF-8")
-                }
+                guard let string = validString(bytes) else { throw BlockProblem("a table string is not valid UTF-8") }
                 if table == 0 && (length == 0 || length > CanonicalLineParser.maxEmployeeBytes) {
                     throw BlockProblem("an employee key is not 1 to 256 bytes")
                 }
@@ -356,7 +354,7 @@ private struct DecodedBlock {
             let length = Int(field(12, UInt32.self))
             guard n - id >= length else { throw BlockProblem("record \(index)'s id runs past the payload") }
             let bytes = UnsafeBufferPointer(start: (p + id).assumingMemoryBound(to: UInt8.self), count: length)
-            guard bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil else {
+            guard isASCII(bytes) || String(validating: bytes, as: UTF8.self) != nil else {
                 throw BlockProblem("record \(index)'s id is not valid UTF-8")
             }
             id += length
@@ -370,4 +368,28 @@ private struct DecodedBlock {
         nextID = recordsStart + events * BinaryLogLayout.recordSize
         remaining = events
     }
+}
+
+/// Whether every byte is ASCII, eight at a time: ids and most names are, and then need no further UTF-8 check.
+@inline(__always) private func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress else { return true }
+    let raw = UnsafeRawPointer(base)
+    var i = 0
+    var high: UInt64 = 0
+    while bytes.count - i >= 8 {
+        high |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        i += 8
+    }
+    while i < bytes.count {
+        high |= UInt64(base[i])
+        i += 1
+    }
+    return high & 0x8080_8080_8080_8080 == 0
+}
+
+/// The string of some bytes, or nil when they are not valid UTF-8 (never repaired: a repaired employee key would
+/// be another employee).
+@inline(__always) private func validString(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    if isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
+    return String(validating: bytes, as: UTF8.self)
 }

@@ -29,7 +29,9 @@ public final class BinaryLogWriter: UsageLogWriter {
     private var ids: [String] = []
     /// An upper bound of the block's decompressed size so far, to stay far below `maxRawLength`.
     private var rawBound = 16
+    /// The block's payload before compression: the first `rawLength` bytes.
     private var raw: [UInt8] = []
+    private var rawLength = 0
     private var out: [UInt8] = []
 
     /// Creates (or truncates) the file at `path` and writes the file header.
@@ -86,12 +88,12 @@ public final class BinaryLogWriter: UsageLogWriter {
         guard builder.count > 0 else { return }
         let batch = builder.take()
         encode(batch)
-        let rawLength = raw.count
         let bound = LZ4.compressBound(rawLength)
         let headerSize = BinaryLogLayout.blockHeaderSize
         if out.count < headerSize + bound { out = [UInt8](repeating: 0, count: headerSize + bound) }
-        let stored = raw.withUnsafeBytes { source in
-            out.withUnsafeMutableBytes { destination -> Int in
+        let stored = raw.withUnsafeBytes { whole in
+            let source = UnsafeRawBufferPointer(rebasing: whole[0..<rawLength])
+            return out.withUnsafeMutableBytes { destination -> Int in
                 let payload = UnsafeMutableRawBufferPointer(rebasing: destination[headerSize..<(headerSize + bound)])
                 // Stored as is when compression would not shrink it.
                 if let n = LZ4.compress(source, into: payload), n < rawLength { return n }
@@ -117,39 +119,52 @@ public final class BinaryLogWriter: UsageLogWriter {
         rawBound = 16
     }
 
-    /// Lays out the block's payload (tables, records, ids) in `raw`.
+    /// Lays out the block's payload (tables, records, ids) in `raw`, which it sizes exactly.
     private func encode(_ batch: EventBatch) {
-        raw.removeAll(keepingCapacity: true)
-        func put<T: FixedWidthInteger>(_ value: T) {
-            withUnsafeBytes(of: value.littleEndian) { raw.append(contentsOf: $0) }
-        }
-        func put(_ string: String) {
-            var copy = string
-            copy.withUTF8 { utf8 in
-                put(UInt32(utf8.count))
-                raw.append(contentsOf: utf8)
-            }
-        }
         let tables = [batch.employees, batch.models, batch.tools, batch.sessions]
-        for table in tables { put(UInt32(table.count)) }
+        var size = 16 + batch.events.count * BinaryLogLayout.recordSize
         for table in tables {
-            for string in table { put(string) }
+            for string in table { size += 4 + string.utf8.count }
         }
-        for (index, event) in batch.events.enumerated() {
-            put(event.employee)
-            put(event.session)
-            put(event.model)
-            put(event.tool)
-            put(UInt32(ids[index].utf8.count))
-            put(event.timestampMillis)
-            put(event.counts.input)
-            put(event.counts.output)
-            put(event.counts.cacheWrite)
-            put(event.counts.cacheRead)
-        }
-        for id in ids {
-            var copy = id
-            copy.withUTF8 { raw.append(contentsOf: $0) }
+        for id in ids { size += id.utf8.count }
+        // Grown, never shrunk: the next block is usually about as large.
+        if raw.count < size { raw = [UInt8](repeating: 0, count: max(size, raw.count * 2)) }
+        rawLength = size
+        raw.withUnsafeMutableBytes { buffer in
+            let p = buffer.baseAddress!
+            var at = 0
+            @inline(__always) func put<T: FixedWidthInteger>(_ value: T) {
+                p.storeBytes(of: value.littleEndian, toByteOffset: at, as: T.self)
+                at += MemoryLayout<T>.size
+            }
+            @inline(__always) func putBytes(_ string: String) {
+                var copy = string
+                copy.withUTF8 { utf8 in
+                    if let base = utf8.baseAddress { (p + at).copyMemory(from: base, byteCount: utf8.count) }
+                    at += utf8.count
+                }
+            }
+            for table in tables { put(UInt32(table.count)) }
+            for table in tables {
+                for string in table {
+                    put(UInt32(string.utf8.count))
+                    putBytes(string)
+                }
+            }
+            for (index, event) in batch.events.enumerated() {
+                put(event.employee)
+                put(event.session)
+                put(event.model)
+                put(event.tool)
+                put(UInt32(ids[index].utf8.count))
+                put(event.timestampMillis)
+                put(event.counts.input)
+                put(event.counts.output)
+                put(event.counts.cacheWrite)
+                put(event.counts.cacheRead)
+            }
+            for id in ids { putBytes(id) }
+            precondition(at == size, "binary block layout and size disagree")
         }
     }
 

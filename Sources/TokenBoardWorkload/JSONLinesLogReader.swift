@@ -32,7 +32,7 @@ public final class JSONLinesLogReader<Decoder: JSONLineDecoder>: UsageLogReader 
     public var format: LogFormat { Decoder.format }
 
     /// The format's decoder, with whatever it has learnt of the file so far.
-    public private(set) var decoder: Decoder
+    private var decoder: Decoder
     private var fd: Int32
     private let chunkSize: Int
     private let maxLineLength: Int

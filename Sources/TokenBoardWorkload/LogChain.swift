@@ -56,9 +56,9 @@ public final class LogChain {
     public var badLines: Int { finished.bad + (current?.badLines ?? 0) }
     /// Lines skipped so far: blank, without usage, or duplicate copies.
     public var skippedLines: Int { finished.skipped + (current?.skippedLines ?? 0) }
-    /// The first bad records, in reading order, at most `UsageLogReader.maxRecordedErrors` of them.
+    /// The first bad records, in reading order, at most `LogLineError.maxRecordedPerReader` of them.
     public var firstErrors: [LogLineError] {
-        let limit = CanonicalLogReader.maxRecordedErrors
+        let limit = LogLineError.maxRecordedPerReader
         guard let current, recordedErrors.count < limit else { return recordedErrors }
         return recordedErrors + current.firstErrors.prefix(limit - recordedErrors.count)
     }
@@ -74,7 +74,7 @@ public final class LogChain {
         finished.lines += reader.linesRead
         finished.bad += reader.badLines
         finished.skipped += reader.skippedLines
-        let room = CanonicalLogReader.maxRecordedErrors - recordedErrors.count
+        let room = LogLineError.maxRecordedPerReader - recordedErrors.count
         if room > 0 { recordedErrors += reader.firstErrors.prefix(room) }
         finishedBytes += sources[index].size
         current = nil

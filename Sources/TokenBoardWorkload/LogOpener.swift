@@ -53,13 +53,8 @@ public final class LogOpener {
     /// The Claude Code responses counted so far in this run.
     public let counted = CountedResponses()
 
-    /// An opener for `options`; refuses an `--employee` that is not a valid employee key.
-    public init(options: Options) throws(LogOpenError) {
-        if let employee = options.employee,
-            employee.isEmpty || employee.utf8.count > CanonicalLineParser.maxEmployeeBytes
-        {
-            throw LogOpenError(path: "--employee", reason: "an employee key is 1 to 256 bytes of UTF-8")
-        }
+    /// An opener for `options`.
+    public init(options: Options) {
         self.options = options
     }
 
@@ -73,9 +68,8 @@ public final class LogOpener {
         }
         let format = try options.format ?? LogFormat.detect(path: path)
         var source = LogSource(path: path, format: format, size: Int64(info.st_size), employee: nil)
-        switch format {
-        case .canonical, .binary:
-            if options.employee != nil {
+        if let employee = options.employee {
+            guard !format.namesEmployees else {
                 throw LogOpenError(
                     path: path,
                     reason:
@@ -83,6 +77,13 @@ public final class LogOpener {
                         + "name their employees"
                 )
             }
+            guard !employee.isEmpty, employee.utf8.count <= CanonicalLineParser.maxEmployeeBytes else {
+                throw LogOpenError(path: path, reason: "--employee must be 1 to 256 bytes of UTF-8")
+            }
+        }
+        switch format {
+        case .canonical, .binary:
+            break
         case .claudeCode:
             guard let employee = options.employee ?? options.employeeMap?.employee(forPath: path) else {
                 throw LogOpenError(

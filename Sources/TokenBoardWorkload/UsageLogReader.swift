@@ -39,5 +39,10 @@ public protocol UsageLogReader: AnyObject {
 
 extension UsageLogReader {
     /// How many bad records a reader keeps in `firstErrors`.
-    public static var maxRecordedErrors: Int { 100 }
+    public static var maxRecordedErrors: Int { LogLineError.maxRecordedPerReader }
+}
+
+extension LogLineError {
+    /// How many bad records a reader (or a chain of them) keeps for its report.
+    public static let maxRecordedPerReader = 100
 }

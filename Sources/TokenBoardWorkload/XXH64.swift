@@ -15,8 +15,10 @@ public struct XXH64: Sendable {
     private var v3: UInt64
     private var v4: UInt64
     private var length: UInt64 = 0
-    /// Up to 31 bytes not yet folded into the lanes.
-    private var pending: [UInt8] = []
+    /// Up to 31 bytes not yet folded into the lanes, in a fixed stripe (no allocation: a digest per short key
+    /// must stay cheap).
+    private var stripe: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var pending = 0
 
     /// A digest of nothing yet.
     public init(seed: UInt64 = 0) {
@@ -25,7 +27,6 @@ public struct XXH64: Sendable {
         v2 = seed &+ Self.prime2
         v3 = seed
         v4 = seed &- Self.prime1
-        pending.reserveCapacity(32)
     }
 
     /// The digest of `bytes`, in one call.
@@ -59,20 +60,27 @@ public struct XXH64: Sendable {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         length &+= UInt64(bytes.count)
         var offset = 0
-        if !pending.isEmpty {
-            let take = min(32 - pending.count, bytes.count)
-            pending.append(contentsOf: UnsafeRawBufferPointer(start: base, count: take))
+        if pending > 0 {
+            let take = min(32 - pending, bytes.count)
+            let at = pending
+            withUnsafeMutableBytes(of: &stripe) {
+                $0.baseAddress!.advanced(by: at).copyMemory(from: base, byteCount: take)
+            }
+            pending += take
             offset = take
-            guard pending.count == 32 else { return }
-            pending.withUnsafeBytes { stripe in consume(stripe.baseAddress!) }
-            pending.removeAll(keepingCapacity: true)
+            guard pending == 32 else { return }
+            let full = stripe
+            withUnsafeBytes(of: full) { consume($0.baseAddress!) }
+            pending = 0
         }
         while bytes.count - offset >= 32 {
             consume(base + offset)
             offset += 32
         }
         if offset < bytes.count {
-            pending.append(contentsOf: UnsafeRawBufferPointer(start: base + offset, count: bytes.count - offset))
+            let rest = bytes.count - offset
+            withUnsafeMutableBytes(of: &stripe) { $0.baseAddress!.copyMemory(from: base + offset, byteCount: rest) }
+            pending = rest
         }
     }
 
@@ -108,7 +116,8 @@ public struct XXH64: Sendable {
             h = seed &+ Self.prime5
         }
         h &+= length
-        pending.withUnsafeBytes { rest in
+        withUnsafeBytes(of: stripe) { whole in
+            let rest = UnsafeRawBufferPointer(rebasing: whole[0..<pending])
             var i = 0
             let n = rest.count
             while n - i >= 8 {

@@ -50,7 +50,7 @@ final class ClaudeCodeLogTests: XCTestCase {
     }
 
     func testFixtureGivesTheHandComputedEvents() throws {
-        let opener = try LogOpener(options: .init(format: .claudeCode, employee: "alice@acme.com"))
+        let opener = LogOpener(options: .init(format: .claudeCode, employee: "alice@acme.com"))
         let reader = try opener.open(fixture)
         XCTAssertEqual(reader.format, .claudeCode)
         let events = try readAll(reader, max: 2)
@@ -71,7 +71,7 @@ final class ClaudeCodeLogTests: XCTestCase {
     }
 
     func testCostsOfTheFixtureByHand() throws {
-        let opener = try LogOpener(options: .init(employee: "alice@acme.com"))
+        let opener = LogOpener(options: .init(employee: "alice@acme.com"))
         var builder = ManifestBuilder(priceBook: try TestPrices.book())
         for event in try readAll(opener.open(fixture)) { builder.add(event) }
         let manifest = builder.build()
@@ -88,7 +88,7 @@ final class ClaudeCodeLogTests: XCTestCase {
     }
 
     func testStrictModeStopsAtTheCutLineAndCanGoOn() throws {
-        let opener = try LogOpener(options: .init(strict: true, employee: "alice@acme.com"))
+        let opener = LogOpener(options: .init(strict: true, employee: "alice@acme.com"))
         let reader = try opener.open(fixture)
         var events: [UsageEvent] = []
         XCTAssertThrowsError(try reader.next(into: &events, max: 100)) { error in
@@ -101,7 +101,7 @@ final class ClaudeCodeLogTests: XCTestCase {
     }
 
     func testALogWithoutAnEmployeeIsRefusedNamingTheFile() throws {
-        let opener = try LogOpener(options: .init())
+        let opener = LogOpener(options: .init())
         XCTAssertThrowsError(try opener.open(fixture)) { error in
             let refusal = error as? LogOpenError
             XCTAssertEqual(refusal?.path, fixture)
@@ -112,10 +112,10 @@ final class ClaudeCodeLogTests: XCTestCase {
 
     func testTheEmployeeMapNamesTheEmployeeByPath() throws {
         let map = try EmployeeMap(contentsOf: Fixtures.path("employees.map"))
-        let opener = try LogOpener(options: .init(employeeMap: map))
+        let opener = LogOpener(options: .init(employeeMap: map))
         XCTAssertEqual(try readAll(opener.open(fixture)), expectedEvents(employee: "alice@acme.com"))
         // --employee wins over the map.
-        let explicit = try LogOpener(options: .init(employee: "bob", employeeMap: map))
+        let explicit = LogOpener(options: .init(employee: "bob", employeeMap: map))
         XCTAssertEqual(try readAll(explicit.open(fixture)).map(\.employee), ["bob", "bob", "bob"])
     }
 
@@ -127,7 +127,7 @@ final class ClaudeCodeLogTests: XCTestCase {
         let newResponse =
             #"{"sessionId":"s-2","requestId":"req_2","message":{"id":"msg_2","model":"claude-haiku-4-5","usage":{"input_tokens":1,"output_tokens":2,"cache_creation_input_tokens":3,"cache_read_input_tokens":4}},"timestamp":"2026-10-02T08:00:00Z"}"#
         let resumed = try folder.write("resumed.jsonl", [lines[4], lines[6], newResponse].joined(separator: "\n"))
-        let opener = try LogOpener(options: .init(employee: "alice"))
+        let opener = LogOpener(options: .init(employee: "alice"))
         let chain = try LogChain(paths: [fixture, resumed], opener: opener)
         let events = try readAll(chain)
         XCTAssertEqual(
@@ -149,7 +149,7 @@ final class ClaudeCodeLogTests: XCTestCase {
         let larger = lines[6].replacingOccurrences(of: #""output_tokens":120"#, with: #""output_tokens":999"#)
         XCTAssertNotEqual(larger, lines[6])
         let later = try folder.write("later.jsonl", larger + "\n")
-        let opener = try LogOpener(options: .init(employee: "alice"))
+        let opener = LogOpener(options: .init(employee: "alice"))
         let chain = try LogChain(paths: [fixture, later], opener: opener)
         XCTAssertEqual(try readAll(chain).count, 3)
         XCTAssertEqual(chain.badLines, 2)

@@ -98,18 +98,19 @@ final class LogOpenerTests: XCTestCase {
     }
 
     func testEmployeeOptionIsRefusedForLogsThatNameTheirEmployees() throws {
-        let opener = try LogOpener(options: .init(employee: "alice"))
+        let opener = LogOpener(options: .init(employee: "alice"))
         XCTAssertThrowsError(try opener.open(Fixtures.path("canonical.jsonl"))) { error in
             XCTAssertTrue("\(error)".contains("this is a canonical log"), "\(error)")
         }
-        XCTAssertThrowsError(try LogOpener(options: .init(employee: ""))) { error in
-            XCTAssertTrue("\(error)".contains("1 to 256 bytes"), "\(error)")
+        XCTAssertThrowsError(try LogOpener(options: .init(employee: "")).open(Fixtures.path("claude-code.jsonl"))) {
+            error in
+            XCTAssertTrue("\(error)".contains("--employee must be 1 to 256 bytes"), "\(error)")
         }
     }
 
     func testMissingFilesAndFoldersAreRefused() throws {
         let folder = try TemporaryFolder()
-        let opener = try LogOpener(options: .init())
+        let opener = LogOpener(options: .init())
         XCTAssertThrowsError(try opener.open(folder.file("absent.jsonl"))) { error in
             XCTAssertEqual((error as? LogFileError)?.code, ENOENT)
         }
@@ -120,7 +121,7 @@ final class LogOpenerTests: XCTestCase {
 
     func testAChainReadsMixedFormatsInOrderAndAddsUpTheirCounts() throws {
         let map = try EmployeeMap(contentsOf: Fixtures.path("employees.map"))
-        let opener = try LogOpener(options: .init(employeeMap: map))
+        let opener = LogOpener(options: .init(employeeMap: map))
         let paths = ["canonical.jsonl", "claude-code.jsonl", "openai.jsonl"].map(Fixtures.path)
         let chain = try LogChain(paths: paths, opener: opener)
         XCTAssertEqual(chain.sources.map(\.format), [.canonical, .claudeCode, .openAI])
@@ -139,7 +140,7 @@ final class LogOpenerTests: XCTestCase {
     }
 
     func testAChainChecksEveryFileBeforeReadingAny() throws {
-        let opener = try LogOpener(options: .init())
+        let opener = LogOpener(options: .init())
         XCTAssertThrowsError(
             try LogChain(paths: [Fixtures.path("canonical.jsonl"), Fixtures.path("claude-code.jsonl")], opener: opener)
         ) { error in

@@ -37,7 +37,7 @@ final class XXH64Tests: XCTestCase {
             "changed.jsonl",
             text.replacingOccurrences(of: "\"output_tokens\":120", with: "\"output_tokens\":121")
         )
-        let opener = try LogOpener(options: .init(employee: "alice"))
+        let opener = LogOpener(options: .init(employee: "alice"))
         func id(_ path: String, batch: UInt64 = 8192) throws -> UInt64 {
             var fingerprint = ImportFingerprint()
             fingerprint.add(opener.options)
@@ -49,7 +49,7 @@ final class XXH64Tests: XCTestCase {
         XCTAssertNotEqual(try id(copy), try id(changed))
         XCTAssertNotEqual(try id(copy), try id(copy, batch: 100))
         var other = ImportFingerprint()
-        other.add(try LogOpener(options: .init(employee: "bob")).options)
+        other.add(LogOpener(options: .init(employee: "bob")).options)
         other.add(8192)
         try other.add(opener.source(for: copy))
         XCTAssertNotEqual(other.producerID, try id(copy))

@@ -46,7 +46,7 @@ struct ConvertCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let chain = try input.chain(logs, strict: strict)
+        let chain = try input.chain(logs, opener: input.opener(strict: strict))
         let format: LogFormat = to == "binary" ? .binary : .canonical
         let partial = out + ".partial"
         var writer = try makeLogWriter(format: format, path: partial)

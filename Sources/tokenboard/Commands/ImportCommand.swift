@@ -56,7 +56,8 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let chain = try input.chain(logs, strict: strict)
+        let opener = try input.opener(strict: strict)
+        let chain = try input.chain(logs, opener: opener)
         let coordinator = try cluster.coordinatorEndpoint()
         let client = try await cluster.connect()
         let map: ShardMap
@@ -70,7 +71,7 @@ struct ImportCommand: AsyncParsableCommand {
 
         var fingerprint = ImportFingerprint()
         fingerprint.add("tokenboard import v1")
-        fingerprint.add(try input.openerOptions(strict: strict))
+        fingerprint.add(opener.options)
         fingerprint.add(UInt64(batch))
         fingerprint.add(map.version)
         for worker in map.workers { fingerprint.add(worker) }

@@ -41,7 +41,7 @@ struct ManifestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let priceBook = try PriceBook(contentsOf: prices)
-        let chain = try input.chain(logs, strict: strict)
+        let chain = try input.chain(logs, opener: input.opener(strict: strict))
         var builder = ManifestBuilder(priceBook: priceBook)
         let progress = ProgressLine(enabled: !quiet)
         let clock = ContinuousClock()

@@ -58,13 +58,13 @@ struct LogInputOptions: ParsableArguments {
 
     /// An opener for one run.
     func opener(strict: Bool) throws -> LogOpener {
-        try LogOpener(options: openerOptions(strict: strict))
+        LogOpener(options: try openerOptions(strict: strict))
     }
 
     /// Checks every log before anything is read, naming the file that cannot be read as asked.
-    func chain(_ paths: [String], strict: Bool) throws -> LogChain {
+    func chain(_ paths: [String], opener: LogOpener) throws -> LogChain {
         do {
-            return try LogChain(paths: paths, opener: opener(strict: strict))
+            return try LogChain(paths: paths, opener: opener)
         } catch let error as LogOpenError {
             throw CommandFailure("\(error)")
         } catch let error as LogFileError {
