@@ -91,18 +91,16 @@ public final class BinaryLogWriter: UsageLogWriter {
         let bound = LZ4.compressBound(rawLength)
         let headerSize = BinaryLogLayout.blockHeaderSize
         if out.count < headerSize + bound { out = [UInt8](repeating: 0, count: headerSize + bound) }
-        let stored = raw.withUnsafeBytes { whole in
+        let (storedLength, compressed) = raw.withUnsafeBytes { whole in
             let source = UnsafeRawBufferPointer(rebasing: whole[0..<rawLength])
-            return out.withUnsafeMutableBytes { destination -> Int in
+            return out.withUnsafeMutableBytes { destination -> (Int, Bool) in
                 let payload = UnsafeMutableRawBufferPointer(rebasing: destination[headerSize..<(headerSize + bound)])
                 // Stored as is when compression would not shrink it.
-                if let n = LZ4.compress(source, into: payload), n < rawLength { return n }
+                if let n = LZ4.compress(source, into: payload), n < rawLength { return (n, true) }
                 payload.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: rawLength)
-                return -rawLength
+                return (rawLength, false)
             }
         }
-        let compressed = stored >= 0
-        let storedLength = abs(stored)
         let failure = out.withUnsafeMutableBytes { buffer in
             let payload = UnsafeRawBufferPointer(rebasing: buffer[headerSize..<(headerSize + storedLength)])
             BinaryLogLayout.BlockHeader(
