@@ -35,7 +35,7 @@ let package = Package(
         ),
         .target(
             name: "TokenBoardWorkload",
-            dependencies: ["TokenBoardCore"]
+            dependencies: ["TokenBoardCore", "LZ4"]
         ),
         .target(
             name: "TokenBoardClient",
@@ -90,7 +90,12 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "TokenBoardWorkloadTests", dependencies: ["TokenBoardWorkload", "TokenBoardCore"]),
+        .testTarget(
+            name: "TokenBoardWorkloadTests",
+            dependencies: ["TokenBoardWorkload", "TokenBoardCore"],
+            // Hand-written logs the tests read through #filePath.
+            exclude: ["Fixtures"]
+        ),
         .testTarget(
             name: "ClusterTests",
             dependencies: [

@@ -242,13 +242,17 @@ struct JSONScanner {
         return number.magnitude
     }
 
-    /// `ts` as epoch milliseconds: an RFC 3339 string or an integer; nil for `null`.
-    @inline(__always) mutating func timestampValue(_ dates: inout DateCache) throws(LogLineError.Reason) -> Int64? {
+    /// A timestamp (`ts`, or `field` of another format) as epoch milliseconds: an RFC 3339 string or an integer;
+    /// nil for `null`.
+    @inline(__always) mutating func timestampValue(
+        _ dates: inout DateCache,
+        field: String = "ts"
+    ) throws(LogLineError.Reason) -> Int64? {
         let first = peek
         if first == 0x22 {
             let raw = try scanString()
             if raw.escaped {
-                let bytes = try decode(raw, field: "ts")
+                let bytes = try decode(raw, field: field)
                 let parsed = bytes.withUnsafeBufferPointer { RFC3339.parse($0.baseAddress!, count: $0.count) }
                 guard let parsed else { throw .invalidTimestamp(String(decoding: bytes, as: UTF8.self)) }
                 return parsed
@@ -263,7 +267,7 @@ struct JSONScanner {
             return nil
         }
         guard first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39) else {
-            throw wrongType(field: "ts", expected: "an RFC 3339 string or integer milliseconds")
+            throw wrongType(field: field, expected: "an RFC 3339 string or integer milliseconds")
         }
         let start = i
         let number = try scanNumber()

@@ -15,12 +15,16 @@ struct TokenBoard: AsyncParsableCommand {
                              tokenboard status
             Load:            tokenboard gen --out month.jsonl
                              tokenboard replay month.jsonl
+            Real logs:       tokenboard import ~/.claude/projects/*/*.jsonl --employee alice@acme.com
+                             tokenboard convert usage.jsonl -o usage.tblog
+                             tokenboard manifest usage.tblog -o usage.manifest.json
             Queries find the coordinator through --coordinator HOST:PORT, $TOKENBOARD_COORDINATOR, or the
             topology file (--config, default cluster/local.json).
             """,
         subcommands: [
             WorkerCommand.self, CoordinatorCommand.self, TopCommand.self, SpendCommand.self, EmployeeCommand.self,
             StatusCommand.self, GenCommand.self, ReplayCommand.self, BenchCommand.self,
+            ImportCommand.self, ConvertCommand.self, ManifestCommand.self,
         ]
     )
 }

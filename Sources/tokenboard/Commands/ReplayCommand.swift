@@ -9,7 +9,7 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Stream usage logs into the cluster, each event straight to the worker that owns its employee.",
         discussion: """
-            Reads canonical JSONL logs (docs/LOG-FORMAT.md), fetches the shard map from the coordinator, and sends
+            Reads usage logs in any --format (docs/LOG-FORMAT.md), fetches the shard map from the coordinator, and sends
             compressed, pipelined batches to the owning workers. Shows progress on standard error and prints
             events/s when done. Bad lines are counted, reported with file and line number, and skipped
             (--strict makes the first one fatal).
@@ -41,6 +41,8 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Stop at the first bad line.")
     var strict = false
 
+    @OptionGroup var input: LogInputOptions
+
     @OptionGroup var output: OutputOptions
 
     @Flag(name: .long, help: "No progress output.")
@@ -57,9 +59,10 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var readers: [CanonicalLogReader] = []
+        let opener = try input.opener(strict: strict)
+        var readers: [any UsageLogReader] = []
         for path in logs {
-            readers.append(try CanonicalLogReader(path: path, strict: strict))
+            readers.append(try opener.open(path))
         }
         let totalBytes = readers.reduce(Int64(0)) { $0 + $1.fileSize }
         var options = ReplayOptions()

@@ -8,41 +8,39 @@ import TokenBoardCore
     import Darwin
 #endif
 
-/// Reads a canonical JSONL log (docs/LOG-FORMAT.md) in large chunks and parses it into events.
+/// Reads a log of one JSON object per line in large chunks and hands each line to a format's `JSONLineDecoder`.
 ///
 /// Bad lines are counted and the first `maxRecordedErrors` kept; in strict mode the first one is thrown instead.
-/// Memory is bounded by the chunk size plus the longest accepted line, whatever the file holds: a line longer
-/// than `maxLineLength` is skipped as a bad line without being buffered whole.
+/// Memory is bounded by the chunk size plus the longest accepted line (plus what the decoder holds), whatever the
+/// file holds: a line longer than `maxLineLength` is skipped as a bad line without being buffered whole.
 ///
 /// A reader is a single cursor over a file and is not safe to share between threads.
-public final class CanonicalLogReader {
+public final class JSONLinesLogReader<Decoder: JSONLineDecoder>: UsageLogReader {
     /// Bytes asked of the file per read.
-    public static let defaultChunkSize = 4 << 20
+    public static var defaultChunkSize: Int { 4 << 20 }
     /// The longest line accepted, in bytes excluding the newline.
-    public static let defaultMaxLineLength = 1 << 20
-    /// How many bad lines `firstErrors` keeps.
-    public static let maxRecordedErrors = 100
+    public static var defaultMaxLineLength: Int { 1 << 20 }
 
-    /// The log's path, as given.
     public let path: String
-    /// Whether the first bad line throws (true) or is counted and skipped (false).
     public let strict: Bool
-    /// The file's size when it was opened, for progress reports.
     public let fileSize: Int64
-    /// Bytes read from the file so far.
     public private(set) var bytesRead: Int64 = 0
-    /// Lines consumed so far, blank and bad lines included.
     public private(set) var linesRead = 0
-    /// Lines that were not valid events.
     public private(set) var badLines = 0
-    /// The first `maxRecordedErrors` bad lines, in file order.
+    public private(set) var skippedLines = 0
     public private(set) var firstErrors: [LogLineError] = []
+    public var format: LogFormat { Decoder.format }
 
+    /// The format's decoder, with whatever it has learnt of the file so far.
+    private var decoder: Decoder
     private var fd: Int32
     private let chunkSize: Int
     private let maxLineLength: Int
     private let capacity: Int
-    private let buffer: UnsafeMutablePointer<UInt8>
+    /// Allocated at the first read and freed at the end of the file, so that many readers opened ahead of
+    /// their turn (a replay of many files) hold no memory until then.
+    private var buffer: UnsafeMutablePointer<UInt8> = .allocate(capacity: 1)
+    private var allocated = false
     /// The first byte not yet consumed.
     private var start = 0
     /// One past the last byte read.
@@ -52,20 +50,18 @@ public final class CanonicalLogReader {
     /// Discarding the rest of an over-long line, already counted as bad.
     private var skipping = false
     private var reachedEOF = false
-    private var parser = CanonicalLineParser()
+    /// Closed early: what the decoder holds is dropped too.
+    private var closed = false
 
-    /// Opens a log for reading.
-    public convenience init(path: String, strict: Bool = false) throws(LogFileError) {
-        try self.init(
-            path: path,
-            strict: strict,
-            chunkSize: Self.defaultChunkSize,
-            maxLineLength: Self.defaultMaxLineLength
-        )
-    }
-
-    /// Opens a log with a custom chunk size and line limit; tests use tiny ones to put chunk boundaries mid-line.
-    init(path: String, strict: Bool, chunkSize: Int, maxLineLength: Int) throws(LogFileError) {
+    /// Opens a log for reading with `decoder`; a custom chunk size and line limit let tests put chunk boundaries
+    /// mid-line.
+    public init(
+        path: String,
+        strict: Bool,
+        decoder: Decoder,
+        chunkSize: Int = defaultChunkSize,
+        maxLineLength: Int = defaultMaxLineLength
+    ) throws(LogFileError) {
         precondition(chunkSize > 0 && maxLineLength > 0)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw LogFileError(path: path, operation: "open", code: errno) }
@@ -78,12 +74,12 @@ public final class CanonicalLogReader {
         self.fd = fd
         self.path = path
         self.strict = strict
+        self.decoder = decoder
         self.fileSize = Int64(info.st_size)
         self.chunkSize = chunkSize
         self.maxLineLength = maxLineLength
         // Room for the longest acceptable partial line, its newline and one more chunk after compaction.
         self.capacity = maxLineLength + 1 + chunkSize
-        self.buffer = .allocate(capacity: capacity)
     }
 
     deinit {
@@ -91,24 +87,29 @@ public final class CanonicalLogReader {
         buffer.deallocate()
     }
 
-    /// Closes the file early; `next` then reports the end of the file.
     public func close() {
         if fd >= 0 { _ = closeDescriptor(fd) }
         fd = -1
+        closed = true
         reachedEOF = true
+        release()
+    }
+
+    /// Frees the buffer once nothing is left in it.
+    private func release() {
         start = 0
         end = 0
         scanFrom = 0
+        guard allocated else { return }
+        buffer.deallocate()
+        buffer = .allocate(capacity: 1)
+        allocated = false
     }
 
-    /// Appends up to `max` events to `events`. Returns true when it appended at least one and false once the file
-    /// is exhausted, so `while try reader.next(into: &batch, max: n) { …; batch.removeAll(keepingCapacity: true) }`
-    /// sees every event. In strict mode a bad line throws its `LogLineError` (events appended before it in this
-    /// call stay appended, and reading may continue after it); a read error throws `LogFileError`.
     public func next(into events: inout [UsageEvent], max: Int) throws -> Bool {
         precondition(max > 0, "max must be positive")
-        var appended = 0
-        while appended < max {
+        let before = events.count
+        while events.count - before < max {
             if let newline = memchr(buffer + scanFrom, 0x0A, end - scanFrom) {
                 let lineEnd = buffer.distance(to: newline.assumingMemoryBound(to: UInt8.self))
                 let lineStart = start
@@ -121,8 +122,8 @@ public final class CanonicalLogReader {
                 linesRead += 1
                 if lineEnd - lineStart > maxLineLength {
                     try refuse(.lineTooLong(limit: maxLineLength))
-                } else if try parseLine(from: lineStart, to: lineEnd, into: &events) {
-                    appended += 1
+                } else {
+                    try decodeLine(from: lineStart, to: lineEnd, into: &events)
                 }
                 continue
             }
@@ -142,15 +143,22 @@ public final class CanonicalLogReader {
                     let lineStart = start
                     start = end
                     linesRead += 1
-                    if try parseLine(from: lineStart, to: end, into: &events) { appended += 1 }
+                    try decodeLine(from: lineStart, to: end, into: &events)
                     continue
                 }
                 skipping = false
-                break
+                // What the decoder still holds (responses waiting for their last copy) comes out last.
+                release()
+                if fd >= 0 {
+                    _ = closeDescriptor(fd)
+                    fd = -1
+                }
+                if closed || decoder.drain(into: &events, max: max - (events.count - before)) == 0 { break }
+                continue
             }
             try fill()
         }
-        return appended > 0
+        return events.count > before
     }
 
     /// Moves the partial line to the front of the buffer and reads the next chunk after it.
@@ -165,6 +173,11 @@ public final class CanonicalLogReader {
         guard fd >= 0 else {
             reachedEOF = true
             return
+        }
+        if !allocated {
+            buffer.deallocate()
+            buffer = .allocate(capacity: capacity)
+            allocated = true
         }
         while true {
             let n = read(fd, buffer + end, min(chunkSize, capacity - end))
@@ -181,15 +194,14 @@ public final class CanonicalLogReader {
         }
     }
 
-    private func parseLine(from lineStart: Int, to lineEnd: Int, into events: inout [UsageEvent]) throws -> Bool {
+    @inline(__always) private func decodeLine(from lineStart: Int, to lineEnd: Int, into events: inout [UsageEvent])
+        throws
+    {
         let line = UnsafeRawBufferPointer(start: buffer + lineStart, count: lineEnd - lineStart)
         do {
-            guard let event = try parser.parse(line) else { return false }
-            events.append(event)
-            return true
+            if try decoder.decode(line, into: &events) == .skipped { skippedLines += 1 }
         } catch {
             try refuse(error)
-            return false
         }
     }
 
@@ -198,5 +210,26 @@ public final class CanonicalLogReader {
         let error = LogLineError(file: path, line: linesRead, kind: reason)
         if firstErrors.count < Self.maxRecordedErrors { firstErrors.append(error) }
         if strict { throw error }
+    }
+}
+
+/// The canonical JSONL log (docs/LOG-FORMAT.md).
+public typealias CanonicalLogReader = JSONLinesLogReader<CanonicalLineParser>
+
+extension JSONLinesLogReader where Decoder == CanonicalLineParser {
+    /// Opens a canonical log for reading.
+    public convenience init(path: String, strict: Bool = false) throws(LogFileError) {
+        try self.init(path: path, strict: strict, decoder: CanonicalLineParser())
+    }
+
+    /// Opens a canonical log with a custom chunk size and line limit.
+    convenience init(path: String, strict: Bool, chunkSize: Int, maxLineLength: Int) throws(LogFileError) {
+        try self.init(
+            path: path,
+            strict: strict,
+            decoder: CanonicalLineParser(),
+            chunkSize: chunkSize,
+            maxLineLength: maxLineLength
+        )
     }
 }

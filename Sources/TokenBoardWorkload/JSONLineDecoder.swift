@@ -1,0 +1,42 @@
+import TokenBoardCore
+
+/// How one JSON-lines log format turns its lines into canonical events; `JSONLinesLogReader` does the reading.
+public protocol JSONLineDecoder {
+    /// The format decoded.
+    static var format: LogFormat { get }
+
+    /// Decodes one line (without its newline). Appends at most one event to `events` (a decoder may hold a
+    /// record back and append an earlier one instead). Returns `.skipped` for a line that is not an error but
+    /// adds no event of its own: a blank line, a record without usage, a duplicate copy.
+    mutating func decode(_ line: UnsafeRawBufferPointer, into events: inout [UsageEvent])
+        throws(LogLineError.Reason) -> DecodedLine
+
+    /// Once the file has ended: appends up to `max` of the events the decoder still holds and returns how many.
+    mutating func drain(into events: inout [UsageEvent], max: Int) -> Int
+}
+
+/// What a line held.
+public enum DecodedLine: Sendable, Hashable {
+    /// A usage record: its event is appended now or later.
+    case usage
+    /// Nothing to count, and nothing wrong.
+    case skipped
+}
+
+extension JSONLineDecoder {
+    /// Decoders that hold nothing back have nothing to drain.
+    public mutating func drain(into events: inout [UsageEvent], max: Int) -> Int { 0 }
+}
+
+extension CanonicalLineParser: JSONLineDecoder {
+    public static var format: LogFormat { .canonical }
+
+    @inline(__always)
+    public mutating func decode(_ line: UnsafeRawBufferPointer, into events: inout [UsageEvent])
+        throws(LogLineError.Reason) -> DecodedLine
+    {
+        guard let event = try parse(line) else { return .skipped }
+        events.append(event)
+        return .usage
+    }
+}

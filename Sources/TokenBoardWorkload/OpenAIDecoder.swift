@@ -1,0 +1,207 @@
+import TokenBoardCore
+
+/// Decodes OpenAI-style usage records, one JSON object per line (docs/LOG-FORMAT.md): a chat completion's
+/// `usage` (`prompt_tokens`, `completion_tokens`, `prompt_tokens_details.cached_tokens`) or a Responses API
+/// `usage` (`input_tokens`, `output_tokens`, `input_tokens_details.cached_tokens`), under `usage` or at the top
+/// level. OpenAI counts cached tokens inside the prompt, so input is prompt minus cached and cache reads are the
+/// cached tokens: billed once each.
+public struct OpenAIDecoder: JSONLineDecoder {
+    public static var format: LogFormat { .openAI }
+    /// The tool every event is credited to: the records say which API was called, not which client called it.
+    public static let tool = "openai-api"
+
+    /// Where a record's employee comes from.
+    public struct Employees: Sendable, Hashable {
+        /// `--employee`: every record's, whatever its `user`.
+        public var fixed: String?
+        /// `user` rules map a record's `user`; an unmapped user is the employee key itself.
+        public var map: EmployeeMap?
+        /// For records without a `user`: the employee of the file's `path` rule.
+        public var fileDefault: String?
+
+        public init(fixed: String? = nil, map: EmployeeMap? = nil, fileDefault: String? = nil) {
+            self.fixed = fixed
+            self.map = map
+            self.fileDefault = fileDefault
+        }
+    }
+
+    private let employees: Employees
+    private var mappedUsers: [String: String] = [:]
+    private var models = StringCache()
+    private var dates = DateCache()
+
+    /// A decoder that finds each record's employee through `employees`.
+    public init(employees: Employees) {
+        self.employees = employees
+    }
+
+    public mutating func decode(_ line: UnsafeRawBufferPointer, into events: inout [UsageEvent])
+        throws(LogLineError.Reason) -> DecodedLine
+    {
+        guard let base = line.baseAddress, !line.isEmpty else { return .skipped }
+        var s = JSONScanner(base: base.assumingMemoryBound(to: UInt8.self), count: line.count)
+        if s.isBlankLine() { return .skipped }
+        guard s.peek == UInt8(ascii: "{") else { try s.refuseNonObject() }
+
+        var record = OpenAIRecord()
+        try s.forEachMember(depth: 1) { (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
+            if key.is("id") {
+                record.id = try s.optionalString(field: "id")
+            } else if key.is("model") {
+                if let raw = try s.stringValue(field: "model") {
+                    record.model = try s.string(raw, field: "model", cache: &models)
+                } else {
+                    record.model = nil
+                }
+            } else if key.is("user") {
+                record.user = try s.optionalString(field: "user")
+            } else if key.is("created") {
+                record.created = try s.unixSecondsValue(field: "created")
+            } else if key.is("created_at") {
+                record.createdAt = try s.unixSecondsValue(field: "created_at")
+            } else if key.is("timestamp") {
+                record.timestamp = try s.timestampValue(&dates, field: "timestamp")
+            } else if key.is("usage") {
+                if try !s.takeNull() {
+                    guard s.peek == UInt8(ascii: "{") else { throw s.wrongType(field: "usage", expected: "an object") }
+                    try s.forEachMember(depth: 2) { (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
+                        try record.usage.read(key, &s, prefix: "usage.", depth: 2)
+                    }
+                }
+            } else {
+                try record.usage.read(key, &s, prefix: "", depth: 1)
+            }
+        }
+        try s.expectEndOfLine()
+
+        guard let counts = try record.usage.counts() else { return .skipped }
+        guard let timestamp = record.created ?? record.createdAt ?? record.timestamp else {
+            throw .missingField("created")
+        }
+        guard let model = record.model else { throw .missingField("model") }
+        guard !model.isEmpty else { throw .emptyField("model") }
+        events.append(
+            UsageEvent(
+                id: record.id ?? "",
+                timestampMillis: timestamp,
+                employee: try employee(user: record.user),
+                model: model,
+                tool: Self.tool,
+                session: "",
+                counts: counts
+            )
+        )
+        return .usage
+    }
+
+    private mutating func employee(user: String?) throws(LogLineError.Reason) -> String {
+        if let fixed = employees.fixed { return fixed }
+        if let user, !user.isEmpty {
+            if let known = mappedUsers[user] { return known }
+            let employee = employees.map?.employee(forUser: user) ?? user
+            guard employee.utf8.count <= CanonicalLineParser.maxEmployeeBytes else {
+                throw .fieldTooLong(field: "user", limit: CanonicalLineParser.maxEmployeeBytes)
+            }
+            // Bounded: a log with endless distinct users simply stops being remembered.
+            if mappedUsers.count < 65536 { mappedUsers[user] = employee }
+            return employee
+        }
+        guard let fileDefault = employees.fileDefault else { throw .noEmployee }
+        return fileDefault
+    }
+}
+
+/// An OpenAI-style usage log.
+public typealias OpenAILogReader = JSONLinesLogReader<OpenAIDecoder>
+
+/// The fields of one record as they are found.
+private struct OpenAIRecord {
+    var id: String?
+    var model: String?
+    var user: String?
+    var created: Int64?
+    var createdAt: Int64?
+    var timestamp: Int64?
+    var usage = OpenAIUsage()
+}
+
+/// Token counts in either of OpenAI's two spellings.
+private struct OpenAIUsage {
+    var prompt: UInt64?
+    var completion: UInt64?
+    var cachedPrompt: UInt64?
+    var input: UInt64?
+    var output: UInt64?
+    var cachedInput: UInt64?
+
+    /// Reads the value of `key` if it is a count (or details object) of either spelling; skips it otherwise.
+    mutating func read(_ key: JSONKey, _ s: inout JSONScanner, prefix: String, depth: Int)
+        throws(LogLineError.Reason)
+    {
+        if key.is("prompt_tokens") {
+            prompt = try s.countValue(field: prefix + "prompt_tokens")
+        } else if key.is("completion_tokens") {
+            completion = try s.countValue(field: prefix + "completion_tokens")
+        } else if key.is("input_tokens") {
+            input = try s.countValue(field: prefix + "input_tokens")
+        } else if key.is("output_tokens") {
+            output = try s.countValue(field: prefix + "output_tokens")
+        } else if key.is("prompt_tokens_details") {
+            cachedPrompt = try Self.cachedTokens(&s, field: prefix + "prompt_tokens_details", depth: depth + 1)
+        } else if key.is("input_tokens_details") {
+            cachedInput = try Self.cachedTokens(&s, field: prefix + "input_tokens_details", depth: depth + 1)
+        } else {
+            try s.skipValue(depth: depth + 1)
+        }
+    }
+
+    /// `cached_tokens` of a details object (other details, audio or reasoning tokens, are already inside the
+    /// prompt or completion count).
+    private static func cachedTokens(_ s: inout JSONScanner, field: String, depth: Int) throws(LogLineError.Reason)
+        -> UInt64?
+    {
+        if try s.takeNull() { return nil }
+        guard s.peek == UInt8(ascii: "{") else { throw s.wrongType(field: field, expected: "an object") }
+        var cached: UInt64?
+        try s.forEachMember(depth: depth) { (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
+            if key.is("cached_tokens") {
+                cached = try s.countValue(field: field + ".cached_tokens")
+            } else {
+                try s.skipValue(depth: depth + 1)
+            }
+        }
+        return cached
+    }
+
+    /// The canonical counts, or nil when the record carries no usage at all.
+    func counts() throws(LogLineError.Reason) -> TokenCounts? {
+        if prompt != nil || completion != nil {
+            return try Self.split(prompt ?? 0, cached: cachedPrompt ?? 0, output: completion ?? 0, names: .chat)
+        }
+        if input != nil || output != nil {
+            return try Self.split(input ?? 0, cached: cachedInput ?? 0, output: output ?? 0, names: .responses)
+        }
+        return nil
+    }
+
+    private enum Names {
+        case chat, responses
+
+        var prompt: String { self == .chat ? "prompt_tokens" : "input_tokens" }
+        var cached: String {
+            self == .chat ? "prompt_tokens_details.cached_tokens" : "input_tokens_details.cached_tokens"
+        }
+    }
+
+    private static func split(_ prompt: UInt64, cached: UInt64, output: UInt64, names: Names)
+        throws(LogLineError.Reason) -> TokenCounts
+    {
+        guard cached <= prompt else {
+            throw .inconsistentCounts(
+                "\(names.cached) (\(cached)) exceeds \(names.prompt) (\(prompt)), which includes the cached tokens"
+            )
+        }
+        return TokenCounts(input: prompt - cached, output: output, cacheWrite: 0, cacheRead: cached)
+    }
+}

@@ -1,0 +1,48 @@
+import TokenBoardCore
+
+/// A cursor over one usage log in any format (`LogFormat`), handing out canonical events in chunks.
+///
+/// Every format reads the same way: `while try reader.next(into: &chunk, max: n) { …; chunk.removeAll() }` sees
+/// every event. Bad records are counted and the first `maxRecordedErrors` kept; in strict mode the first one is
+/// thrown instead. `LogOpener` opens a file in its detected or chosen format. A reader is not safe to share between
+/// threads.
+public protocol UsageLogReader: AnyObject {
+    /// The log's path, as given.
+    var path: String { get }
+    /// The format the reader decodes.
+    var format: LogFormat { get }
+    /// Whether the first bad record throws (true) or is counted and skipped (false).
+    var strict: Bool { get }
+    /// The file's size when it was opened, for progress reports.
+    var fileSize: Int64 { get }
+    /// Bytes read from the file so far.
+    var bytesRead: Int64 { get }
+    /// Lines consumed so far, blank and bad lines included; for a binary log, records decoded.
+    var linesRead: Int { get }
+    /// Lines that were not valid records; for a binary log, damaged blocks.
+    var badLines: Int { get }
+    /// Lines read that are neither events nor errors: blank lines, Claude Code lines without usage and the extra
+    /// copies of a response, OpenAI records without usage. A text log's `linesRead` is its events plus
+    /// `skippedLines` plus `badLines`.
+    var skippedLines: Int { get }
+    /// The first `maxRecordedErrors` bad records, in file order.
+    var firstErrors: [LogLineError] { get }
+
+    /// Appends up to `max` events to `events`. Returns true when it appended at least one and false once the file
+    /// is exhausted. In strict mode a bad record throws its `LogLineError` (events appended before it in this call
+    /// stay appended, and reading may continue after it); a read error throws `LogFileError`.
+    func next(into events: inout [UsageEvent], max: Int) throws -> Bool
+
+    /// Closes the file early; `next` then reports the end of the file.
+    func close()
+}
+
+extension UsageLogReader {
+    /// How many bad records a reader keeps in `firstErrors`.
+    public static var maxRecordedErrors: Int { LogLineError.maxRecordedPerReader }
+}
+
+extension LogLineError {
+    /// How many bad records a reader (or a chain of them) keeps for its report.
+    public static let maxRecordedPerReader = 100
+}
