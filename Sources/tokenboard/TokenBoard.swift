@@ -15,12 +15,14 @@ struct TokenBoard: AsyncParsableCommand {
                              tokenboard status
             Load:            tokenboard gen --out month.jsonl
                              tokenboard replay month.jsonl
+                             tokenboard verify month.manifest.json
             Queries find the coordinator through --coordinator HOST:PORT, $TOKENBOARD_COORDINATOR, or the
             topology file (--config, default cluster/local.json).
             """,
         subcommands: [
             WorkerCommand.self, CoordinatorCommand.self, TopCommand.self, SpendCommand.self, EmployeeCommand.self,
             StatusCommand.self, GenCommand.self, ReplayCommand.self, BenchCommand.self,
+            VerifyCommand.self,
         ]
     )
 }
