@@ -50,7 +50,8 @@ final class ReplayControlTests: XCTestCase {
 
         // One board employee's input (and so total) off by one in the manifest: exactly those two figures
         // differ, both naming the employee.
-        var edited = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifest)))
+        var edited =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifest)))
             as! [String: Any]
         let name = (edited["top"] as! [[String: Any]])[5]["employee"] as! String
         var rows = edited["employees"] as! [[String: Any]]

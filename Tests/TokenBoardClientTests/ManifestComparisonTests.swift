@@ -134,7 +134,12 @@ final class ManifestComparisonTests: XCTestCase {
             ManifestComparison(manifest: manifest(), sample: 0).differences(answers),
             [
                 ManifestDifference(subject: "board", field: "entries", expected: "3", actual: "4"),
-                ManifestDifference(subject: "board rank 1", field: "cost_nanos", expected: "7530000", actual: "7530001"),
+                ManifestDifference(
+                    subject: "board rank 1",
+                    field: "cost_nanos",
+                    expected: "7530000",
+                    actual: "7530001"
+                ),
                 ManifestDifference(subject: "board rank 2", field: "employee", expected: "bob", actual: "carol"),
                 ManifestDifference(subject: "board rank 2", field: "tokens", expected: "1600", actual: "300"),
                 ManifestDifference(subject: "board rank 2", field: "cost_nanos", expected: "1750000", actual: "0"),
@@ -173,8 +178,18 @@ final class ManifestComparisonTests: XCTestCase {
         XCTAssertEqual(
             ManifestComparison(manifest: manifest(), sample: 0).differences(answers),
             [
-                ManifestDifference(subject: "model claude-sonnet-4-5", field: "cache_write", expected: "0", actual: "7"),
-                ManifestDifference(subject: "model claude-sonnet-4-5", field: "tokens", expected: "6210", actual: "6217"),
+                ManifestDifference(
+                    subject: "model claude-sonnet-4-5",
+                    field: "cache_write",
+                    expected: "0",
+                    actual: "7"
+                ),
+                ManifestDifference(
+                    subject: "model claude-sonnet-4-5",
+                    field: "tokens",
+                    expected: "6210",
+                    actual: "6217"
+                ),
                 ManifestDifference(subject: "model gpt-4o", field: "present", expected: "no", actual: "yes"),
                 ManifestDifference(subject: "model gpt-5", field: "provider", expected: "openai", actual: "azure"),
                 ManifestDifference(subject: "model house-model", field: "present", expected: "yes", actual: "no"),

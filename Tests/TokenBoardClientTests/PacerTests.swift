@@ -9,7 +9,10 @@ final class PacerTests: XCTestCase {
     func testRateSpacesEventsEvenlyFromTheFirst() {
         var pacer = Pacer(.rate(eventsPerSecond: 1000), burst: 1)
         // At 1,000 events/s event k is due k ms after the start, however early the sender asks.
-        XCTAssertEqual((0..<5).map { _ in pacer.admit(timestampMillis: 0, now: 0) }, [0, 1, 2, 3, 4].map { $0 * millisecond })
+        XCTAssertEqual(
+            (0..<5).map { _ in pacer.admit(timestampMillis: 0, now: 0) },
+            [0, 1, 2, 3, 4].map { $0 * millisecond }
+        )
     }
 
     func testRateScheduleDoesNotDriftWithAnInexactInterval() {

@@ -36,7 +36,8 @@ public struct VerificationReport: Codable, Sendable, Hashable {
         let checked =
             "the board (\(boardPlaces) places), \(employeesChecked) employees' totals and ranks (\(boardPlaces) on the board, \(sampled) sampled), spend by model (\(models) models) and the company totals"
         guard !ok else { return "verified against \(manifest): \(checked) all match\n" }
-        var out = "MISMATCH against \(manifest): \(Formatting.grouped(UInt64(differenceCount))) differences in \(checked)"
+        var out =
+            "MISMATCH against \(manifest): \(Formatting.grouped(UInt64(differenceCount))) differences in \(checked)"
         out += differences.count < differenceCount ? "; the first \(differences.count):\n" : ":\n"
         for difference in differences { out += "  \(difference)\n" }
         return out

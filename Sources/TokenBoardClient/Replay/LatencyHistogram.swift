@@ -21,7 +21,9 @@ public struct LatencyHistogram: Sendable {
             histogram.record(0)
             return
         }
-        let microseconds = UInt64(seconds).saturatingMultiply(1_000_000).saturatingAdd(UInt64(attoseconds / 1_000_000_000_000))
+        let microseconds = UInt64(seconds).saturatingMultiply(1_000_000).saturatingAdd(
+            UInt64(attoseconds / 1_000_000_000_000)
+        )
         record(microseconds: microseconds)
     }
 

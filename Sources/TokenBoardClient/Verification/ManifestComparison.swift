@@ -139,7 +139,12 @@ private struct Figures {
     ) {
         guard expected != actual else { return }
         differences.append(
-            ManifestDifference(subject: subject, field: field, expected: expected.description, actual: actual.description)
+            ManifestDifference(
+                subject: subject,
+                field: field,
+                expected: expected.description,
+                actual: actual.description
+            )
         )
     }
 

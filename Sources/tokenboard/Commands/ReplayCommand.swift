@@ -109,6 +109,8 @@ struct ReplayCommand: AsyncParsableCommand {
             progress: { state in progress.update(statusLine.render(state, bytesRead: prefetch.position)) }
         )
         progress.finish()
+        // A limit can stop the replay before the input ends: the readers are read below, once the thread is done.
+        prefetch.stop()
         var verified: VerificationReport?
         if let manifest, let verify {
             verified = try await verification.verify(manifest, path: verify, cluster: cluster)
