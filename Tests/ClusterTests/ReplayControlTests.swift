@@ -109,6 +109,31 @@ final class ReplayControlTests: XCTestCase {
         }
     }
 
+    /// Each connection numbers its batches under its own producer id, derived from --producer-id the same way
+    /// every run: the same replay again is acknowledged as duplicates, connection by connection.
+    func testReplayOverSeveralConnectionsIsIdempotentUnderTheSameProducerID() async throws {
+        try await TestCluster.run { cluster in
+            let log = try cluster.generateLog(
+                "twice",
+                employees: 500,
+                events: 5000,
+                totalTokens: 50_000_000_000,
+                topTokens: 1_000_000_000,
+                seed: 4
+            )
+            let arguments = [
+                "replay", log, "--quiet", "--json", "--connections", "3", "--batch", "300", "--producer-id", "4242",
+            ]
+            let first = try cluster.cli(arguments)
+            XCTAssertEqual(first.status, 0, first.stderr)
+            XCTAssertEqual((try first.json()["duplicate_events"] as? NSNumber)?.intValue, 0)
+            let second = try cluster.cli(arguments)
+            XCTAssertEqual(second.status, 0, second.stderr)
+            XCTAssertEqual((try second.json()["duplicate_events"] as? NSNumber)?.intValue, 5000)
+            try assertCluster(cluster, holdsTheFirst: 5000, eventsOf: log)
+        }
+    }
+
     func testDurationStopsSendingAndEverythingSentIsAcknowledged() async throws {
         try await TestCluster.run { cluster in
             let log = try cluster.generateLog(

@@ -34,16 +34,18 @@ final class ReplayStatusLineTests: XCTestCase {
         progress.eventsAcked = 1_200_000
         progress.eventsSent = 1_250_000
         progress.connectionFailures = 3
+        progress.payloadBytes = 100_000_000
         progress.elapsed = .seconds(2)
         return progress
     }
 
     func testInputFractionGivesTheETA() {
         let line = ReplayStatusLine(inputBytes: 400_000_000)
-        // 100 MB of 400 MB in 2 s: 25%, 50 MB/s, 6 s to go; 1.2M acknowledged in 2 s is 600,000 events/s.
+        // 100 MB of 400 MB read in 2 s: 25%, 6 s to go; 100 MB of batches in 2 s is 50 MB/s; 1.2M acknowledged
+        // in 2 s is 600,000 events/s.
         XCTAssertEqual(
             line.render(progress(), bytesRead: 100_000_000),
-            "acked 1,200,000/1,250,000 events, 600,000 events/s, 50.0 MB/s in, 3 errors, 25%, ETA 6 s"
+            "acked 1,200,000/1,250,000 events, 600,000 events/s, 50.0 MB/s sent, 3 errors, 25%, ETA 6 s"
         )
     }
 

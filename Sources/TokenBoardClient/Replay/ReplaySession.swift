@@ -86,7 +86,7 @@ struct ReplaySession {
                 state.stop = .duration
                 break
             }
-            report(now, progress)
+            try await report(now, progress)
         }
         for worker in builders.indices where builders[worker].count > 0 {
             try await send(builders[worker].take(), to: worker)
@@ -100,10 +100,14 @@ struct ReplaySession {
         return state
     }
 
-    /// Hands out progress about once a second.
-    private mutating func report(_ now: ContinuousClock.Instant, _ progress: (ReplayProgress) -> Void) {
+    /// Hands out progress about once a second, first taking every acknowledgement that has arrived (the
+    /// windows are otherwise only drained when full, and the count would lag behind the workers).
+    private mutating func report(_ now: ContinuousClock.Instant, _ progress: (ReplayProgress) -> Void) async throws {
         guard now - lastReport >= .seconds(1) else { return }
         lastReport = now
+        for lane in lanes.indices {
+            while let oldest = lanes[lane].inflight.first, oldest.reply.hasArrived { try await settleOldest(of: lane) }
+        }
         state.elapsed = now - start
         state.ackLatency = latency.percentiles
         progress(state)
@@ -129,7 +133,7 @@ struct ReplaySession {
                     try await send(builders[worker].take(), to: worker)
                 }
             }
-            report(now, progress)
+            try await report(now, progress)
             guard due - now > Self.pacingGranularity else { return true }
             var wake = min(due, lastReport.advanced(by: .seconds(1)))
             if let linger = lingerDeadline { wake = min(wake, linger) }
@@ -169,7 +173,7 @@ struct ReplaySession {
         while true {
             let reply: Lane.Acknowledgement
             do {
-                reply = try await lanes[lane].inflight[0].reply.get()
+                reply = try await lanes[lane].inflight[0].reply.future.get()
             } catch let refusal as ErrorMessage {
                 throw refusal
             } catch {

@@ -11,9 +11,10 @@ struct ReplayCommand: AsyncParsableCommand {
         discussion: """
             Reads canonical JSONL logs (docs/LOG-FORMAT.md), fetches the shard map from the coordinator, and sends
             compressed, pipelined batches to the owning workers. Shows progress on standard error (events
-            acknowledged and sent, events/s, MB/s read, errors, ETA) and prints events/s and the acknowledgement
-            latency per batch (p50, p90, p99, p99.9, max, from an HDR histogram) when done. Bad lines are
-            counted, reported with file and line number, and skipped (--strict makes the first one fatal).
+            acknowledged and sent, events/s, MB/s of batches sent, errors, ETA) and prints events/s and the
+            acknowledgement latency per batch (p50, p90, p99, p99.9, max, from an HDR histogram) when done. Bad
+            lines are counted, reported with file and line number, and skipped (--strict makes the first one
+            fatal).
 
             By default it sends as fast as the workers acknowledge; --rate paces events per second, --speed by
             the log's own timestamps. --limit and --duration stop early; either way every batch sent is
