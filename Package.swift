@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -40,9 +41,10 @@ let package = Package(
         .target(
             name: "TokenBoardClient",
             dependencies: [
-                "TokenBoardCore", "TokenBoardWire",
+                "TokenBoardCore", "TokenBoardWire", "TokenBoardWorkload",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         .target(
@@ -95,6 +97,10 @@ let package = Package(
             dependencies: ["TokenBoardWorkload", "TokenBoardCore"],
             // Hand-written logs the tests read through #filePath.
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "TokenBoardClientTests",
+            dependencies: ["TokenBoardClient", "TokenBoardWorkload", "TokenBoardWire", "TokenBoardCore"]
         ),
         .testTarget(
             name: "ClusterTests",

@@ -11,6 +11,7 @@ public final class PrefetchingSource: @unchecked Sendable {
     private var ready: [[UsageEvent]] = []
     private var finished = false
     private var cancelled = false
+    private var producerReturned = false
     private var failure: (any Error)?
     private var producedPosition: Int64 = 0
     private let depth: Int
@@ -37,12 +38,16 @@ public final class PrefetchingSource: @unchecked Sendable {
                 while ready.count >= self.depth && !cancelled { condition.wait() }
                 if cancelled {
                     finished = true
+                    producerReturned = true
                     condition.broadcast()
                     condition.unlock()
                     return
                 }
                 if !chunk.isEmpty { ready.append(chunk) }
-                if !more { finished = true }
+                if !more {
+                    finished = true
+                    producerReturned = true
+                }
                 condition.broadcast()
                 condition.unlock()
             }
@@ -76,6 +81,16 @@ public final class PrefetchingSource: @unchecked Sendable {
         cancelled = true
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Stops the producer thread and waits until it has let go of the source, so that whatever the source owns
+    /// (a reader's counts of bad lines) can be read safely although the consumer stopped early.
+    public func stop() {
+        condition.lock()
+        defer { condition.unlock() }
+        cancelled = true
+        condition.broadcast()
+        while !producerReturned { condition.wait() }
     }
 }
 

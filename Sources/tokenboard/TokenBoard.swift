@@ -14,17 +14,18 @@ struct TokenBoard: AsyncParsableCommand {
                              tokenboard employee emp-00042
                              tokenboard status
             Load:            tokenboard gen --out month.jsonl
-                             tokenboard replay month.jsonl
+                             tokenboard replay month.jsonl --verify month.manifest.json
             Real logs:       tokenboard import ~/.claude/projects/*/*.jsonl --employee alice@acme.com
                              tokenboard convert usage.jsonl -o usage.tblog
                              tokenboard manifest usage.tblog -o usage.manifest.json
+                             tokenboard verify usage.manifest.json
             Queries find the coordinator through --coordinator HOST:PORT, $TOKENBOARD_COORDINATOR, or the
             topology file (--config, default cluster/local.json).
             """,
         subcommands: [
             WorkerCommand.self, CoordinatorCommand.self, TopCommand.self, SpendCommand.self, EmployeeCommand.self,
             StatusCommand.self, GenCommand.self, ReplayCommand.self, BenchCommand.self,
-            ImportCommand.self, ConvertCommand.self, ManifestCommand.self,
+            ImportCommand.self, ConvertCommand.self, ManifestCommand.self, VerifyCommand.self,
         ]
     )
 }

@@ -70,3 +70,20 @@ wait_ready() {
         waited=$((waited + 1))
     done
 }
+
+# redis-server, redis-cli and redis-benchmark (Debian's Redis 7) for `scripts/bench --peers`.
+ensure_redis() {
+    ensure_packages redis-server redis-tools
+}
+
+# DuckDB's Python package (PyPI) for `scripts/bench --peers`.
+ensure_duckdb() {
+    python3 -c 'import duckdb' 2>/dev/null && return
+    log "installing duckdb with pip"
+    python3 -m pip install -q duckdb >&2 || die "pip install duckdb failed"
+}
+
+# A TCP port on 127.0.0.1 that was free a moment ago.
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}

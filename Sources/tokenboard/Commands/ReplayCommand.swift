@@ -10,14 +10,24 @@ struct ReplayCommand: AsyncParsableCommand {
         abstract: "Stream usage logs into the cluster, each event straight to the worker that owns its employee.",
         discussion: """
             Reads usage logs in any --format (docs/LOG-FORMAT.md), fetches the shard map from the coordinator, and sends
-            compressed, pipelined batches to the owning workers. Shows progress on standard error and prints
-            events/s when done. Bad lines are counted, reported with file and line number, and skipped
-            (--strict makes the first one fatal).
+            compressed, pipelined batches to the owning workers. Shows progress on standard error (events
+            acknowledged and sent, events/s, MB/s of batches sent, errors, ETA) and prints events/s and the
+            acknowledgement latency per batch (p50, p90, p99, p99.9, max, from an HDR histogram) when done. Bad
+            lines are counted, reported with file and line number, and skipped (--strict makes the first one
+            fatal).
+
+            By default it sends as fast as the workers acknowledge; --rate paces events per second, --speed by
+            the log's own timestamps. --limit and --duration stop early; either way every batch sent is
+            acknowledged before the command ends. --verify MANIFEST then checks the cluster's answers against
+            the manifest (as `tokenboard verify` does) and exits 1 on any difference.
 
             Batches are numbered per worker under a producer id: when a worker's connection fails (a crash, a
             restart) the replayer reconnects and resends what was not acknowledged, and the worker applies each
             batch once. Replaying the same log again with the same --producer-id (and batch size) changes
-            nothing: every batch is acknowledged as a duplicate. Partial in this release: no rate control.
+            nothing: every batch is acknowledged as a duplicate. With --connections N each worker's batches go
+            round-robin over N connections, each numbering its own batches under a producer id derived from
+            --producer-id. Paced, limited or timed replays send partly filled batches, so replaying such a run
+            again under the same producer id is not a pure duplicate: use a new one (the default).
             """
     )
 
@@ -29,7 +39,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Events per batch.")
     var batch: Int = 8192
 
-    @Option(name: .long, help: "Batches in flight per worker.")
+    @Option(name: .long, help: "Batches in flight per connection.")
     var inflight: Int = 8
 
     @Option(name: .customLong("producer-id"), help: "Number batches under this producer id (default: a random one).")
@@ -47,6 +57,13 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "No progress output.")
     var quiet = false
+
+    @OptionGroup(title: "Pacing and limits") var control: ReplayControlOptions
+
+    @Option(name: .long, help: "After the replay, check the cluster against this manifest; exit 1 on a difference.")
+    var verify: String?
+
+    @OptionGroup(title: "Verification") var verification: VerificationOptions
 
     func validate() throws {
         guard !logs.isEmpty else { throw ValidationError("name at least one log file") }
@@ -70,8 +87,11 @@ struct ReplayCommand: AsyncParsableCommand {
         options.inflightPerWorker = inflight
         if let producerID { options.producerID = producerID }
         options.retryFor = .milliseconds(Int64(retryFor * 1000))
+        control.apply(to: &options)
+        let manifest = try verify.map { try verification.loadManifest($0) }
         let replayer = Replayer(coordinator: try cluster.coordinatorEndpoint(), options: options)
         let progress = ProgressLine(enabled: !quiet)
+        let statusLine = ReplayStatusLine(inputBytes: totalBytes, limit: options.limit, duration: options.duration)
         var current = 0
         var doneBytes: Int64 = 0
         // The readers belong to the prefetch thread from here on; progress reads the position it reports.
@@ -90,17 +110,15 @@ struct ReplayCommand: AsyncParsableCommand {
 
         let result = try await replayer.run(
             source: { events in try prefetch.next(into: &events) },
-            progress: { state in
-                let seconds = state.elapsed.seconds
-                let bytes = prefetch.position
-                let fraction = totalBytes > 0 ? Double(bytes) / Double(totalBytes) : 1
-                let eta = fraction > 0 ? seconds / fraction - seconds : 0
-                progress.update(
-                    "replayed \(Formatting.grouped(state.eventsAcked)) events, \(Formatting.grouped(UInt64(state.eventsPerSecond))) events/s, \(String(format: "%.1f", Double(bytes) / 1e6 / max(seconds, 1e-9))) MB/s read, \(Int(fraction * 100))% of input, ETA \(Int(eta)) s"
-                )
-            }
+            progress: { state in progress.update(statusLine.render(state, bytesRead: prefetch.position)) }
         )
         progress.finish()
+        // A limit can stop the replay before the input ends: the readers are read below, once the thread is done.
+        prefetch.stop()
+        var verified: VerificationReport?
+        if let manifest, let verify {
+            verified = try await verification.verify(manifest, path: verify, cluster: cluster)
+        }
         let badLines = readers.reduce(0) { $0 + $1.badLines }
         let errors = readers.flatMap(\.firstErrors)
         let summary = ReplaySummary(
@@ -114,7 +132,14 @@ struct ReplayCommand: AsyncParsableCommand {
             duplicateEvents: result.duplicateEvents,
             reconnects: result.reconnects,
             producerID: options.producerID,
-            errors: errors.prefix(20).map(\.description)
+            errors: errors.prefix(20).map(\.description),
+            eventsSent: result.eventsSent,
+            pacing: options.pacing.description,
+            connections: options.connectionsPerWorker,
+            stoppedBy: result.stop,
+            connectionFailures: result.connectionFailures,
+            ackLatency: result.ackLatency,
+            verification: verified
         )
         try output.emit(summary) { _ in
             var text = ""
@@ -122,6 +147,12 @@ struct ReplayCommand: AsyncParsableCommand {
                 "replayed \(Formatting.grouped(result.eventsAcked)) events in \(String(format: "%.2f", summary.seconds)) s: \(Formatting.grouped(UInt64(result.eventsPerSecond))) events/s, \(Formatting.grouped(result.batchesAcked)) batches"
             )
             text += line("producer \(options.producerID)")
+            text += line("ack latency per batch: \(result.ackLatency.line())")
+            switch result.stop {
+            case .limit: text += line("stopped at --limit \(Formatting.grouped(result.eventsSent)) events")
+            case .duration: text += line("stopped after --duration \(control.duration ?? 0) s")
+            case .endOfInput: break
+            }
             if result.duplicateEvents > 0 {
                 text += line(
                     "\(Formatting.grouped(result.duplicateEvents)) events were already applied (acknowledged as duplicates, not counted again)"
@@ -134,8 +165,10 @@ struct ReplayCommand: AsyncParsableCommand {
                 text += line("skipped \(Formatting.grouped(UInt64(badLines))) bad lines; first ones:")
                 for error in errors.prefix(20) { text += line("  \(error)") }
             }
+            if let verified { text += verified.render() }
             return text
         }
+        if verified?.ok == false { throw ExitCode.failure }
     }
 }
 
@@ -151,9 +184,20 @@ struct ReplaySummary: Encodable {
     var reconnects: UInt64
     var producerID: UInt64
     var errors: [String]
+    var eventsSent: UInt64 = 0
+    var pacing = "max"
+    var connections = 1
+    var stoppedBy = ReplayStop.endOfInput
+    var connectionFailures: UInt64 = 0
+    var ackLatency = LatencyPercentiles()
+    var verification: VerificationReport?
 
     enum CodingKeys: String, CodingKey {
-        case events, batches, seconds, reconnects, errors
+        case events, batches, seconds, reconnects, errors, pacing, connections, verification
+        case eventsSent = "events_sent"
+        case stoppedBy = "stopped_by"
+        case connectionFailures = "connection_failures"
+        case ackLatency = "ack_latency"
         case duplicateEvents = "duplicate_events"
         case producerID = "producer_id"
         case eventsPerSecond = "events_per_second"

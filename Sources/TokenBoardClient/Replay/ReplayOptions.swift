@@ -1,0 +1,43 @@
+import NIOCore
+
+/// How a replay sends.
+public struct ReplayOptions: Sendable {
+    /// Events per ingest batch.
+    public var batchSize: Int = 8192
+    /// Batches in flight per connection before the replayer waits for an acknowledgement.
+    public var inflightPerWorker: Int = 8
+    /// Connections to each worker; batches for a worker go round-robin over them.
+    public var connectionsPerWorker: Int = 1
+    /// Identifies this producer's numbered batches to the workers (never 0). Replaying the same log with the
+    /// same producer id, batch size, connection count and shard map, unpaced and to the end, sends the same
+    /// numbered batches, which the workers acknowledge as duplicates.
+    public var producerID: UInt64 = UInt64.random(in: 1...UInt64.max)
+    /// The deadline for each acknowledgement.
+    public var ackTimeout: TimeAmount = .seconds(30)
+    /// How long to keep reconnecting to a worker that went away before giving up.
+    public var retryFor: Duration = .seconds(60)
+    /// How fast to send.
+    public var pacing: Pacing = .unlimited
+    /// Under pacing, the longest an event waits in a partly filled batch before the batch is sent anyway.
+    public var linger: Duration = .milliseconds(100)
+    /// Stop after sending this many events.
+    public var limit: UInt64?
+    /// Stop sending once this much time has passed.
+    public var duration: Duration?
+
+    public init() {}
+
+    /// The producer id of a worker's `connection`-th connection: the producer id itself for the first, so a
+    /// single connection numbers its batches exactly as before, and a mix of it and the index for the others.
+    /// Each connection numbers its own batches 1, 2, 3, …, so batches on different connections never have to
+    /// arrive in order; the mix keeps the ids of one replay apart from those of a replay started with the next
+    /// producer id.
+    public func producerID(connection: Int) -> UInt64 {
+        guard connection > 0 else { return producerID }
+        var mixed = producerID ^ (UInt64(connection) &* 0x9E37_79B9_7F4A_7C15)
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        mixed ^= mixed >> 31
+        return mixed == 0 ? 1 : mixed
+    }
+}

@@ -1,0 +1,250 @@
+import NIOCore
+import TokenBoardCore
+import TokenBoardWire
+
+/// One replay's state: the map, the lanes (connections) to each worker with their unacknowledged batches, a
+/// batch being built per worker, the pacer and the acknowledgement latencies.
+struct ReplaySession {
+    /// A paced event is sent at once if it is due within this much: sleeping for less costs more than it keeps.
+    static let pacingGranularity = Duration.milliseconds(1)
+
+    let replayer: Replayer
+    let options: ReplayOptions
+    let map: ShardMap
+    private var lanes: [Lane] = []
+    /// Per worker, the lane its next batch goes to (0 ..< connectionsPerWorker).
+    private var nextLane: [Int]
+    private var builders: [EventBatchBuilder]
+    private var pacer: Pacer
+    private var latency = LatencyHistogram()
+    private var state = ReplayProgress()
+    private let clock = ContinuousClock()
+    private var start: ContinuousClock.Instant
+    private var lastReport: ContinuousClock.Instant
+    /// Under pacing: when the partly filled batches must go out, so no event waits longer than `linger`.
+    private var lingerDeadline: ContinuousClock.Instant?
+
+    init(replayer: Replayer) async throws {
+        self.replayer = replayer
+        options = replayer.options
+        let reply = try await replayer.fetchMap()
+        map = reply.map
+        let connections = max(1, options.connectionsPerWorker)
+        nextLane = Array(repeating: 0, count: map.workers.count)
+        builders = Array(repeating: EventBatchBuilder(), count: map.workers.count)
+        pacer = Pacer(options.pacing, burst: Pacer.defaultBurst(for: options.pacing))
+        start = ContinuousClock.now
+        lastReport = start
+        for (worker, id) in map.workers.enumerated() {
+            guard let endpoint = reply.endpoints[id] else { throw ClientError.workerUnknown(id) }
+            for index in 0..<connections {
+                lanes.append(
+                    Lane(
+                        worker: worker,
+                        producerID: options.producerID(connection: index),
+                        connection: try await replayer.connect(endpoint)
+                    )
+                )
+            }
+        }
+    }
+
+    mutating func replay(
+        source: (inout [UsageEvent]) throws -> Bool,
+        progress: (ReplayProgress) -> Void
+    ) async throws -> ReplayProgress {
+        start = clock.now
+        lastReport = start
+        let deadline = options.duration.map { start.advanced(by: $0) }
+        var appended: UInt64 = 0
+        var chunk: [UsageEvent] = []
+        chunk.reserveCapacity(65536)
+        var more = true
+        sending: while more {
+            chunk.removeAll(keepingCapacity: true)
+            more = try source(&chunk)
+            for event in chunk {
+                if pacer.isPaced {
+                    guard try await pace(event, deadline: deadline, progress: progress) else {
+                        state.stop = .duration
+                        break sending
+                    }
+                }
+                let worker = map.ownerIndex(of: event.employee)
+                builders[worker].append(event)
+                appended += 1
+                if builders[worker].count >= options.batchSize {
+                    try await send(builders[worker].take(), to: worker)
+                }
+                if let limit = options.limit, appended >= limit {
+                    state.stop = .limit
+                    break sending
+                }
+            }
+            let now = clock.now
+            if let deadline, now >= deadline, more {
+                state.stop = .duration
+                break
+            }
+            try await report(now, progress)
+        }
+        for worker in builders.indices where builders[worker].count > 0 {
+            try await send(builders[worker].take(), to: worker)
+        }
+        for lane in lanes.indices {
+            while !lanes[lane].inflight.isEmpty { try await settleOldest(of: lane) }
+        }
+        state.elapsed = clock.now - start
+        state.ackLatency = latency.percentiles
+        progress(state)
+        return state
+    }
+
+    /// Hands out progress about once a second, first taking every acknowledgement that has arrived (the
+    /// windows are otherwise only drained when full, and the count would lag behind the workers).
+    private mutating func report(_ now: ContinuousClock.Instant, _ progress: (ReplayProgress) -> Void) async throws {
+        guard now - lastReport >= .seconds(1) else { return }
+        lastReport = now
+        for lane in lanes.indices {
+            while let oldest = lanes[lane].inflight.first, oldest.reply.hasArrived { try await settleOldest(of: lane) }
+        }
+        state.elapsed = now - start
+        state.ackLatency = latency.percentiles
+        progress(state)
+    }
+
+    /// Waits until the pacer lets `event` go, sending partly filled batches that have lingered long enough
+    /// meanwhile. Returns false, without waiting further, once `deadline` has passed.
+    private mutating func pace(
+        _ event: UsageEvent,
+        deadline: ContinuousClock.Instant?,
+        progress: (ReplayProgress) -> Void
+    ) async throws -> Bool {
+        var now = clock.now
+        let due = start.advanced(
+            by: .nanoseconds(pacer.admit(timestampMillis: event.timestampMillis, now: (now - start).wholeNanoseconds))
+        )
+        if lingerDeadline == nil { lingerDeadline = now.advanced(by: options.linger) }
+        while true {
+            if let deadline, now >= deadline { return false }
+            if let linger = lingerDeadline, now >= linger {
+                lingerDeadline = nil
+                for worker in builders.indices where builders[worker].count > 0 {
+                    try await send(builders[worker].take(), to: worker)
+                }
+            }
+            try await report(now, progress)
+            guard due - now > Self.pacingGranularity else { return true }
+            var wake = min(due, lastReport.advanced(by: .seconds(1)))
+            if let linger = lingerDeadline { wake = min(wake, linger) }
+            if let deadline { wake = min(wake, deadline) }
+            try await clock.sleep(until: wake)
+            now = clock.now
+        }
+    }
+
+    /// Sends a batch on the worker's next lane, first waiting for that lane's oldest batch if its window is full.
+    private mutating func send(_ batch: EventBatch, to worker: Int) async throws {
+        let connections = max(1, options.connectionsPerWorker)
+        let lane = worker * connections + nextLane[worker]
+        nextLane[worker] = (nextLane[worker] + 1) % connections
+        while lanes[lane].inflight.count >= options.inflightPerWorker { try await settleOldest(of: lane) }
+        lanes[lane].sequence += 1
+        let request = IngestRequest(
+            producerID: lanes[lane].producerID,
+            sequence: lanes[lane].sequence,
+            mapVersion: map.version,
+            batch: batch
+        )
+        let frame = Frame(request, requestID: 0)
+        state.payloadBytes += UInt64(frame.payload.readableBytes)
+        state.eventsSent += UInt64(batch.events.count)
+        // A lane's connection is only ever missing inside `reconnect`, which either restores it or throws.
+        guard let connection = lanes[lane].connection else { throw ClientError.workerUnknown(map.workers[worker]) }
+        let sentAt = clock.now
+        let reply = Lane.send(frame, on: connection, timeout: options.ackTimeout)
+        lanes[lane].inflight.append(
+            Lane.InFlight(events: batch.events.count, frame: frame, sentAt: sentAt, reply: reply)
+        )
+    }
+
+    /// Waits for the lane's oldest unacknowledged batch; on a connection failure reconnects and resends.
+    private mutating func settleOldest(of lane: Int) async throws {
+        while true {
+            let reply: Lane.Acknowledgement
+            do {
+                reply = try await lanes[lane].inflight[0].reply.future.get()
+            } catch let refusal as ErrorMessage {
+                throw refusal
+            } catch {
+                state.connectionFailures += 1
+                try await reconnect(lane, after: error)
+                continue
+            }
+            let ack = try reply.frame.decode(IngestAck.self)
+            let done = lanes[lane].inflight.removeFirst()
+            latency.record(reply.arrived - done.sentAt)
+            state.eventsAcked += UInt64(done.events)
+            state.batchesAcked += 1
+            if ack.duplicate { state.duplicateEvents += UInt64(done.events) }
+            return
+        }
+    }
+
+    /// Re-establishes a lane's connection (fetching the worker's address again: it may have restarted
+    /// elsewhere) and resends its unacknowledged batches in order, for up to `retryFor`.
+    private mutating func reconnect(_ lane: Int, after failure: any Error) async throws {
+        let worker = lanes[lane].worker
+        await lanes[lane].connection?.close()
+        lanes[lane].connection = nil
+        let deadline = clock.now.advanced(by: options.retryFor)
+        var delay = Duration.milliseconds(50)
+        var lastError: any Error = failure
+        while clock.now < deadline {
+            do {
+                let reply = try await replayer.fetchMap()
+                guard reply.map.version == map.version else {
+                    throw ErrorMessage(
+                        code: .notOwner,
+                        message:
+                            "the shard map changed from v\(map.version) to v\(reply.map.version) during the replay; run it again",
+                        mapVersion: reply.map.version
+                    )
+                }
+                guard let endpoint = reply.endpoints[map.workers[worker]], reply.live.contains(map.workers[worker])
+                else { throw ClientError.workerUnknown(map.workers[worker]) }
+                let connection = try await replayer.connect(endpoint)
+                lanes[lane].connection = connection
+                for index in lanes[lane].inflight.indices {
+                    lanes[lane].inflight[index].reply = Lane.send(
+                        lanes[lane].inflight[index].frame,
+                        on: connection,
+                        timeout: options.ackTimeout
+                    )
+                }
+                state.reconnects += 1
+                return
+            } catch let refusal as ErrorMessage {
+                throw refusal
+            } catch {
+                lastError = error
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(1))
+            }
+        }
+        throw ReplayError.workerUnreachable(map.workers[worker], lastError: "\(lastError)", after: options.retryFor)
+    }
+
+    func closeAll() async {
+        for lane in lanes { await lane.connection?.close() }
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds (saturating far beyond any replay's length).
+    var wholeNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds.multipliedReportingOverflow(by: 1_000_000_000).overflow
+            ? (seconds < 0 ? .min : .max) : seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,72 @@
+import NIOCore
+import NIOPosix
+import TokenBoardCore
+import TokenBoardWire
+
+/// Streams events to the workers that own them: fetches the shard map from the coordinator, partitions events by
+/// slot, and sends compressed, pipelined, numbered batches straight to each owner over one or more connections
+/// per worker, paced if asked (`ReplayOptions.pacing`). When a worker's connection fails (a crash, a restart, a
+/// timeout) it fetches the map again, reconnects and resends every unacknowledged batch in order; the worker
+/// applies each numbered batch once, so the result is exactly once. Every batch sent is acknowledged before
+/// `run` returns, also when a limit stops the replay early.
+public final class Replayer: Sendable {
+    public let coordinator: Endpoint
+    public let options: ReplayOptions
+    private let group: any EventLoopGroup
+
+    public init(
+        coordinator: Endpoint,
+        options: ReplayOptions = ReplayOptions(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.coordinator = coordinator
+        self.options = options
+        self.group = group
+    }
+
+    /// Replays every event `source` hands out (it fills the array and returns false once exhausted), or as many
+    /// as the options' limits allow.
+    public func run(
+        source: (inout [UsageEvent]) throws -> Bool,
+        progress: (ReplayProgress) -> Void = { _ in }
+    ) async throws -> ReplayProgress {
+        var session = try await ReplaySession(replayer: self)
+        do {
+            let result = try await session.replay(source: source, progress: progress)
+            await session.closeAll()
+            return result
+        } catch {
+            await session.closeAll()
+            throw error
+        }
+    }
+
+    func fetchMap() async throws -> ShardMapReply {
+        let client = try await ClusterClient.connect(to: coordinator, group: group)
+        do {
+            let reply = try await client.shardMap()
+            await client.close()
+            return reply
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
+
+    func connect(_ endpoint: Endpoint) async throws -> Connection {
+        try await Connection.connect(to: endpoint, group: group)
+    }
+}
+
+/// Why a replay stopped.
+public enum ReplayError: Error, CustomStringConvertible {
+    case workerUnreachable(String, lastError: String, after: Duration)
+
+    public var description: String {
+        switch self {
+        case .workerUnreachable(let worker, let lastError, let after):
+            return
+                "worker \(worker) stayed unreachable for \(after) (last error: \(lastError)); batches not acknowledged were not counted"
+        }
+    }
+}
