@@ -64,7 +64,8 @@ pid_alive() {
 wait_ready() {
     local out="$1" timeout="$2" pidfile="$3" waited=0
     until grep -q '"event":"listening"' "$out" 2>/dev/null; do
-        pid_alive "$pidfile" || return 1
+        # kill -0, not pid_alive: right after the fork the child is still the shell, not yet tokenboard.
+        kill -0 "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null || return 1
         ((waited >= timeout * 10)) && return 1
         sleep 0.1
         waited=$((waited + 1))
