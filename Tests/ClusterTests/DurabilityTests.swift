@@ -48,6 +48,53 @@ final class DurabilityTests: XCTestCase {
         }
     }
 
+    /// SIGTERM in the middle of a replay: the worker finishes the batch it is applying, snapshots and exits 0; the
+    /// replayer resends what was not acknowledged once it is back, and every total is exact.
+    func testSIGTERMDuringAReplayDrainsSnapshotsAndLosesNothing() async throws {
+        try await TestCluster.run { cluster in
+            let log = try cluster.generateLog(
+                "busy",
+                employees: 4000,
+                events: 200000,
+                totalTokens: 400000000000,
+                topTokens: 4000000000,
+                seed: 31
+            )
+            let replay = try BackgroundCommand(
+                binary: cluster.binary,
+                arguments: [
+                    "replay", log, "--quiet", "--json", "--batch", "1000", "--inflight", "4",
+                    "--coordinator", cluster.coordinatorEndpoint.description,
+                ],
+                directory: cluster.directory,
+                name: "replay"
+            )
+            let client = try await ClusterClient.connect(to: cluster.coordinatorEndpoint)
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: .seconds(120))
+            while clock.now < deadline {
+                let events = try await client.status().workers.first { $0.id == "w1" }?.stats?.events ?? 0
+                if events > 0 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            await client.close()
+            XCTAssertTrue(replay.isRunning, "the replay must still be running when w1 is stopped")
+            let status = await cluster.workers["w1"]!.stop(signal: SIGTERM)
+            XCTAssertEqual(status, 0, cluster.workerLog("w1"))
+            XCTAssertTrue(cluster.workerLog("w1").contains("reason=shutdown"), cluster.workerLog("w1"))
+            try await cluster.restart(worker: "w1")
+
+            let (exit, output) = await replay.finish()
+            XCTAssertEqual(exit, 0, output)
+            let ledger = try ReferenceLedger(logPath: log, pricesPath: TestCluster.prices, windowDays: 30)
+            let board = try cluster.cli(["top", "-k", "4000", "--json"])
+            XCTAssertEqual(board.status, 0, board.stderr)
+            let entries = try board.json()["entries"] as! [[String: Any]]
+            XCTAssertEqual(entries.count, 4000)
+            XCTAssertEqual(ledger.differences(from: entries), [])
+        }
+    }
+
     /// A worker whose log cannot grow (a file-size limit of 0, as a full disk would) refuses ingest with a
     /// storage error the replayer prints, counts nothing, and goes on answering queries.
     func testUnwritableLogFailsIngestClearlyAndQueriesGoOn() async throws {
