@@ -25,6 +25,15 @@ let package = Package(
             providers: [.apt(["libnghttp2-dev"])]
         ),
         .target(name: "LZ4", dependencies: ["CLZ4"]),
+        .target(name: "NGHTTP2", dependencies: ["CNghttp2"]),
+        .target(
+            name: "TokenBoardHTTP",
+            dependencies: [
+                "NGHTTP2",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .target(name: "TokenBoardCore"),
         .target(
             name: "TokenBoardWire",
@@ -88,6 +97,15 @@ let package = Package(
             dependencies: [
                 "TokenBoardNode", "TokenBoardCore", "TokenBoardWire",
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "TokenBoardHTTPTests",
+            dependencies: [
+                "TokenBoardHTTP", "NGHTTP2",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "TokenBoardWorkloadTests", dependencies: ["TokenBoardWorkload", "TokenBoardCore"]),
