@@ -34,6 +34,16 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "TokenBoardGateway",
+            dependencies: [
+                "TokenBoardHTTP", "TokenBoardCore", "TokenBoardWire", "TokenBoardClient", "TokenBoardWorkload",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(name: "TokenBoardCore"),
         .target(
             name: "TokenBoardWire",
@@ -57,7 +67,7 @@ let package = Package(
         .target(
             name: "TokenBoardNode",
             dependencies: [
-                "TokenBoardCore", "TokenBoardWire", "TokenBoardClient",
+                "TokenBoardCore", "TokenBoardWire", "TokenBoardClient", "TokenBoardHTTP", "TokenBoardGateway",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -105,6 +115,15 @@ let package = Package(
                 "TokenBoardHTTP", "NGHTTP2",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "TokenBoardGatewayTests",
+            dependencies: [
+                "TokenBoardGateway", "TokenBoardHTTP", "TokenBoardClient", "TokenBoardCore", "TokenBoardWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),

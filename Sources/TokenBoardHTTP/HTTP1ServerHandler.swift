@@ -82,8 +82,11 @@ final class HTTP1ServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .idle, .receiving:
                 let response: Response =
                     parserError == .headerOverflow
-                    ? .plain(.requestHeaderFieldsTooLarge, "request headers exceed \(limits.maxHeaderBytes) bytes")
-                    : .plain(.badRequest, "malformed HTTP/1.1 request: \(parserError)")
+                    ? responder.refusal(
+                        .requestHeaderFieldsTooLarge,
+                        reason: "request headers exceed \(limits.maxHeaderBytes) bytes"
+                    )
+                    : responder.refusal(.badRequest, reason: "malformed HTTP/1.1 request: \(parserError)")
                 state = .discarding
                 write(response, keepAlive: false, version: .http1_1, context: context)
             case .discarding, .responding:
@@ -101,7 +104,7 @@ final class HTTP1ServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private var tooLarge: Response {
-        .plain(.payloadTooLarge, "request body exceeds \(limits.maxBodyBytes) bytes")
+        responder.refusal(.payloadTooLarge, reason: "request body exceeds \(limits.maxBodyBytes) bytes")
     }
 
     private func deliver(_ response: Response, keepAlive: Bool, version: HTTPVersion, context: ChannelHandlerContext) {

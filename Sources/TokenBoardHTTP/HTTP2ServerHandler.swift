@@ -133,7 +133,10 @@ final class HTTP2ServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if oversized {
                 answerEarly(
                     id,
-                    .plain(.requestHeaderFieldsTooLarge, "request headers exceed \(limits.maxHeaderBytes) bytes")
+                    responder.refusal(
+                        .requestHeaderFieldsTooLarge,
+                        reason: "request headers exceed \(limits.maxHeaderBytes) bytes"
+                    )
                 )
                 return
             }
@@ -176,7 +179,7 @@ final class HTTP2ServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private var tooLarge: Response {
-        .plain(.payloadTooLarge, "request body exceeds \(limits.maxBodyBytes) bytes")
+        responder.refusal(.payloadTooLarge, reason: "request body exceeds \(limits.maxBodyBytes) bytes")
     }
 
     /// Builds the request from a header block; nil when a pseudo-header is missing (the library has already

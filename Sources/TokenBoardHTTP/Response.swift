@@ -13,15 +13,6 @@ public struct Response: Sendable {
         self.body = body
     }
 
-    /// A short plain-text response, for the errors the transport itself answers (413, 431).
-    static func plain(_ status: HTTPResponseStatus, _ message: String) -> Response {
-        Response(
-            status: status,
-            headers: ["content-type": "text/plain; charset=utf-8"],
-            body: ByteBuffer(string: message + "\n")
-        )
-    }
-
     /// Header fields that describe one HTTP/1.1 connection and must not travel in HTTP/2 (RFC 9113 §8.2.2).
     static let connectionSpecific: Set<String> = [
         "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "content-length",

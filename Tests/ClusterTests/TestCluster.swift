@@ -15,6 +15,12 @@ final class TestCluster: @unchecked Sendable {
     private(set) var coordinatorEndpoint = Endpoint(host: "127.0.0.1", port: 0)
     /// Where each worker listens, from its ready line.
     private(set) var workerEndpoints: [String: Endpoint] = [:]
+    /// Whether the nodes serve HTTP (`--http 127.0.0.1:0`).
+    let http: Bool
+    /// Where the coordinator serves HTTP, from its ready line (with `http`).
+    private(set) var httpEndpoint: Endpoint?
+    /// Where each worker serves `/metrics`, from its ready line (with `http`).
+    private(set) var workerHTTPEndpoints: [String: Endpoint] = [:]
 
     /// The repository root, found from this file's path.
     static let repositoryRoot: String = {
@@ -38,7 +44,8 @@ final class TestCluster: @unchecked Sendable {
         )
     }
 
-    init(workerIDs: [String] = ["w1", "w2", "w3", "w4"]) throws {
+    init(workerIDs: [String] = ["w1", "w2", "w3", "w4"], http: Bool = false) throws {
+        self.http = http
         binary = try Self.locateBinary()
         directory =
             FileManager.default.temporaryDirectory.appendingPathComponent("tokenboard-test-\(UUID().uuidString)").path
@@ -61,20 +68,21 @@ final class TestCluster: @unchecked Sendable {
     func start() async throws {
         coordinator = try NodeProcess(
             binary: binary,
-            arguments: ["coordinator", "--config", topologyPath, "--threads", "1"],
+            arguments: ["coordinator", "--config", topologyPath, "--threads", "1"] + httpArguments,
             name: "coordinator",
             logDirectory: directory
         )
-        coordinatorEndpoint.port = try await coordinator.waitForReady(within: .seconds(60))
+        let announced = try await coordinator.waitForReadyLine(within: .seconds(60))
+        coordinatorEndpoint.port = announced.port
+        httpEndpoint = announced.httpPort.map { Endpoint(host: "127.0.0.1", port: $0) }
         let ids = try Topology.load(path: topologyPath).workers.map(\.id)
         for id in ids {
             try startWorker(id)
         }
         for id in ids {
-            workerEndpoints[id] = Endpoint(
-                host: "127.0.0.1",
-                port: try await workers[id]!.waitForReady(within: .seconds(60))
-            )
+            let announced = try await workers[id]!.waitForReadyLine(within: .seconds(60))
+            workerEndpoints[id] = Endpoint(host: "127.0.0.1", port: announced.port)
+            workerHTTPEndpoints[id] = announced.httpPort.map { Endpoint(host: "127.0.0.1", port: $0) }
         }
         let client = try await ClusterClient.connect(to: coordinatorEndpoint)
         let (ready, status) = try await client.waitForWorkers(ids.count, within: .seconds(60))
@@ -95,6 +103,9 @@ final class TestCluster: @unchecked Sendable {
             logDirectory: directory
         )
     }
+
+    /// `--http 127.0.0.1:0` when the cluster serves HTTP.
+    private var httpArguments: [String] { http ? ["--http", "127.0.0.1:0"] : [] }
 
     /// Starts a stopped worker again (same data directory, a new port) and waits until the coordinator routes
     /// to its new address.
@@ -194,11 +205,12 @@ extension TestCluster {
     /// every node must exit 0 on SIGTERM.
     static func run(
         workerIDs: [String] = ["w1", "w2", "w3", "w4"],
+        http: Bool = false,
         file: StaticString = #filePath,
         line: UInt = #line,
         _ check: (TestCluster) async throws -> Void
     ) async throws {
-        let cluster = try TestCluster(workerIDs: workerIDs)
+        let cluster = try TestCluster(workerIDs: workerIDs, http: http)
         do {
             try await cluster.start()
             try await check(cluster)

@@ -27,6 +27,12 @@ ensure_build_deps() {
     ensure_packages liblz4-dev libnghttp2-dev pkg-config python3 procps
 }
 
+# The HTTP gateway's tests and load run use real clients: Debian's curl, h2load (nghttp2-client) and a headless
+# Chromium for the page test (about a minute to install Chromium on a fresh machine).
+ensure_http_test_deps() {
+    ensure_packages curl nghttp2-client chromium
+}
+
 # Builds the release binary (incrementally) and prints its path.
 release_binary() {
     ensure_build_deps

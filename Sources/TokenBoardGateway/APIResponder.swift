@@ -1,0 +1,122 @@
+import NIOCore
+import NIOHTTP1
+import TokenBoardClient
+import TokenBoardCore
+import TokenBoardHTTP
+import TokenBoardWire
+
+/// The coordinator's HTTP API (docs/API.md): the board, spend, one employee and the cluster's status as the
+/// same JSON `tokenboard … --json` prints, and `POST /v1/events` for canonical JSONL.
+public struct APIResponder: Responder {
+    public let cluster: any ClusterQueries
+    /// The coordinator's protocol-v1 address, as `status` reports it.
+    public let coordinatorAddress: Endpoint
+    public let ingest: EventIngest
+
+    public init(cluster: any ClusterQueries, coordinatorAddress: Endpoint, ingest: EventIngest) {
+        self.cluster = cluster
+        self.coordinatorAddress = coordinatorAddress
+        self.ingest = ingest
+    }
+
+    public func respond(to request: Request) async -> Response {
+        do {
+            return try await route(request)
+        } catch {
+            return APIError.from(error).response
+        }
+    }
+
+    public func refusal(_ status: HTTPResponseStatus, reason: String) -> Response {
+        let code: String
+        switch status {
+        case .payloadTooLarge: code = "too-large"
+        case .requestHeaderFieldsTooLarge: code = "headers-too-large"
+        default: code = "bad-request"
+        }
+        return APIError(status, code: code, message: reason).response
+    }
+
+    private func route(_ request: Request) async throws -> Response {
+        let segments = request.pathSegments
+        switch segments {
+        case ["v1", "top"]:
+            try only(.GET, request)
+            return try await top(request)
+        case ["v1", "spend"]:
+            try only(.GET, request)
+            return try await spend(request)
+        case ["v1", "status"]:
+            try only(.GET, request)
+            _ = try QueryParameters(request.query, allowed: [])
+            return try json(StatusReport(reply: try await cluster.status(), coordinatorAddress: coordinatorAddress))
+        case ["v1", "events"]:
+            try only(.POST, request)
+            _ = try QueryParameters(request.query, allowed: [])
+            let key = request.headers.first(name: "idempotency-key")
+            return try json(try await ingest.ingest(request.body, idempotencyKey: key))
+        default:
+            if segments.count == 3 && segments[0] == "v1" && segments[1] == "employees" {
+                try only(.GET, request)
+                return try await employee(segments[2], request)
+            }
+            throw APIError.notFound(request.path)
+        }
+    }
+
+    private func top(_ request: Request) async throws -> Response {
+        let parameters = try QueryParameters(request.query, allowed: ["k", "window", "by", "as_of", "allow_partial"])
+        let window = try parameters.window()
+        let metric = try parameters.metric()
+        let query = TopQuery(
+            k: try parameters.k(),
+            window: window,
+            anchor: try parameters.anchor(),
+            metric: metric,
+            allowPartial: try parameters.allowPartial()
+        )
+        return try json(TopReport(reply: try await cluster.top(query), window: window, metric: metric))
+    }
+
+    private func spend(_ request: Request) async throws -> Response {
+        let parameters = try QueryParameters(request.query, allowed: ["window", "by", "as_of", "allow_partial"])
+        let window = try parameters.window()
+        let grouping = try parameters.grouping()
+        let query = TotalsQuery(
+            window: window,
+            anchor: try parameters.anchor(),
+            allowPartial: try parameters.allowPartial()
+        )
+        return try json(SpendReport(reply: try await cluster.totals(query), window: window, grouping: grouping))
+    }
+
+    private func employee(_ name: String, _ request: Request) async throws -> Response {
+        guard !name.isEmpty && name.utf8.count <= 256 else {
+            throw APIError.badRequest("employee keys are 1 to 256 bytes")
+        }
+        let parameters = try QueryParameters(request.query, allowed: ["window", "by", "as_of", "allow_partial"])
+        let window = try parameters.window()
+        let metric = try parameters.metric()
+        let query = EmployeeQuery(
+            employee: name,
+            window: window,
+            anchor: try parameters.anchor(),
+            metric: metric,
+            allowPartial: try parameters.allowPartial()
+        )
+        let reply = try await cluster.employee(query)
+        return try json(EmployeeReport(name: name, reply: reply, window: window, metric: metric))
+    }
+
+    private func only(_ method: HTTPMethod, _ request: Request) throws(APIError) {
+        guard request.method == method else { throw .methodNotAllowed(request.method, allowed: [method]) }
+    }
+
+    private func json(_ report: some Encodable) throws -> Response {
+        Response(
+            status: .ok,
+            headers: ["content-type": "application/json", "cache-control": "no-store"],
+            body: ByteBuffer(bytes: try ReportJSON.encode(report))
+        )
+    }
+}
