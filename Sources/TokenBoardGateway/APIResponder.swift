@@ -12,18 +12,47 @@ public struct APIResponder: Responder {
     /// The coordinator's protocol-v1 address, as `status` reports it.
     public let coordinatorAddress: Endpoint
     public let ingest: EventIngest
+    /// `/metrics`; the API's own request counts and latencies go to the same registry.
+    public let metrics: MetricsEndpoint?
+    private let httpMetrics: HTTPMetrics?
 
-    public init(cluster: any ClusterQueries, coordinatorAddress: Endpoint, ingest: EventIngest) {
+    public init(
+        cluster: any ClusterQueries,
+        coordinatorAddress: Endpoint,
+        ingest: EventIngest,
+        metrics: MetricsEndpoint? = nil
+    ) {
         self.cluster = cluster
         self.coordinatorAddress = coordinatorAddress
         self.ingest = ingest
+        self.metrics = metrics
+        httpMetrics = metrics.map { HTTPMetrics(registry: $0.registry) }
     }
 
     public func respond(to request: Request) async -> Response {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let response: Response
         do {
-            return try await route(request)
+            response = try await route(request)
         } catch {
-            return APIError.from(error).response
+            response = APIError.from(error).response
+        }
+        httpMetrics?.record(Self.route(of: request), status: response.status.code, took: clock.now - start)
+        return response
+    }
+
+    /// The metrics label of a request's path.
+    static func route(of request: Request) -> HTTPMetrics.Route {
+        switch request.pathSegments {
+        case ["v1", "top"]: return .top
+        case ["v1", "spend"]: return .spend
+        case ["v1", "status"]: return .status
+        case ["v1", "events"]: return .events
+        case ["metrics"]: return .metrics
+        case let segments where segments.count == 3 && segments[0] == "v1" && segments[1] == "employees":
+            return .employee
+        default: return .other
         }
     }
 
@@ -54,7 +83,13 @@ public struct APIResponder: Responder {
             try only(.POST, request)
             _ = try QueryParameters(request.query, allowed: [])
             let key = request.headers.first(name: "idempotency-key")
-            return try json(try await ingest.ingest(request.body, idempotencyKey: key))
+            let report = try await ingest.ingest(request.body, idempotencyKey: key)
+            httpMetrics?.ingestedEvents.increment(by: Int64(report.events - report.duplicateEvents))
+            return try json(report)
+        case ["metrics"]:
+            guard let metrics else { throw APIError.notFound(request.path) }
+            try only(.GET, request)
+            return await metrics.response()
         default:
             if segments.count == 3 && segments[0] == "v1" && segments[1] == "employees" {
                 try only(.GET, request)

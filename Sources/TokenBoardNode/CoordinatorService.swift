@@ -78,10 +78,13 @@ public struct CoordinatorService: Service {
             group: group,
             logger: logger
         )
+        let metrics = NodeMetrics()
+        let gauges = CoordinatorGauges(registry: metrics.registry, workerIDs: configuration.map.workers)
         let server = try await FrameServer.bind(
             host: configuration.listen.host,
             port: configuration.listen.port,
-            group: group
+            group: group,
+            metrics: metrics
         )
         logger.info(
             "coordinator listening",
@@ -95,7 +98,8 @@ public struct CoordinatorService: Service {
             let responder = APIResponder(
                 cluster: CoordinatorQueries(coordinator: coordinator),
                 coordinatorAddress: server.endpoint,
-                ingest: EventIngest(coordinator: server.endpoint, group: group)
+                ingest: EventIngest(coordinator: server.endpoint, group: group),
+                metrics: metrics.endpoint { gauges.update(coordinator.membership.status(map: coordinator.map)) }
             )
             http = try await HTTPServer.bind(
                 host: address.host,
@@ -110,7 +114,11 @@ public struct CoordinatorService: Service {
         try await withThrowingDiscardingTaskGroup { group in
             if let http { group.addTask { await http.run() } }
             try await server.serve(concurrency: .concurrent, logger: logger) { frame in
-                await coordinator.handle(frame)
+                let clock = ContinuousClock()
+                let start = clock.now
+                let reply = await coordinator.handle(frame)
+                metrics.observe(frame, took: clock.now - start)
+                return reply
             }
         }
         await coordinator.shutdown()

@@ -98,7 +98,7 @@ final class TestCluster: @unchecked Sendable {
             arguments: [
                 "worker", "--config", topologyPath, "--id", id, "--port", "0",
                 "--coordinator", coordinatorEndpoint.description, "--threads", "1",
-            ],
+            ] + httpArguments,
             name: "worker-\(id)",
             logDirectory: directory
         )

@@ -41,7 +41,8 @@ release_binary() {
     echo "$(cd "$ROOT" && swift build -c release --show-bin-path)/tokenboard"
 }
 
-# topology_get FILE FIELD: run_dir (absolute), coordinator (host:port), workers (ids, one per line).
+# topology_get FILE FIELD: run_dir (absolute), coordinator (host:port), http (the coordinator's HTTP host:port, empty
+# if none), workers (ids, one per line).
 topology_get() {
     python3 - "$1" "$2" <<'PY'
 import json, os, sys
@@ -53,6 +54,8 @@ if field == "run_dir":
     print(os.path.normpath(os.path.join(base, t.get("run_dir", ".run/" + t["name"]))))
 elif field == "coordinator":
     c = t["coordinator"]; print(f'{c["host"]}:{c["port"]}')
+elif field == "http":
+    print(t["coordinator"].get("http", ""))
 elif field == "workers":
     for w in t["workers"]: print(w["id"])
 PY
