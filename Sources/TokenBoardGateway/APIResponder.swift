@@ -6,7 +6,8 @@ import TokenBoardHTTP
 import TokenBoardWire
 
 /// The coordinator's HTTP API (docs/API.md): the board, spend, one employee and the cluster's status as the
-/// same JSON `tokenboard … --json` prints, and `POST /v1/events` for canonical JSONL.
+/// same JSON `tokenboard … --json` prints, `POST /v1/events` for canonical JSONL, the leaderboard page at `/`
+/// and `/metrics`.
 public struct APIResponder: Responder {
     public let cluster: any ClusterQueries
     /// The coordinator's protocol-v1 address, as `status` reports it.
@@ -50,6 +51,7 @@ public struct APIResponder: Responder {
         case ["v1", "status"]: return .status
         case ["v1", "events"]: return .events
         case ["metrics"]: return .metrics
+        case [], ["board.css"], ["board.js"]: return .page
         case let segments where segments.count == 3 && segments[0] == "v1" && segments[1] == "employees":
             return .employee
         default: return .other
@@ -91,6 +93,10 @@ public struct APIResponder: Responder {
             try only(.GET, request)
             return await metrics.response()
         default:
+            if let page = WebPage.response(for: segments) {
+                try only(.GET, request)
+                return page
+            }
             if segments.count == 3 && segments[0] == "v1" && segments[1] == "employees" {
                 try only(.GET, request)
                 return try await employee(segments[2], request)
