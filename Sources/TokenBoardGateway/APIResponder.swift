@@ -16,6 +16,13 @@ public struct APIResponder: Responder {
     /// `/metrics`; the API's own request counts and latencies go to the same registry.
     public let metrics: MetricsEndpoint?
     private let httpMetrics: HTTPMetrics?
+    private let boards = EncodedReplies<TopQuery, TopReply>()
+    private let spends = EncodedReplies<SpendKey, TotalsReply>()
+
+    private struct SpendKey: Hashable, Sendable {
+        var query: TotalsQuery
+        var grouping: SpendReport.Grouping
+    }
 
     public init(
         cluster: any ClusterQueries,
@@ -116,7 +123,12 @@ public struct APIResponder: Responder {
             metric: metric,
             allowPartial: try parameters.allowPartial()
         )
-        return try json(TopReport(reply: try await cluster.top(query), window: window, metric: metric))
+        let reply = try await cluster.top(query)
+        return json(
+            try boards.body(for: query, reply: reply) {
+                try ReportJSON.encode(TopReport(reply: reply, window: window, metric: metric))
+            }
+        )
     }
 
     private func spend(_ request: Request) async throws -> Response {
@@ -128,7 +140,12 @@ public struct APIResponder: Responder {
             anchor: try parameters.anchor(),
             allowPartial: try parameters.allowPartial()
         )
-        return try json(SpendReport(reply: try await cluster.totals(query), window: window, grouping: grouping))
+        let reply = try await cluster.totals(query)
+        return json(
+            try spends.body(for: SpendKey(query: query, grouping: grouping), reply: reply) {
+                try ReportJSON.encode(SpendReport(reply: reply, window: window, grouping: grouping))
+            }
+        )
     }
 
     private func employee(_ name: String, _ request: Request) async throws -> Response {
@@ -154,10 +171,10 @@ public struct APIResponder: Responder {
     }
 
     private func json(_ report: some Encodable) throws -> Response {
-        Response(
-            status: .ok,
-            headers: ["content-type": "application/json", "cache-control": "no-store"],
-            body: ByteBuffer(bytes: try ReportJSON.encode(report))
-        )
+        json(ByteBuffer(bytes: try ReportJSON.encode(report)))
+    }
+
+    private func json(_ body: ByteBuffer) -> Response {
+        Response(status: .ok, headers: ["content-type": "application/json", "cache-control": "no-store"], body: body)
     }
 }

@@ -25,15 +25,12 @@ final class HTTP2ServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let responder: any Responder
     private let limits: ServerLimits
     private let session: Session
-    /// Streams whose request is being received or answered.
+    /// Streams whose request is being received or answered; the body of any other stream is thrown away.
     private var streams: [Int32: Stream] = [:]
-    /// Streams answered by the transport (413, 431) whose remaining body is thrown away.
-    private var discarding: Set<Int32> = []
     private var context: ChannelHandlerContext?
     private var timer: ConnectionTimer?
     private var tick: RepeatedTask?
     private var readDeferred = false
-    private var inReadBurst = false
 
     init(responder: any Responder, limits: ServerLimits) throws {
         self.responder = responder
@@ -70,7 +67,6 @@ final class HTTP2ServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data)
-        inReadBurst = true
         let now = context.eventLoop.now
         timer?.received(at: now)
         let received = bytes.withUnsafeReadableBytes { raw -> Result<[Event], SessionError> in
@@ -90,7 +86,7 @@ final class HTTP2ServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        inReadBurst = false
+        // Everything the burst's frames produced (acknowledgements, window updates, early answers) goes out at once.
         flushOutput()
         context.fireChannelReadComplete()
     }
@@ -169,7 +165,6 @@ final class HTTP2ServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .endStream(let id):
             if let stream = streams[id], stream.task == nil { dispatch(id) }
         case .streamClosed(let id, _):
-            discarding.remove(id)
             // The client reset the stream or the response is out: either way its work is over.
             streams.removeValue(forKey: id)?.task?.cancel()
         case .goAway:
@@ -207,9 +202,8 @@ final class HTTP2ServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         )
     }
 
-    /// Answers a stream without the responder and throws away what else arrives on it.
+    /// Answers a stream without the responder; what else arrives on it is thrown away (it has no `Stream`).
     private func answerEarly(_ id: Int32, _ response: Response) {
-        discarding.insert(id)
         submit(response, on: id)
     }
 
@@ -233,7 +227,8 @@ final class HTTP2ServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func deliver(_ response: Response, to id: Int32) {
         guard streams[id] != nil else { return }
         submit(response, on: id)
-        if !inReadBurst { flushOutput() }
+        // Responses finish outside read bursts (the responder runs elsewhere): each is flushed as it comes.
+        flushOutput()
     }
 
     private func submit(_ response: Response, on id: Int32) {

@@ -13,7 +13,7 @@ final class FixedCluster: ClusterQueries, @unchecked Sendable {
     var topQueries: [TopQuery] = []
     var failure: ErrorMessage?
 
-    let board = TopReply(
+    var board = TopReply(
         entries: [
             RankedEmployee(
                 employee: "ada",
@@ -68,6 +68,19 @@ final class APIResponderTests: XCTestCase {
         )
         let report = TopReport(reply: cluster.board, window: .days(7), metric: .cost)
         XCTAssertEqual(Array(response.body.readableBytesView), try ReportJSON.encode(report))
+    }
+
+    func testARepeatedAnswerReusesItsBodyAndAChangedOneIsEncodedAgain() async throws {
+        let cluster = FixedCluster()
+        let api = responder(cluster)
+        let first = await api.respond(to: Request(method: .GET, target: "/v1/top?k=1"))
+        let again = await api.respond(to: Request(method: .GET, target: "/v1/top?k=1"))
+        XCTAssertEqual(first.body, again.body)
+        cluster.board.entries[0].counts.output += 1
+        let changed = await api.respond(to: Request(method: .GET, target: "/v1/top?k=1"))
+        let report = TopReport(reply: cluster.board, window: .days(30), metric: .tokens)
+        XCTAssertEqual(Array(changed.body.readableBytesView), try ReportJSON.encode(report))
+        XCTAssertNotEqual(changed.body, first.body)
     }
 
     func testDefaultsAreTheCLIs() async throws {

@@ -140,7 +140,7 @@ enum BoardJS {
               return;
             }
             const max = Math.max(...shown.map((row) => Number(row.usage.cost_nanos)), 1);
-            const rowHeight = 26, labelWidth = 170, barWidth = 260, width = labelWidth + barWidth + 90;
+            const rowHeight = 26, labelWidth = 170, barWidth = 240, width = labelWidth + barWidth + 110;
             const root = svg("svg", { viewBox: "0 0 " + width + " " + shown.length * rowHeight, role: "img",
                                       "aria-label": "Spend by model" });
             shown.forEach((row, index) => {
