@@ -1,4 +1,5 @@
 import Foundation
+import TokenBoardCore
 import XCTest
 
 /// The coordinator's HTTP gateway, through Debian's curl over h2c (prior knowledge) and HTTP/1.1, against a real
@@ -219,6 +220,36 @@ final class HTTPGatewayTests: XCTestCase {
             let refused = try curl.request(events, over: .h2c, method: "POST", bodyFile: good)
             XCTAssertEqual(refused.status, 503, refused.body)
             XCTAssertEqual((try refused.json()["error"] as? [String: Any])?["code"] as? String, "shards-unavailable")
+        }
+    }
+
+    func testMalformedHTTP2EndsOnlyThatConnection() async throws {
+        try await TestCluster.run(workerIDs: ["w1"], http: true) { cluster in
+            let endpoint = try XCTUnwrap(cluster.httpEndpoint)
+            let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
+            let settings: [UInt8] = [0, 0, 0, 4, 0, 0, 0, 0, 0]
+            // A SETTINGS frame of 5 bytes: not a multiple of 6, a connection error (FRAME_SIZE_ERROR).
+            let bad: [UInt8] = [0, 0, 5, 4, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0]
+            let (received, closed) = try await RawExchange.send(
+                preface + settings + bad,
+                to: endpoint,
+                closeAfterSending: false
+            )
+            XCTAssertTrue(closed, "the server closes the connection")
+            var frames: [(type: UInt8, payload: ArraySlice<UInt8>)] = []
+            var offset = 0
+            while received.count - offset >= 9 {
+                let length = Int(received[offset]) << 16 | Int(received[offset + 1]) << 8 | Int(received[offset + 2])
+                guard received.count - offset >= 9 + length else { break }
+                frames.append((received[offset + 3], received[offset + 9..<offset + 9 + length]))
+                offset += 9 + length
+            }
+            let goAway = try XCTUnwrap(frames.first { $0.type == 7 }, "no GOAWAY in \(frames.map(\.type))")
+            XCTAssertEqual(Array(goAway.payload.dropFirst(4).prefix(4)), [0, 0, 0, 6], "FRAME_SIZE_ERROR")
+
+            // The node goes on serving everyone else.
+            let status = try Curl(directory: cluster.directory).request("http://\(endpoint)/v1/status", over: .h2c)
+            XCTAssertEqual(status.status, 200)
         }
     }
 }
