@@ -10,11 +10,11 @@ struct CoordinatorCommand: AsyncParsableCommand {
             Listens where the topology says (or --port). Once listening it prints one JSON line on standard
             output; logs go to standard error. SIGTERM or SIGINT stops it gracefully.
 
-            With --http HOST:PORT (or an "http" address on the topology's coordinator) it also serves HTTP on
-            that port: HTTP/2 over cleartext with prior knowledge and HTTP/1.1, told apart by the first bytes.
-            The JSON API (docs/API.md): GET /v1/top, /v1/spend, /v1/employees/NAME, /v1/status, and
-            POST /v1/events (canonical JSONL, idempotent with an Idempotency-Key header); the web page at /;
-            Prometheus metrics at /metrics. Limits: 16 KiB of request headers, 8 MiB of body, 100 concurrent
+            With --http HOST:PORT (or an "http" address on the topology's coordinator) it also serves HTTP on \
+            that port: HTTP/2 over cleartext with prior knowledge and HTTP/1.1, told apart by the first bytes. \
+            The JSON API (docs/API.md): GET /v1/top, /v1/spend, /v1/employees/NAME, /v1/status, and \
+            POST /v1/events (canonical JSONL, idempotent with an Idempotency-Key header); the web page at /; \
+            Prometheus metrics at /metrics. Limits: 16 KiB of request headers, 8 MiB of body, 100 concurrent \
             streams per connection, 10 s to send a request's headers, 60 s idle.
             """
     )
