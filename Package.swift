@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -26,6 +27,26 @@ let package = Package(
             providers: [.apt(["libnghttp2-dev"])]
         ),
         .target(name: "LZ4", dependencies: ["CLZ4"]),
+        .target(name: "NGHTTP2", dependencies: ["CNghttp2"]),
+        .target(
+            name: "TokenBoardHTTP",
+            dependencies: [
+                "NGHTTP2",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "TokenBoardGateway",
+            dependencies: [
+                "TokenBoardHTTP", "TokenBoardCore", "TokenBoardWire", "TokenBoardClient", "TokenBoardWorkload",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .target(name: "TokenBoardCore"),
         .target(
             name: "TokenBoardWire",
@@ -50,7 +71,8 @@ let package = Package(
         .target(
             name: "TokenBoardNode",
             dependencies: [
-                "TokenBoardCore", "TokenBoardWire", "TokenBoardClient",
+                "TokenBoardCore", "TokenBoardWire", "TokenBoardClient", "TokenBoardHTTP", "TokenBoardGateway",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -101,6 +123,24 @@ let package = Package(
         .testTarget(
             name: "TokenBoardClientTests",
             dependencies: ["TokenBoardClient", "TokenBoardWorkload", "TokenBoardWire", "TokenBoardCore"]
+        ),
+        .testTarget(
+            name: "TokenBoardHTTPTests",
+            dependencies: [
+                "TokenBoardHTTP", "NGHTTP2",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "TokenBoardGatewayTests",
+            dependencies: [
+                "TokenBoardGateway", "TokenBoardHTTP", "TokenBoardClient", "TokenBoardCore", "TokenBoardWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "ClusterTests",

@@ -32,14 +32,21 @@ public struct Topology: Sendable, Hashable, Codable {
         public var host: String
         /// 0 lets the node pick a free port and report it (tests use this).
         public var port: Int
+        /// Where the node serves HTTP (`HOST:PORT`): the API and web page on the coordinator, `/metrics` on
+        /// every node. Absent: no HTTP listener.
+        public var http: String?
 
-        public init(id: String, host: String, port: Int) {
+        public init(id: String, host: String, port: Int, http: String? = nil) {
             self.id = id
             self.host = host
             self.port = port
+            self.http = http
         }
 
         public var endpoint: Endpoint { Endpoint(host: host, port: port) }
+
+        /// The HTTP address, if the node has one and it parses.
+        public var httpEndpoint: Endpoint? { http.flatMap(Endpoint.init) }
     }
 
     public var name: String
@@ -137,6 +144,9 @@ public struct Topology: Sendable, Hashable, Codable {
         for node in workers + [coordinator] {
             guard !node.id.isEmpty, (0...65535).contains(node.port) else {
                 throw InvalidTopology(description: "\(source): node '\(node.id)' needs an id and a port in 0...65535")
+            }
+            if let http = node.http, Endpoint(http) == nil {
+                throw InvalidTopology(description: "\(source): node '\(node.id)' has http '\(http)', not HOST:PORT")
             }
         }
         guard slots >= workers.count, slots <= 1 << 20 else {

@@ -3,6 +3,8 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import TokenBoardCore
+import TokenBoardGateway
+import TokenBoardHTTP
 import TokenBoardWire
 
 /// What a coordinator needs to run.
@@ -14,6 +16,9 @@ public struct CoordinatorConfiguration: Sendable {
     public var livenessTimeout: Duration
     public var queryDeadline: Duration
     public var threads: Int
+    /// Where to serve the HTTP API, the web page and `/metrics`; nil serves no HTTP.
+    public var http: Endpoint?
+    public var httpLimits = ServerLimits()
 
     public init(
         id: String,
@@ -41,6 +46,7 @@ public struct CoordinatorConfiguration: Sendable {
             queryDeadline: .milliseconds(topology.queryDeadlineMillis),
             threads: threads
         )
+        http = topology.coordinator.httpEndpoint
     }
 }
 
@@ -48,12 +54,13 @@ public struct CoordinatorConfiguration: Sendable {
 public struct CoordinatorService: Service {
     public let configuration: CoordinatorConfiguration
     private let logger: Logger
-    private let onListening: @Sendable (Endpoint) -> Void
+    private let onListening: @Sendable (Endpoint, _ http: Endpoint?) -> Void
 
+    /// `onListening` runs once every listener is bound, with the protocol-v1 and the HTTP addresses.
     public init(
         configuration: CoordinatorConfiguration,
         logger: Logger,
-        onListening: @escaping @Sendable (Endpoint) -> Void = { _ in }
+        onListening: @escaping @Sendable (Endpoint, _ http: Endpoint?) -> Void = { _, _ in }
     ) {
         self.configuration = configuration
         self.logger = logger
@@ -71,10 +78,13 @@ public struct CoordinatorService: Service {
             group: group,
             logger: logger
         )
+        let metrics = NodeMetrics()
+        let gauges = CoordinatorGauges(registry: metrics.registry, workerIDs: configuration.map.workers)
         let server = try await FrameServer.bind(
             host: configuration.listen.host,
             port: configuration.listen.port,
-            group: group
+            group: group,
+            metrics: metrics
         )
         logger.info(
             "coordinator listening",
@@ -83,9 +93,33 @@ public struct CoordinatorService: Service {
                 "workers": "\(configuration.map.workers.joined(separator: ","))",
             ]
         )
-        onListening(server.endpoint)
-        try await server.serve(concurrency: .concurrent, logger: logger) { frame in
-            await coordinator.handle(frame)
+        var http: HTTPServer?
+        if let address = configuration.http {
+            let responder = APIResponder(
+                cluster: CoordinatorQueries(coordinator: coordinator),
+                coordinatorAddress: server.endpoint,
+                ingest: EventIngest(coordinator: server.endpoint, group: group),
+                metrics: metrics.endpoint { gauges.update(coordinator.membership.status(map: coordinator.map)) }
+            )
+            http = try await HTTPServer.bind(
+                host: address.host,
+                port: address.port,
+                group: group,
+                responder: responder,
+                limits: configuration.httpLimits
+            )
+            logger.info("coordinator serving HTTP", metadata: ["url": "http://\(http?.endpoint.description ?? "")/"])
+        }
+        onListening(server.endpoint, http?.endpoint)
+        try await withThrowingDiscardingTaskGroup { group in
+            if let http { group.addTask { await http.run() } }
+            try await server.serve(concurrency: .concurrent, logger: logger) { frame in
+                let clock = ContinuousClock()
+                let start = clock.now
+                let reply = await coordinator.handle(frame)
+                metrics.observe(frame, took: clock.now - start)
+                return reply
+            }
         }
         await coordinator.shutdown()
         logger.info("coordinator stopped", metadata: ["id": "\(configuration.id)"])

@@ -20,12 +20,13 @@ public struct FrameServer: Sendable {
     /// The address actually bound (the port is the one picked when 0 was asked for).
     public let endpoint: Endpoint
 
-    /// Binds `host:port` (port 0 picks a free port).
+    /// Binds `host:port` (port 0 picks a free port); with `metrics`, every connection's traffic is counted.
     public static func bind(
         host: String,
         port: Int,
         group: any EventLoopGroup,
-        limits: FrameLimits = .default
+        limits: FrameLimits = .default,
+        metrics: NodeMetrics? = nil
     ) async throws -> FrameServer {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -33,7 +34,13 @@ public struct FrameServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: host, port: port) { child in
                 child.eventLoop.makeCompletedFuture {
+                    if let traffic = metrics?.traffic {
+                        try child.pipeline.syncOperations.addHandler(traffic.wireHandler())
+                    }
                     try child.pipeline.syncOperations.addFrameCodec(limits: limits)
+                    if let traffic = metrics?.traffic {
+                        try child.pipeline.syncOperations.addHandler(traffic.frameHandler())
+                    }
                     try child.pipeline.syncOperations.addHandler(ProtocolErrorHandler())
                     return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: child)
                 }

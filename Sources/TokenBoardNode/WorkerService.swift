@@ -5,6 +5,8 @@ import NIOPosix
 import ServiceLifecycle
 import TokenBoardClient
 import TokenBoardCore
+import TokenBoardGateway
+import TokenBoardHTTP
 import TokenBoardWire
 
 /// What a worker needs to run.
@@ -25,6 +27,8 @@ public struct WorkerConfiguration: Sendable {
     public var snapshotInterval: Duration = .seconds(60)
     /// Snapshot sooner once the log holds this many bytes.
     public var snapshotLogBytes: Int64 = 256 << 20
+    /// Where to serve `/metrics`; nil serves no HTTP.
+    public var http: Endpoint?
 
     public init(
         id: String,
@@ -62,6 +66,7 @@ public struct WorkerConfiguration: Sendable {
             threads: threads
         )
         dataDirectory = topology.runDirectory + "/data/" + id
+        http = node.httpEndpoint
     }
 }
 
@@ -69,12 +74,13 @@ public struct WorkerConfiguration: Sendable {
 public struct WorkerService: Service {
     public let configuration: WorkerConfiguration
     private let logger: Logger
-    private let onListening: @Sendable (Endpoint) -> Void
+    private let onListening: @Sendable (Endpoint, _ http: Endpoint?) -> Void
 
+    /// `onListening` runs once every listener is bound, with the protocol-v1 and the HTTP addresses.
     public init(
         configuration: WorkerConfiguration,
         logger: Logger,
-        onListening: @escaping @Sendable (Endpoint) -> Void = { _ in }
+        onListening: @escaping @Sendable (Endpoint, _ http: Endpoint?) -> Void = { _, _ in }
     ) {
         self.configuration = configuration
         self.logger = logger
@@ -88,13 +94,30 @@ public struct WorkerService: Service {
         let shard = try recover()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         defer { group.shutdownGracefully { _ in } }
+        let metrics = NodeMetrics()
+        let gauges = WorkerGauges(registry: metrics.registry)
         let server = try await FrameServer.bind(
             host: configuration.listen.host,
             port: configuration.listen.port,
-            group: group
+            group: group,
+            metrics: metrics
         )
         logger.info("worker listening", metadata: ["id": "\(configuration.id)", "address": "\(server.endpoint)"])
-        onListening(server.endpoint)
+        var http: HTTPServer?
+        if let address = configuration.http {
+            let endpoint = metrics.endpoint { gauges.update(shard.stats) }
+            http = try await HTTPServer.bind(
+                host: address.host,
+                port: address.port,
+                group: group,
+                responder: MetricsResponder(metrics: endpoint)
+            )
+            logger.info(
+                "worker serving metrics",
+                metadata: ["url": "http://\(http?.endpoint.description ?? "")/metrics"]
+            )
+        }
+        onListening(server.endpoint, http?.endpoint)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await membership(advertising: server.endpoint, shard: shard) }
             if case .interval(let interval) = configuration.syncPolicy {
@@ -103,7 +126,15 @@ public struct WorkerService: Service {
             if configuration.dataDirectory != nil {
                 group.addTask { await snapshots(of: shard) }
             }
-            try await server.serve(concurrency: .serial, logger: logger) { frame in shard.handle(frame) }
+            if let http { group.addTask { await http.run() } }
+            try await server.serve(concurrency: .serial, logger: logger) { frame in
+                let clock = ContinuousClock()
+                let start = clock.now
+                let reply = shard.handle(frame)
+                metrics.observe(frame, took: clock.now - start)
+                gauges.record(frame, reply: reply)
+                return reply
+            }
             group.cancelAll()
         }
         // Every connection has been drained: what the log holds is final, so a snapshot now makes the next

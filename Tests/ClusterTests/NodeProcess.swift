@@ -20,13 +20,25 @@ final class NodeProcess: @unchecked Sendable {
         try process.run()
     }
 
+    /// What a node's ready line announced.
+    struct Ready: Sendable {
+        var port: Int
+        /// The HTTP port, when the node serves HTTP.
+        var httpPort: Int?
+    }
+
     /// Reads standard output until the node's ready line and returns the port it announced. Fails if the
     /// process exits first or the deadline passes (the process is then terminated).
     func waitForReady(within deadline: Duration) async throws -> Int {
+        try await waitForReadyLine(within: deadline).port
+    }
+
+    /// Reads standard output until the node's ready line and returns what it announced.
+    func waitForReadyLine(within deadline: Duration) async throws -> Ready {
         let handle = stdout.fileHandleForReading
         let name = self.name
         let process = self.process
-        return try await withThrowingTaskGroup(of: Int.self) { group in
+        return try await withThrowingTaskGroup(of: Ready.self) { group in
             group.addTask {
                 try await withCheckedThrowingContinuation { continuation in
                     DispatchQueue.global().async {
@@ -51,7 +63,9 @@ final class NodeProcess: @unchecked Sendable {
                                     )
                                     return
                                 }
-                                continuation.resume(returning: port)
+                                continuation.resume(
+                                    returning: Ready(port: port, httpPort: object["http_port"] as? Int)
+                                )
                                 return
                             }
                         }
@@ -63,9 +77,9 @@ final class NodeProcess: @unchecked Sendable {
                 process.terminate()
                 throw TestClusterError("\(name) did not listen within \(deadline)")
             }
-            let port = try await group.next()!
+            let ready = try await group.next()!
             group.cancelAll()
-            return port
+            return ready
         }
     }
 

@@ -19,6 +19,12 @@ final class TestCluster: @unchecked Sendable {
     let workerArguments: [String]
     /// A shell line that wraps each worker's command (`"$@"` is the command), for limits such as `ulimit -f`.
     let workerWrapper: String?
+    /// Whether the nodes serve HTTP (`--http 127.0.0.1:0`).
+    let http: Bool
+    /// Where the coordinator serves HTTP, from its ready line (with `http`).
+    private(set) var httpEndpoint: Endpoint?
+    /// Where each worker serves `/metrics`, from its ready line (with `http`).
+    private(set) var workerHTTPEndpoints: [String: Endpoint] = [:]
 
     /// The repository root, found from this file's path.
     static let repositoryRoot: String = {
@@ -45,8 +51,10 @@ final class TestCluster: @unchecked Sendable {
     init(
         workerIDs: [String] = ["w1", "w2", "w3", "w4"],
         workerArguments: [String] = [],
-        workerWrapper: String? = nil
+        workerWrapper: String? = nil,
+        http: Bool = false
     ) throws {
+        self.http = http
         binary = try Self.locateBinary()
         self.workerArguments = workerArguments
         self.workerWrapper = workerWrapper
@@ -71,20 +79,21 @@ final class TestCluster: @unchecked Sendable {
     func start() async throws {
         coordinator = try NodeProcess(
             binary: binary,
-            arguments: ["coordinator", "--config", topologyPath, "--threads", "1"],
+            arguments: ["coordinator", "--config", topologyPath, "--threads", "1"] + httpArguments,
             name: "coordinator",
             logDirectory: directory
         )
-        coordinatorEndpoint.port = try await coordinator.waitForReady(within: .seconds(60))
+        let announced = try await coordinator.waitForReadyLine(within: .seconds(60))
+        coordinatorEndpoint.port = announced.port
+        httpEndpoint = announced.httpPort.map { Endpoint(host: "127.0.0.1", port: $0) }
         let ids = try Topology.load(path: topologyPath).workers.map(\.id)
         for id in ids {
             try startWorker(id)
         }
         for id in ids {
-            workerEndpoints[id] = Endpoint(
-                host: "127.0.0.1",
-                port: try await workers[id]!.waitForReady(within: .seconds(60))
-            )
+            let announced = try await workers[id]!.waitForReadyLine(within: .seconds(60))
+            workerEndpoints[id] = Endpoint(host: "127.0.0.1", port: announced.port)
+            workerHTTPEndpoints[id] = announced.httpPort.map { Endpoint(host: "127.0.0.1", port: $0) }
         }
         let client = try await ClusterClient.connect(to: coordinatorEndpoint)
         let (ready, status) = try await client.waitForWorkers(ids.count, within: .seconds(60))
@@ -99,7 +108,7 @@ final class TestCluster: @unchecked Sendable {
             [
                 binary, "worker", "--config", topologyPath, "--id", id, "--port", "0",
                 "--coordinator", coordinatorEndpoint.description, "--threads", "1",
-            ] + workerArguments
+            ] + httpArguments + workerArguments
         workers[id] = try NodeProcess(
             binary: workerWrapper == nil ? command[0] : "/bin/sh",
             arguments: workerWrapper.map { ["-c", $0 + "; exec \"$@\"", "sh"] + command } ?? Array(command.dropFirst()),
@@ -107,6 +116,9 @@ final class TestCluster: @unchecked Sendable {
             logDirectory: directory
         )
     }
+
+    /// `--http 127.0.0.1:0` when the cluster serves HTTP.
+    private var httpArguments: [String] { http ? ["--http", "127.0.0.1:0"] : [] }
 
     /// Starts a stopped worker again (same data directory, a new port) and waits until the coordinator routes
     /// to its new address.
@@ -223,6 +235,7 @@ extension TestCluster {
         workerIDs: [String] = ["w1", "w2", "w3", "w4"],
         workerArguments: [String] = [],
         workerWrapper: String? = nil,
+        http: Bool = false,
         file: StaticString = #filePath,
         line: UInt = #line,
         _ check: (TestCluster) async throws -> Void
@@ -230,7 +243,8 @@ extension TestCluster {
         let cluster = try TestCluster(
             workerIDs: workerIDs,
             workerArguments: workerArguments,
-            workerWrapper: workerWrapper
+            workerWrapper: workerWrapper,
+            http: http
         )
         do {
             try await cluster.start()

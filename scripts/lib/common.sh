@@ -27,6 +27,12 @@ ensure_build_deps() {
     ensure_packages liblz4-dev libnghttp2-dev pkg-config python3 procps
 }
 
+# The HTTP gateway's tests and load run use real clients: Debian's curl, h2load (nghttp2-client) and a headless
+# Chromium for the page test (about a minute to install Chromium on a fresh machine).
+ensure_http_test_deps() {
+    ensure_packages curl nghttp2-client chromium
+}
+
 # Builds the release binary (incrementally) and prints its path.
 release_binary() {
     ensure_build_deps
@@ -35,7 +41,8 @@ release_binary() {
     echo "$(cd "$ROOT" && swift build -c release --show-bin-path)/tokenboard"
 }
 
-# topology_get FILE FIELD: run_dir (absolute), coordinator (host:port), workers (ids, one per line).
+# topology_get FILE FIELD: run_dir (absolute), coordinator (host:port), http (the coordinator's HTTP host:port, empty
+# if none), workers (ids, one per line).
 topology_get() {
     python3 - "$1" "$2" <<'PY'
 import json, os, sys
@@ -47,6 +54,8 @@ if field == "run_dir":
     print(os.path.normpath(os.path.join(base, t.get("run_dir", ".run/" + t["name"]))))
 elif field == "coordinator":
     c = t["coordinator"]; print(f'{c["host"]}:{c["port"]}')
+elif field == "http":
+    print(t["coordinator"].get("http", ""))
 elif field == "workers":
     for w in t["workers"]: print(w["id"])
 PY

@@ -9,6 +9,13 @@ struct CoordinatorCommand: AsyncParsableCommand {
         discussion: """
             Listens where the topology says (or --port). Once listening it prints one JSON line on standard
             output; logs go to standard error. SIGTERM or SIGINT stops it gracefully.
+
+            With --http HOST:PORT (or an "http" address on the topology's coordinator) it also serves HTTP on \
+            that port: HTTP/2 over cleartext with prior knowledge and HTTP/1.1, told apart by the first bytes. \
+            The JSON API (docs/API.md): GET /v1/top, /v1/spend, /v1/employees/NAME, /v1/status, and \
+            POST /v1/events (canonical JSONL, idempotent with an Idempotency-Key header); the web page at /; \
+            Prometheus metrics at /metrics. Limits: 16 KiB of request headers, 8 MiB of body, 100 concurrent \
+            streams per connection, 10 s to send a request's headers, 60 s idle.
             """
     )
 
@@ -17,8 +24,15 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Listen on this port instead of the topology's (0 picks a free one).")
     var port: Int?
 
+    @Option(
+        name: .long,
+        help: "Serve the HTTP API, the web page and /metrics on HOST:PORT (h2c and HTTP/1.1); overrides the topology's."
+    )
+    var http: String?
+
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be in 0...65535") }
+        if let http, Endpoint(http) == nil { throw ValidationError("--http must be HOST:PORT, got '\(http)'") }
     }
 
     func run() async throws {
@@ -26,9 +40,10 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let topology = try Topology.load(path: node.config)
         var configuration = CoordinatorConfiguration(topology: topology, threads: node.threads)
         if let port { configuration.listen.port = port }
+        if let http { configuration.http = Endpoint(http) }
         let id = configuration.id
-        let service = CoordinatorService(configuration: configuration, logger: logger) { endpoint in
-            ReadyLine.announce(role: "coordinator", id: id, endpoint: endpoint)
+        let service = CoordinatorService(configuration: configuration, logger: logger) { endpoint, http in
+            ReadyLine.announce(role: "coordinator", id: id, endpoint: endpoint, http: http)
         }
         try await node.run(service, logger: logger)
     }

@@ -58,9 +58,13 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("snapshot-log-mb"), help: "Snapshot sooner once the log holds this many MiB.")
     var snapshotLogMB: Int = 256
 
+    @Option(name: .long, help: "Serve Prometheus metrics at http://HOST:PORT/metrics (overrides the topology's).")
+    var http: String?
+
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be in 0...65535") }
         if let coordinator, Endpoint(coordinator) == nil { throw ValidationError("--coordinator must be HOST:PORT") }
+        if let http, Endpoint(http) == nil { throw ValidationError("--http must be HOST:PORT, got '\(http)'") }
         guard SyncPolicy(fsync) != nil else {
             throw ValidationError("--fsync must be always, interval, interval:Nms (1-10000) or never; got '\(fsync)'")
         }
@@ -89,9 +93,10 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.syncPolicy = SyncPolicy(fsync) ?? .interval(.milliseconds(10))
         configuration.snapshotInterval = .milliseconds(Int64(snapshotInterval * 1000))
         configuration.snapshotLogBytes = Int64(snapshotLogMB) << 20
+        if let http { configuration.http = Endpoint(http) }
         let id = self.id
-        let service = WorkerService(configuration: configuration, logger: logger) { endpoint in
-            ReadyLine.announce(role: "worker", id: id, endpoint: endpoint)
+        let service = WorkerService(configuration: configuration, logger: logger) { endpoint, http in
+            ReadyLine.announce(role: "worker", id: id, endpoint: endpoint, http: http)
         }
         try await node.run(service, logger: logger)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TokenBoardClient
 import TokenBoardCore
 
 /// The window a query covers and whether a partial answer is acceptable.
@@ -54,10 +55,7 @@ extension OutputOptions {
     /// Prints a report as JSON or as its table.
     func emit<Report: Encodable>(_ report: Report, render: (Report) -> String) throws {
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let data = try encoder.encode(report)
-            print(String(decoding: data, as: UTF8.self))
+            print(String(decoding: try ReportJSON.encode(report), as: UTF8.self), terminator: "")
         } else {
             print(render(report), terminator: "")
         }

@@ -1,0 +1,16 @@
+import TokenBoardGateway
+import TokenBoardWire
+
+/// The coordinator answering the HTTP API in-process: the same queries protocol v1 clients send, without the
+/// round trip through a socket.
+struct CoordinatorQueries: ClusterQueries {
+    let coordinator: Coordinator
+
+    func top(_ query: TopQuery) async throws -> TopReply { try await coordinator.top(query) }
+
+    func totals(_ query: TotalsQuery) async throws -> TotalsReply { try await coordinator.totals(query) }
+
+    func employee(_ query: EmployeeQuery) async throws -> EmployeeReply { try await coordinator.employee(query) }
+
+    func status() async throws -> StatusReply { await coordinator.status() }
+}

@@ -1,0 +1,258 @@
+import Foundation
+import TokenBoardCore
+import XCTest
+
+/// The coordinator's HTTP gateway, through Debian's curl over h2c (prior knowledge) and HTTP/1.1, against a real
+/// cluster: the JSON equals what the protocol-v1 CLI prints, byte for byte, and posted events count exactly once.
+final class HTTPGatewayTests: XCTestCase {
+    private func url(_ cluster: TestCluster, _ path: String) throws -> String {
+        let endpoint = try XCTUnwrap(cluster.httpEndpoint, "the coordinator announced no HTTP port")
+        return "http://\(endpoint)\(path)"
+    }
+
+    func testQueriesEqualTheCLIOverBothProtocols() async throws {
+        try await TestCluster.run(http: true) { cluster in
+            let log = try cluster.generateLog(
+                "month",
+                employees: 3000,
+                events: 30000,
+                totalTokens: 300_000_000_000,
+                topTokens: 4_000_000_000,
+                seed: 11
+            )
+            let replay = try cluster.cli(["replay", log])
+            XCTAssertEqual(replay.status, 0, replay.stderr)
+            let curl = Curl(directory: cluster.directory)
+            let third = try cluster.cli(["top", "-k", "3", "--json"]).json()["entries"] as! [[String: Any]]
+            let name = third[2]["employee"] as! String
+            let cases: [(cli: [String], path: String)] = [
+                (["top", "-k", "250", "--json"], "/v1/top?k=250"),
+                (["top", "-k", "40", "--window", "7d", "--by", "cost", "--json"], "/v1/top?k=40&window=7d&by=cost"),
+                (
+                    ["top", "-k", "10", "--window", "all", "--by", "output", "--json"],
+                    "/v1/top?k=10&window=all&by=output"
+                ),
+                (["top", "-k", "5", "--as-of", "2026-10-15", "--json"], "/v1/top?k=5&as_of=2026-10-15"),
+                (["spend", "--json"], "/v1/spend"),
+                (["spend", "--by", "provider", "--window", "1d", "--json"], "/v1/spend?by=provider&window=1d"),
+                (["employee", name, "--json"], "/v1/employees/\(name)"),
+                (
+                    ["employee", name, "--by", "cost", "--window", "7d", "--json"],
+                    "/v1/employees/\(name)?by=cost&window=7d"
+                ),
+                (["employee", "nobody", "--json"], "/v1/employees/nobody"),
+            ]
+            for (arguments, path) in cases {
+                let cli = try cluster.cli(arguments)
+                XCTAssertEqual(cli.status, 0, cli.stderr)
+                for transport in Curl.Transport.allCases {
+                    let reply = try curl.request(try url(cluster, path), over: transport)
+                    XCTAssertEqual(reply.status, 200, "\(path) \(transport): \(reply.body)")
+                    XCTAssertEqual(reply.version, transport == .h2c ? "2" : "1.1", path)
+                    XCTAssertEqual(reply.body, cli.stdout, "\(path) over \(transport)")
+                }
+            }
+            let board = try curl.request(try url(cluster, "/v1/top?k=250"), over: .h2c).json()
+            XCTAssertEqual((board["entries"] as? [Any])?.count, 250)
+
+            // Status: the same document except how long ago each worker was last heard from.
+            func stable(_ text: String) throws -> NSDictionary {
+                var object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+                object["workers"] = (object["workers"] as! [[String: Any]]).map {
+                    // Ages move between the two requests, and a periodic snapshot may land between them.
+                    $0.filter {
+                        !["last_seen_ms_ago", "snapshot_age_s", "last_snapshot_ms", "log_bytes"].contains($0.key)
+                    }
+                }
+                return object as NSDictionary
+            }
+            let cliStatus = try cluster.cli(["status", "--json"])
+            for transport in Curl.Transport.allCases {
+                let reply = try curl.request(try url(cluster, "/v1/status"), over: transport)
+                XCTAssertEqual(reply.status, 200)
+                XCTAssertEqual(try stable(reply.body), try stable(cliStatus.stdout))
+            }
+        }
+    }
+
+    func testPostedEventsCountExactlyOnceAndAKeyedRetryChangesNothing() async throws {
+        try await TestCluster.run(http: true) { cluster in
+            let log = try cluster.generateLog(
+                "posted",
+                employees: 2000,
+                events: 20000,
+                totalTokens: 100_000_000_000,
+                topTokens: 2_000_000_000,
+                seed: 5
+            )
+            let curl = Curl(directory: cluster.directory)
+            let events = try url(cluster, "/v1/events")
+            let first = try curl.request(
+                events,
+                over: .h2c,
+                method: "POST",
+                headers: ["Idempotency-Key: month-2026-10"],
+                bodyFile: log
+            )
+            XCTAssertEqual(first.status, 200, first.body)
+            let report = try first.json()
+            XCTAssertEqual(report["events"] as? Int, 20000)
+            XCTAssertEqual(report["duplicate_events"] as? Int, 0)
+            XCTAssertEqual(report["idempotency_key"] as? String, "month-2026-10")
+
+            let ledger = try ReferenceLedger(logPath: log, pricesPath: TestCluster.prices, windowDays: 30)
+            let board = try curl.request(try url(cluster, "/v1/top?k=250"), over: .h2c)
+            let entries = try board.json()["entries"] as! [[String: Any]]
+            XCTAssertEqual(entries.count, 250)
+            XCTAssertEqual(ledger.differences(from: entries), [])
+            let company = try board.json()["company"] as! [String: Any]
+            XCTAssertEqual(
+                (company["tokens"] as? NSNumber)?.uint64Value,
+                ledger.employees.values.reduce(0) { $0 + $1.tokens }
+            )
+            XCTAssertEqual(
+                (company["cost_nanos"] as? NSNumber)?.uint64Value,
+                ledger.employees.values.reduce(0) { $0 + $1.costNanos }
+            )
+
+            // The same request again, over HTTP/1.1 this time: every event is a duplicate, nothing changes.
+            let retry = try curl.request(
+                events,
+                over: .http1,
+                method: "POST",
+                headers: ["Idempotency-Key: month-2026-10"],
+                bodyFile: log
+            )
+            XCTAssertEqual(retry.status, 200, retry.body)
+            XCTAssertEqual(try retry.json()["events"] as? Int, 20000)
+            XCTAssertEqual(try retry.json()["duplicate_events"] as? Int, 20000)
+            let after = try curl.request(try url(cluster, "/v1/top?k=250"), over: .h2c)
+            XCTAssertEqual(after.body, board.body)
+
+            // Without a key the events are new ones: one more line adds exactly its tokens.
+            let extra = cluster.directory + "/extra.jsonl"
+            try Data(
+                "{\"ts\":\"2026-10-30T12:00:00Z\",\"employee\":\"newcomer\",\"model\":\"gpt-5\",\"input\":1000,\"output\":234}\n"
+                    .utf8
+            ).write(to: URL(fileURLWithPath: extra))
+            let single = try curl.request(events, over: .http1, method: "POST", bodyFile: extra)
+            XCTAssertEqual(single.status, 200, single.body)
+            XCTAssertEqual(try single.json()["duplicate_events"] as? Int, 0)
+            let newcomer = try curl.request(try url(cluster, "/v1/employees/newcomer"), over: .h2c).json()
+            let usage = newcomer["usage"] as! [String: Any]
+            XCTAssertEqual(usage["tokens"] as? Int, 1234)
+            XCTAssertEqual(usage["output"] as? Int, 234)
+        }
+    }
+
+    func testErrorsHaveTheirDocumentedBodies() async throws {
+        try await TestCluster.run(http: true) { cluster in
+            let curl = Curl(directory: cluster.directory)
+            let events = try url(cluster, "/v1/events")
+
+            // A bad line: 400, naming the line; nothing is applied.
+            let bad = cluster.directory + "/bad.jsonl"
+            try Data(
+                ("{\"ts\":\"2026-10-01T00:00:00Z\",\"employee\":\"a\",\"model\":\"m\",\"input\":5}\n\n"
+                    + "{\"ts\":\"2026-10-01T00:00:00Z\",\"employee\":\"b\",\"model\":\"m\",\"input\":-1}\n").utf8
+            ).write(to: URL(fileURLWithPath: bad))
+            for transport in Curl.Transport.allCases {
+                let reply = try curl.request(events, over: transport, method: "POST", bodyFile: bad)
+                XCTAssertEqual(reply.status, 400)
+                XCTAssertEqual(
+                    reply.body,
+                    """
+                    {
+                      "error" : {
+                        "code" : "bad-line",
+                        "line" : 3,
+                        "message" : "line 3: input is negative",
+                        "status" : 400
+                      }
+                    }
+
+                    """
+                )
+            }
+            let nothing = try curl.request(try url(cluster, "/v1/employees/a"), over: .h2c).json()
+            XCTAssertEqual(nothing["found"] as? Bool, false)
+
+            // Over the body limit (8 MiB): 413 with the same JSON shape, on both protocols.
+            let huge = cluster.directory + "/huge.jsonl"
+            let line = "{\"ts\":\"2026-10-01T00:00:00Z\",\"employee\":\"a\",\"model\":\"m\",\"input\":5}\n"
+            try Data(String(repeating: line, count: (8 << 20) / line.utf8.count + 1).utf8)
+                .write(to: URL(fileURLWithPath: huge))
+            for transport in Curl.Transport.allCases {
+                let reply = try curl.request(events, over: transport, method: "POST", bodyFile: huge)
+                XCTAssertEqual(reply.status, 413, "\(transport)")
+                let error = try reply.json()["error"] as! [String: Any]
+                XCTAssertEqual(error["code"] as? String, "too-large")
+                XCTAssertEqual(error["message"] as? String, "request body exceeds 8388608 bytes")
+            }
+
+            let unknown = try curl.request(try url(cluster, "/v1/top?k=5&windw=7d"), over: .h2c)
+            XCTAssertEqual(unknown.status, 400)
+            XCTAssertEqual(
+                (try unknown.json()["error"] as? [String: Any])?["message"] as? String,
+                "unknown query parameter 'windw' (accepted: allow_partial, as_of, by, k, window)"
+            )
+            XCTAssertEqual(try curl.request(try url(cluster, "/v1/top?window=9x"), over: .h2c).status, 400)
+            XCTAssertEqual(try curl.request(try url(cluster, "/v1/top?k=100001"), over: .h2c).status, 400)
+            XCTAssertEqual(try curl.request(try url(cluster, "/v2/top"), over: .http1).status, 404)
+            XCTAssertEqual(try curl.request(events, over: .h2c).status, 405)
+
+            // A shard down: 503 naming it, unless a partial answer is accepted.
+            let good = cluster.directory + "/good.jsonl"
+            try Data(line.utf8).write(to: URL(fileURLWithPath: good))
+            let accepted = try curl.request(events, over: .h2c, method: "POST", bodyFile: good)
+            XCTAssertEqual(accepted.status, 200, accepted.body)
+            await cluster.kill(worker: "w3")
+            for transport in Curl.Transport.allCases {
+                let down = try curl.request(try url(cluster, "/v1/top?k=10"), over: transport)
+                XCTAssertEqual(down.status, 503, down.body)
+                let error = try XCTUnwrap(try down.json()["error"] as? [String: Any])
+                XCTAssertEqual(error["code"] as? String, "shards-unavailable")
+                XCTAssertTrue((error["message"] as! String).contains("w3"), "\(error)")
+                XCTAssertTrue((error["message"] as! String).contains("allow_partial=true"), "\(error)")
+            }
+            let partial = try curl.request(try url(cluster, "/v1/top?k=10&allow_partial=true"), over: .h2c)
+            XCTAssertEqual(partial.status, 200)
+            XCTAssertEqual((try partial.json()["shards"] as? [String: Any])?["missing"] as? [String], ["w3"])
+            let post = try curl.request(events, over: .h2c, method: "POST", bodyFile: bad)
+            XCTAssertEqual(post.status, 400, "a bad body is refused before any shard is asked")
+            let refused = try curl.request(events, over: .h2c, method: "POST", bodyFile: good)
+            XCTAssertEqual(refused.status, 503, refused.body)
+            XCTAssertEqual((try refused.json()["error"] as? [String: Any])?["code"] as? String, "shards-unavailable")
+        }
+    }
+
+    func testMalformedHTTP2EndsOnlyThatConnection() async throws {
+        try await TestCluster.run(workerIDs: ["w1"], http: true) { cluster in
+            let endpoint = try XCTUnwrap(cluster.httpEndpoint)
+            let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
+            let settings: [UInt8] = [0, 0, 0, 4, 0, 0, 0, 0, 0]
+            // A SETTINGS frame of 5 bytes: not a multiple of 6, a connection error (FRAME_SIZE_ERROR).
+            let bad: [UInt8] = [0, 0, 5, 4, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0]
+            let (received, closed) = try await RawExchange.send(
+                preface + settings + bad,
+                to: endpoint,
+                closeAfterSending: false
+            )
+            XCTAssertTrue(closed, "the server closes the connection")
+            var frames: [(type: UInt8, payload: ArraySlice<UInt8>)] = []
+            var offset = 0
+            while received.count - offset >= 9 {
+                let length = Int(received[offset]) << 16 | Int(received[offset + 1]) << 8 | Int(received[offset + 2])
+                guard received.count - offset >= 9 + length else { break }
+                frames.append((received[offset + 3], received[offset + 9..<offset + 9 + length]))
+                offset += 9 + length
+            }
+            let goAway = try XCTUnwrap(frames.first { $0.type == 7 }, "no GOAWAY in \(frames.map(\.type))")
+            XCTAssertEqual(Array(goAway.payload.dropFirst(4).prefix(4)), [0, 0, 0, 6], "FRAME_SIZE_ERROR")
+
+            // The node goes on serving everyone else.
+            let status = try Curl(directory: cluster.directory).request("http://\(endpoint)/v1/status", over: .h2c)
+            XCTAssertEqual(status.status, 200)
+        }
+    }
+}
