@@ -35,6 +35,11 @@ public struct ClusterClient: Sendable {
         try await connection.request(query, expecting: EmployeeReply.self, timeout: timeout)
     }
 
+    /// A window's tier floors and how many employees hold each tier.
+    public func tiers(_ query: TiersQuery) async throws -> TiersReply {
+        try await connection.request(query, expecting: TiersReply.self, timeout: timeout)
+    }
+
     public func status() async throws -> StatusReply {
         try await connection.request(StatusQuery(), expecting: StatusReply.self, timeout: timeout)
     }

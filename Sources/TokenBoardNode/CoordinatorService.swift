@@ -14,6 +14,8 @@ public struct CoordinatorConfiguration: Sendable {
     public var livenessTimeout: Duration
     public var queryDeadline: Duration
     public var threads: Int
+    /// Tier rules and the rest of the board's configuration.
+    public var board: BoardConfig
 
     public init(
         id: String,
@@ -21,9 +23,11 @@ public struct CoordinatorConfiguration: Sendable {
         map: ShardMap,
         livenessTimeout: Duration = .seconds(2),
         queryDeadline: Duration = .seconds(2),
-        threads: Int = System.coreCount
+        threads: Int = System.coreCount,
+        board: BoardConfig = .defaults
     ) {
         self.id = id
+        self.board = board
         self.listen = listen
         self.map = map
         self.livenessTimeout = livenessTimeout
@@ -31,15 +35,16 @@ public struct CoordinatorConfiguration: Sendable {
         self.threads = threads
     }
 
-    /// The coordinator of a topology.
-    public init(topology: Topology, threads: Int = System.coreCount) {
+    /// The coordinator of a topology, with the board rules it names (loaded by the caller).
+    public init(topology: Topology, threads: Int = System.coreCount, board: BoardConfig = .defaults) {
         self.init(
             id: topology.coordinator.id,
             listen: topology.coordinator.endpoint,
             map: topology.initialShardMap,
             livenessTimeout: .milliseconds(topology.livenessTimeoutMillis),
             queryDeadline: .milliseconds(topology.queryDeadlineMillis),
-            threads: threads
+            threads: threads,
+            board: board
         )
     }
 }
@@ -68,6 +73,7 @@ public struct CoordinatorService: Service {
             map: configuration.map,
             livenessTimeout: configuration.livenessTimeout,
             queryDeadline: configuration.queryDeadline,
+            board: configuration.board,
             group: group,
             logger: logger
         )

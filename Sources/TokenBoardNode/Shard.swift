@@ -80,6 +80,8 @@ public final class Shard: Sendable {
                 return .reply(employee(try frame.decode(EmployeeQuery.self)), to: id)
             case .rankQuery:
                 return .reply(rank(try frame.decode(RankQuery.self)), to: id)
+            case .scoreCountQuery:
+                return .reply(scoreCounts(try frame.decode(ScoreCountQuery.self)), to: id)
             case .statsQuery:
                 _ = try frame.decode(StatsQuery.self)
                 return .reply(StatsReply(nodeID: workerID, stats: stats, mapVersion: mapVersion), to: id)
@@ -232,6 +234,14 @@ public final class Shard: Sendable {
             )
             return RankReply(ahead: position.ahead, activeEmployees: position.active, mapVersion: version)
         }
+    }
+
+    func scoreCounts(_ query: ScoreCountQuery) -> ScoreCountReply {
+        let version = mapVersion
+        let result = store.withLock { store in
+            store.countAtLeast(query.thresholds, window: query.window, anchor: query.anchor, by: query.metric)
+        }
+        return ScoreCountReply(activeEmployees: result.active, counts: result.counts, mapVersion: version)
     }
 
     private func coverage(_ version: UInt64) -> Coverage {

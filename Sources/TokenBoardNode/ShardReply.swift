@@ -26,3 +26,7 @@ extension RankReply: ShardReply {
 extension StatsReply: ShardReply {
     var answeredMapVersion: UInt64 { mapVersion }
 }
+
+extension ScoreCountReply: ShardReply {
+    var answeredMapVersion: UInt64 { mapVersion }
+}

@@ -21,4 +21,9 @@ public enum MessageType: UInt8, Sendable, Hashable, CaseIterable {
     case shardMapReply = 0x35
     case statusQuery = 0x36
     case statusReply = 0x37
+    // The board (tiers, titles, teams, signals, budgets): 0x40…0x4F.
+    case scoreCountQuery = 0x40
+    case scoreCountReply = 0x41
+    case tiersQuery = 0x42
+    case tiersReply = 0x43
 }

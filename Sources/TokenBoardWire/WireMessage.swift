@@ -44,6 +44,10 @@ extension MessageType {
         case .shardMapReply: return ShardMapReply.self
         case .statusQuery: return StatusQuery.self
         case .statusReply: return StatusReply.self
+        case .scoreCountQuery: return ScoreCountQuery.self
+        case .scoreCountReply: return ScoreCountReply.self
+        case .tiersQuery: return TiersQuery.self
+        case .tiersReply: return TiersReply.self
         }
     }
 }

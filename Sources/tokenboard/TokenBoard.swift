@@ -12,6 +12,7 @@ struct TokenBoard: AsyncParsableCommand {
             Query:           tokenboard top -k 250 --window 30d --by tokens
                              tokenboard spend --by model
                              tokenboard employee emp-00042
+                             tokenboard tiers
                              tokenboard status
             Load:            tokenboard gen --out month.jsonl
                              tokenboard replay month.jsonl
@@ -20,7 +21,7 @@ struct TokenBoard: AsyncParsableCommand {
             """,
         subcommands: [
             WorkerCommand.self, CoordinatorCommand.self, TopCommand.self, SpendCommand.self, EmployeeCommand.self,
-            StatusCommand.self, GenCommand.self, ReplayCommand.self, BenchCommand.self,
+            StatusCommand.self, TiersCommand.self, GenCommand.self, ReplayCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -252,6 +252,31 @@ enum Fixtures {
                 "statusReply-empty",
                 StatusReply(coordinatorID: "", mapVersion: 0, slotCount: 0, workers: [])
             ),
+            Sample(
+                "scoreCountQuery",
+                ScoreCountQuery(window: .days(30), anchor: june30, metric: .cost, thresholds: [0, 7, .max])
+            ),
+            Sample(
+                "scoreCountQuery-empty",
+                ScoreCountQuery(window: .allTime, anchor: june30, metric: .tokens, thresholds: [])
+            ),
+            Sample("scoreCountReply", ScoreCountReply(activeEmployees: 21_250, counts: [21_250, 3, 0], mapVersion: 2)),
+            Sample("tiersQuery", TiersQuery(window: .days(7), anchor: nil, allowPartial: true)),
+            Sample(
+                "tiersReply",
+                TiersReply(
+                    cutoffs: TierCutoffs(
+                        metric: .output,
+                        levels: [
+                            TierLevel(tier: .emerald, rule: "top 1%", floor: 1 << 40, employees: 850),
+                            TierLevel(tier: .bronze, rule: "at least 1 tokens", floor: nil, employees: 0),
+                        ],
+                        activeEmployees: 85_000
+                    ),
+                    anchor: june30,
+                    coverage: coverage
+                )
+            ),
         ]
     }
 }

@@ -18,6 +18,8 @@ public struct EmployeeReport: Codable, Sendable, Hashable {
     public var activeEmployees: UInt64
     /// Share of active employees ranked behind this one, 0…100.
     public var percentile: Double?
+    /// Their tier in the window, when tiers were asked for (nil below every floor).
+    public var tier: String?
     public var shards: CoverageReport
     public var usage: UsageFigures?
     public var byModel: [Row]
@@ -25,14 +27,15 @@ public struct EmployeeReport: Codable, Sendable, Hashable {
     public var byDay: [Row]
 
     enum CodingKeys: String, CodingKey {
-        case employee, window, anchor, metric, found, rank, percentile, shards, usage
+        case employee, window, anchor, metric, found, rank, percentile, shards, usage, tier
         case activeEmployees = "active_employees"
         case byModel = "by_model"
         case byTool = "by_tool"
         case byDay = "by_day"
     }
 
-    public init(name: String, reply: EmployeeReply, window: Window, metric: RankingMetric) {
+    /// The report of `reply`; with `tiers` (the same window's floors) it also shows the employee's tier.
+    public init(name: String, reply: EmployeeReply, window: Window, metric: RankingMetric, tiers: TierCutoffs? = nil) {
         employee = name
         self.window = window.description
         anchor = reply.anchor?.description
@@ -62,6 +65,7 @@ public struct EmployeeReport: Codable, Sendable, Hashable {
                 cost: usage.summary.cost,
                 unpricedTokens: usage.summary.unpricedTokens
             )
+            tier = tiers?.tier(of: usage.summary)?.description
             byModel = rows(usage.byModel)
             byTool = rows(usage.byTool)
             byDay = rows(usage.byDay)
@@ -80,6 +84,7 @@ public struct EmployeeReport: Codable, Sendable, Hashable {
         var out = "\(employee) — window \(window)" + (anchor.map { " ending \($0)" } ?? "") + " — \(shards.line)\n"
         out += "rank \(Formatting.grouped(rank)) of \(Formatting.grouped(activeEmployees)) by \(metric)"
         if let percentile { out += " (ahead of \(String(format1(percentile)))% of active employees)" }
+        if let tier { out += ", tier \(tier)" }
         out += "\n\(Formatting.grouped(usage.tokens)) tokens, \(Formatting.dollars(usage.costNanos))"
         out += " (input \(Formatting.grouped(usage.input)), output \(Formatting.grouped(usage.output)),"
         out +=

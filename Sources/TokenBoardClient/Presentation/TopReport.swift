@@ -9,9 +9,11 @@ public struct TopReport: Codable, Sendable, Hashable {
         public var usage: UsageFigures
         /// This employee's share of the company total of the ranking metric.
         public var share: Double
+        /// Their tier in the window, when tiers were asked for (nil below every floor).
+        public var tier: String?
 
         enum CodingKeys: String, CodingKey {
-            case rank, employee, usage, share
+            case rank, employee, usage, share, tier
         }
     }
 
@@ -28,7 +30,8 @@ public struct TopReport: Codable, Sendable, Hashable {
         case activeEmployees = "active_employees"
     }
 
-    public init(reply: TopReply, window: Window, metric: RankingMetric) {
+    /// The board of `reply`; with `tiers` (the same window's floors) each row also shows its tier.
+    public init(reply: TopReply, window: Window, metric: RankingMetric, tiers: TierCutoffs? = nil) {
         self.window = window.description
         anchor = reply.anchor?.description
         self.metric = metric.description
@@ -50,7 +53,8 @@ public struct TopReport: Codable, Sendable, Hashable {
                 rank: index + 1,
                 employee: ranked.employee,
                 usage: UsageFigures(counts: ranked.counts, cost: ranked.cost, unpricedTokens: ranked.unpricedTokens),
-                share: Formatting.share(ranked.score(metric), of: whole)
+                share: Formatting.share(ranked.score(metric), of: whole),
+                tier: tiers?.tier(of: ranked)?.description
             )
         }
     }
@@ -58,8 +62,8 @@ public struct TopReport: Codable, Sendable, Hashable {
     /// The human table.
     public func render() -> String {
         var table = TextTable(
-            headers: ["rank", "employee", "tokens", "output", "cost", "share"],
-            rightAligned: [0, 2, 3, 4, 5]
+            headers: ["rank", "employee", "tier", "tokens", "output", "cost", "share"],
+            rightAligned: [0, 3, 4, 5, 6]
         )
         let whole: UInt64
         switch metric {
@@ -75,7 +79,7 @@ public struct TopReport: Codable, Sendable, Hashable {
             default: score = entry.usage.tokens
             }
             table.add([
-                String(entry.rank), entry.employee, Formatting.grouped(entry.usage.tokens),
+                String(entry.rank), entry.employee, entry.tier ?? "-", Formatting.grouped(entry.usage.tokens),
                 Formatting.grouped(entry.usage.output), Formatting.dollars(entry.usage.costNanos),
                 Formatting.percent(score, of: whole),
             ])

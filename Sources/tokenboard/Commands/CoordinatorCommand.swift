@@ -8,7 +8,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
         abstract: "Run the coordinator: tracks workers and answers cluster queries by merging shard answers.",
         discussion: """
             Listens where the topology says (or --port). Once listening it prints one JSON line on standard
-            output; logs go to standard error. SIGTERM or SIGINT stops it gracefully.
+            output; logs go to standard error. SIGTERM or SIGINT stops it gracefully. Tier rules come from the
+            topology's "badges" file (docs/BOARD.md); without one the shipped defaults apply.
             """
     )
 
@@ -24,7 +25,15 @@ struct CoordinatorCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = node.makeLogger(label: "tokenboard.coordinator")
         let topology = try Topology.load(path: node.config)
-        var configuration = CoordinatorConfiguration(topology: topology, threads: node.threads)
+        var board = BoardConfig.defaults
+        if let path = topology.badges {
+            do throws(BoardConfigError) {
+                board = try BoardConfig(contentsOf: path)
+            } catch {
+                throw CommandFailure(error.description)
+            }
+        }
+        var configuration = CoordinatorConfiguration(topology: topology, threads: node.threads, board: board)
         if let port { configuration.listen.port = port }
         let id = configuration.id
         let service = CoordinatorService(configuration: configuration, logger: logger) { endpoint in

@@ -6,7 +6,7 @@ import TokenBoardWire
 struct EmployeeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "employee",
-        abstract: "One employee's usage over a window by model, tool and day, with their exact global rank."
+        abstract: "One employee's usage over a window by model, tool and day, with their exact global rank and tier."
     )
 
     @OptionGroup var cluster: ClusterOptions
@@ -34,8 +34,17 @@ struct EmployeeCommand: AsyncParsableCommand {
                     allowPartial: window.allowPartial
                 )
             )
+            let tiers = try await client.tiers(
+                TiersQuery(window: window.parsedWindow, anchor: reply.anchor, allowPartial: window.allowPartial)
+            )
             try output.emit(
-                EmployeeReport(name: name, reply: reply, window: window.parsedWindow, metric: ranking.metric)
+                EmployeeReport(
+                    name: name,
+                    reply: reply,
+                    window: window.parsedWindow,
+                    metric: ranking.metric,
+                    tiers: tiers.cutoffs
+                )
             ) {
                 $0.render()
             }

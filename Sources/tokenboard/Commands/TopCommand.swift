@@ -10,6 +10,7 @@ struct TopCommand: AsyncParsableCommand {
         abstract: "The global top K employees over a window, exact to the token and the nano-dollar.",
         discussion: """
             Ranks by total tokens (default), list-price cost, or output tokens; ties break by employee key.
+            Each row shows the employee's tier in the window (`tokenboard tiers` lists the floors).
             Fails naming any shard that does not answer, unless --allow-partial.
             """
     )
@@ -41,7 +42,13 @@ struct TopCommand: AsyncParsableCommand {
                     allowPartial: window.allowPartial
                 )
             )
-            try output.emit(TopReport(reply: reply, window: window.parsedWindow, metric: ranking.metric)) {
+            // Tiers of the same window: anchored on the day the board answered for.
+            let tiers = try await client.tiers(
+                TiersQuery(window: window.parsedWindow, anchor: reply.anchor, allowPartial: window.allowPartial)
+            )
+            try output.emit(
+                TopReport(reply: reply, window: window.parsedWindow, metric: ranking.metric, tiers: tiers.cutoffs)
+            ) {
                 $0.render()
             }
         } catch {
