@@ -40,6 +40,16 @@ public struct ClusterClient: Sendable {
         try await connection.request(query, expecting: TiersReply.self, timeout: timeout)
     }
 
+    /// Usage by team or org, and optionally one employee's standing in their team.
+    public func teams(_ query: TeamsQuery) async throws -> TeamsReply {
+        try await connection.request(query, expecting: TeamsReply.self, timeout: timeout)
+    }
+
+    /// Every configured budget against its month-to-date cost.
+    public func budgets(_ query: BudgetsQuery) async throws -> BudgetsReply {
+        try await connection.request(query, expecting: BudgetsReply.self, timeout: timeout)
+    }
+
     public func status() async throws -> StatusReply {
         try await connection.request(StatusQuery(), expecting: StatusReply.self, timeout: timeout)
     }

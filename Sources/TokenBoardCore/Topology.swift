@@ -48,6 +48,8 @@ public struct Topology: Sendable, Hashable, Codable {
     public var prices: String
     /// The board's rules (tiers and the rest; docs/BOARD.md); nil uses the shipped defaults.
     public var badges: String?
+    /// The directory of teams, orgs and managers (CSV; docs/BOARD.md); nil puts everyone in "unassigned".
+    public var directory: String?
     public var slots: Int
     public var coordinator: Node
     public var workers: [Node]
@@ -58,7 +60,7 @@ public struct Topology: Sendable, Hashable, Codable {
     public var queryDeadlineMillis: Int
 
     enum CodingKeys: String, CodingKey {
-        case name, prices, badges, slots, coordinator, workers
+        case name, prices, badges, directory, slots, coordinator, workers
         case runDirectory = "run_dir"
         case heartbeatMillis = "heartbeat_ms"
         case livenessTimeoutMillis = "liveness_timeout_ms"
@@ -70,6 +72,7 @@ public struct Topology: Sendable, Hashable, Codable {
         runDirectory: String,
         prices: String,
         badges: String? = nil,
+        directory: String? = nil,
         slots: Int = SlotHasher.defaultSlotCount,
         coordinator: Node,
         workers: [Node],
@@ -81,6 +84,7 @@ public struct Topology: Sendable, Hashable, Codable {
         self.runDirectory = runDirectory
         self.prices = prices
         self.badges = badges
+        self.directory = directory
         self.slots = slots
         self.coordinator = coordinator
         self.workers = workers
@@ -95,6 +99,7 @@ public struct Topology: Sendable, Hashable, Codable {
         runDirectory = try c.decodeIfPresent(String.self, forKey: .runDirectory) ?? ".run/\(name)"
         prices = try c.decodeIfPresent(String.self, forKey: .prices) ?? "prices.json"
         badges = try c.decodeIfPresent(String.self, forKey: .badges)
+        directory = try c.decodeIfPresent(String.self, forKey: .directory)
         slots = try c.decodeIfPresent(Int.self, forKey: .slots) ?? SlotHasher.defaultSlotCount
         coordinator = try c.decode(Node.self, forKey: .coordinator)
         workers = try c.decode([Node].self, forKey: .workers)
@@ -126,6 +131,7 @@ public struct Topology: Sendable, Hashable, Codable {
         topology.runDirectory = resolve(topology.runDirectory, against: folder)
         topology.prices = resolve(topology.prices, against: folder)
         topology.badges = topology.badges.map { resolve($0, against: folder) }
+        topology.directory = topology.directory.map { resolve($0, against: folder) }
         try topology.validate(source: path)
         return topology
     }

@@ -16,6 +16,8 @@ public struct CoordinatorConfiguration: Sendable {
     public var threads: Int
     /// Tier rules and the rest of the board's configuration.
     public var board: BoardConfig
+    /// Teams, orgs and managers (empty without a directory file).
+    public var directory: Directory
 
     public init(
         id: String,
@@ -24,10 +26,12 @@ public struct CoordinatorConfiguration: Sendable {
         livenessTimeout: Duration = .seconds(2),
         queryDeadline: Duration = .seconds(2),
         threads: Int = System.coreCount,
-        board: BoardConfig = .defaults
+        board: BoardConfig = .defaults,
+        directory: Directory = Directory()
     ) {
         self.id = id
         self.board = board
+        self.directory = directory
         self.listen = listen
         self.map = map
         self.livenessTimeout = livenessTimeout
@@ -36,7 +40,12 @@ public struct CoordinatorConfiguration: Sendable {
     }
 
     /// The coordinator of a topology, with the board rules it names (loaded by the caller).
-    public init(topology: Topology, threads: Int = System.coreCount, board: BoardConfig = .defaults) {
+    public init(
+        topology: Topology,
+        threads: Int = System.coreCount,
+        board: BoardConfig = .defaults,
+        directory: Directory = Directory()
+    ) {
         self.init(
             id: topology.coordinator.id,
             listen: topology.coordinator.endpoint,
@@ -44,7 +53,8 @@ public struct CoordinatorConfiguration: Sendable {
             livenessTimeout: .milliseconds(topology.livenessTimeoutMillis),
             queryDeadline: .milliseconds(topology.queryDeadlineMillis),
             threads: threads,
-            board: board
+            board: board,
+            directory: directory
         )
     }
 }
@@ -74,6 +84,7 @@ public struct CoordinatorService: Service {
             livenessTimeout: configuration.livenessTimeout,
             queryDeadline: configuration.queryDeadline,
             board: configuration.board,
+            directory: configuration.directory,
             group: group,
             logger: logger
         )

@@ -82,6 +82,8 @@ public final class Shard: Sendable {
                 return .reply(rank(try frame.decode(RankQuery.self)), to: id)
             case .scoreCountQuery:
                 return .reply(scoreCounts(try frame.decode(ScoreCountQuery.self)), to: id)
+            case .entriesQuery:
+                return .reply(entries(try frame.decode(EntriesQuery.self)), to: id)
             case .statsQuery:
                 _ = try frame.decode(StatsQuery.self)
                 return .reply(StatsReply(nodeID: workerID, stats: stats, mapVersion: mapVersion), to: id)
@@ -242,6 +244,12 @@ public final class Shard: Sendable {
             store.countAtLeast(query.thresholds, window: query.window, anchor: query.anchor, by: query.metric)
         }
         return ScoreCountReply(activeEmployees: result.active, counts: result.counts, mapVersion: version)
+    }
+
+    func entries(_ query: EntriesQuery) -> EntriesReply {
+        let version = mapVersion
+        let entries = store.withLock { $0.activeEntries(window: query.window, anchor: query.anchor) }
+        return EntriesReply(entries: entries, mapVersion: version)
     }
 
     private func coverage(_ version: UInt64) -> Coverage {

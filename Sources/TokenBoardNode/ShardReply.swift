@@ -30,3 +30,7 @@ extension StatsReply: ShardReply {
 extension ScoreCountReply: ShardReply {
     var answeredMapVersion: UInt64 { mapVersion }
 }
+
+extension EntriesReply: ShardReply {
+    var answeredMapVersion: UInt64 { mapVersion }
+}

@@ -26,4 +26,10 @@ public enum MessageType: UInt8, Sendable, Hashable, CaseIterable {
     case scoreCountReply = 0x41
     case tiersQuery = 0x42
     case tiersReply = 0x43
+    case entriesQuery = 0x44
+    case entriesReply = 0x45
+    case teamsQuery = 0x46
+    case teamsReply = 0x47
+    case budgetsQuery = 0x48
+    case budgetsReply = 0x49
 }

@@ -48,6 +48,12 @@ extension MessageType {
         case .scoreCountReply: return ScoreCountReply.self
         case .tiersQuery: return TiersQuery.self
         case .tiersReply: return TiersReply.self
+        case .entriesQuery: return EntriesQuery.self
+        case .entriesReply: return EntriesReply.self
+        case .teamsQuery: return TeamsQuery.self
+        case .teamsReply: return TeamsReply.self
+        case .budgetsQuery: return BudgetsQuery.self
+        case .budgetsReply: return BudgetsReply.self
         }
     }
 }

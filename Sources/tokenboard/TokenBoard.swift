@@ -13,6 +13,8 @@ struct TokenBoard: AsyncParsableCommand {
                              tokenboard spend --by model
                              tokenboard employee emp-00042
                              tokenboard tiers
+                             tokenboard top --by-team
+                             tokenboard budgets
                              tokenboard status
             Load:            tokenboard gen --out month.jsonl
                              tokenboard replay month.jsonl
@@ -21,7 +23,8 @@ struct TokenBoard: AsyncParsableCommand {
             """,
         subcommands: [
             WorkerCommand.self, CoordinatorCommand.self, TopCommand.self, SpendCommand.self, EmployeeCommand.self,
-            StatusCommand.self, TiersCommand.self, GenCommand.self, ReplayCommand.self, BenchCommand.self,
+            StatusCommand.self, TiersCommand.self, BudgetsCommand.self, GenCommand.self, ReplayCommand.self,
+            BenchCommand.self,
         ]
     )
 }

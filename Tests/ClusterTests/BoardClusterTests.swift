@@ -60,4 +60,123 @@ final class BoardClusterTests: XCTestCase {
             XCTAssertEqual(lowPerson["found"] as? Bool, true)
         }
     }
+
+    /// A hand-made month: everyone uses claude-haiku-4-5 input tokens only ($1 per million, 1,000 nano-dollars a
+    /// token), so every cost below is tokens / 1,000,000 dollars.
+    ///
+    ///     alice  platform  eng  3,000,000 on 10-15          $3.00
+    ///     bob    platform  eng  1,000,000 on 10-15          $1.00 (+ 5,000,000 on 09-30: in 30d, not in October)
+    ///     carol  search    eng  2,500,000 on 10-02          $2.50
+    ///     gina   search    eng  1,500,000 on 10-15          $1.50
+    ///     dave   sales-ops biz    500,000 on 10-15          $0.50
+    ///     erin   (not in the directory) 4,000,000 on 10-15  $4.00
+    ///
+    /// 30 days to 10-15 by tokens: platform 9M (2 members), search 4M and unassigned 4M (tied; "search" sorts
+    /// first), sales-ops 0.5M. By org: eng 13M, unassigned 4M, biz 0.5M.
+    /// October budgets: alice $2 (spent $3, over, 150%), bob $1.10 ($1, near, 90.9%), carol $10 ($2.50, within),
+    /// team platform $4 ($4, near: exactly 100% is not over), team search $2 ($4, over, 200%).
+    func testTeamsAndBudgetsThroughTheCLI() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("board-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try """
+        employee,team,org,manager
+        alice,platform,eng,mgr-a
+        bob,platform,eng,"mgr-a"
+        carol,search,eng,mgr-c
+        gina,search,eng,mgr-c
+        dave,sales-ops,biz,mgr-d
+        """.write(toFile: folder + "/directory.csv", atomically: true, encoding: .utf8)
+        try #"""
+        {
+          "budgets": {
+            "employees": { "alice": 2, "bob": 1.10, "carol": 10 },
+            "teams": { "platform": 4, "search": 2 }
+          }
+        }
+        """#.write(toFile: folder + "/badges.json", atomically: true, encoding: .utf8)
+        let events: [(String, String, Int)] = [
+            ("alice", "2026-10-15", 3_000_000), ("bob", "2026-10-15", 1_000_000), ("bob", "2026-09-30", 5_000_000),
+            ("carol", "2026-10-02", 2_500_000), ("gina", "2026-10-15", 1_500_000), ("dave", "2026-10-15", 500_000),
+            ("erin", "2026-10-15", 4_000_000),
+        ]
+        let log = events.map { employee, day, input in
+            #"{"ts":"\#(day)T12:00:00Z","employee":"\#(employee)","model":"claude-haiku-4-5","input":\#(input)}"#
+        }.joined(separator: "\n")
+        try log.write(toFile: folder + "/month.jsonl", atomically: true, encoding: .utf8)
+
+        try await TestCluster.run(configure: {
+            $0.badges = folder + "/badges.json"
+            $0.directory = folder + "/directory.csv"
+        }) { cluster in
+            let replay = try cluster.cli(["replay", folder + "/month.jsonl"])
+            XCTAssertEqual(replay.status, 0, replay.stderr)
+
+            func rows(_ arguments: [String]) throws -> [(String, UInt64, UInt64, UInt64)] {
+                let result = try cluster.cli(arguments + ["--json"])
+                XCTAssertEqual(result.status, 0, result.stderr)
+                let report = try result.json()
+                XCTAssertEqual((report["unassigned_employees"] as? NSNumber)?.intValue, 1)
+                XCTAssertEqual((report["directory_employees"] as? NSNumber)?.intValue, 5)
+                return (report["rows"] as! [[String: Any]]).map { row in
+                    let usage = row["usage"] as! [String: Any]
+                    return (
+                        row["label"] as! String, (row["members"] as! NSNumber).uint64Value,
+                        (usage["tokens"] as! NSNumber).uint64Value, (usage["cost_nanos"] as! NSNumber).uint64Value
+                    )
+                }
+            }
+            let teams = try rows(["top", "--by-team"])
+            XCTAssertEqual(teams.map(\.0), ["platform", "search", "unassigned", "sales-ops"])
+            XCTAssertEqual(teams.map(\.1), [2, 2, 1, 1])
+            XCTAssertEqual(teams.map(\.2), [9_000_000, 4_000_000, 4_000_000, 500_000])
+            XCTAssertEqual(teams.map(\.3), [9_000_000_000, 4_000_000_000, 4_000_000_000, 500_000_000])
+            let topTwo = try rows(["top", "--by-team", "-k", "2"])
+            XCTAssertEqual(topTwo.map(\.0), ["platform", "search"])
+
+            let orgs = try rows(["spend", "--by", "org"])
+            XCTAssertEqual(orgs.map(\.0), ["eng", "unassigned", "biz"])
+            XCTAssertEqual(orgs.map(\.3), [13_000_000_000, 4_000_000_000, 500_000_000])
+            let october = try rows(["spend", "--by", "team", "--window", "15d"])
+            // A three-way tie at $4.00 breaks by name.
+            XCTAssertEqual(october.map(\.0), ["platform", "search", "unassigned", "sales-ops"])
+            XCTAssertEqual(october.map(\.3), [4_000_000_000, 4_000_000_000, 4_000_000_000, 500_000_000])
+
+            let budgets = try cluster.cli(["budgets", "--json"])
+            XCTAssertEqual(budgets.status, 0, budgets.stderr)
+            let report = try budgets.json()
+            XCTAssertEqual(report["month"] as? String, "2026-10")
+            XCTAssertEqual((report["budgets"] as? NSNumber)?.intValue, 5)
+            let lines = report["lines"] as! [[String: Any]]
+            XCTAssertEqual(lines.map { $0["name"] as! String }, ["search", "alice", "platform", "bob"])
+            XCTAssertEqual(lines.map { $0["status"] as! String }, ["over", "over", "near", "near"])
+            XCTAssertEqual(
+                lines.map { ($0["cost_nanos"] as! NSNumber).uint64Value },
+                [4_000_000_000, 3_000_000_000, 4_000_000_000, 1_000_000_000]
+            )
+            let all = try cluster.cli(["budgets", "--all", "--json"]).json()["lines"] as! [[String: Any]]
+            XCTAssertEqual(all.last?["name"] as? String, "carol")
+            XCTAssertEqual(all.last?["status"] as? String, "within")
+
+            let bob = try cluster.cli(["employee", "bob", "--json"])
+            XCTAssertEqual(bob.status, 0, bob.stderr)
+            let person = try bob.json()
+            let team = person["team"] as! [String: Any]
+            XCTAssertEqual(team["team"] as? String, "platform")
+            XCTAssertEqual(team["org"] as? String, "eng")
+            XCTAssertEqual(team["manager"] as? String, "mgr-a")
+            XCTAssertEqual((team["rank"] as? NSNumber)?.intValue, 1)
+            XCTAssertEqual((team["members"] as? NSNumber)?.intValue, 2)
+            let bobBudgets = person["budgets"] as! [[String: Any]]
+            XCTAssertEqual(bobBudgets.map { $0["scope"] as! String }, ["employee", "team"])
+            XCTAssertEqual(bobBudgets.map { $0["status"] as! String }, ["near", "near"])
+            let text = try cluster.cli(["employee", "alice"]).stdout
+            XCTAssertTrue(text.contains("team platform (org eng, manager mgr-a): rank 2 of 2 by tokens"), text)
+            XCTAssertTrue(text.contains("employee budget: $3.00 of $2.00 this month (150.00%, over)"), text)
+
+            let erin = try cluster.cli(["employee", "erin", "--json"]).json()
+            XCTAssertEqual((erin["team"] as? [String: Any])?["team"] as? String, "unassigned")
+            XCTAssertEqual(((erin["team"] as? [String: Any])?["members"] as? NSNumber)?.intValue, 1)
+        }
+    }
 }

@@ -45,7 +45,8 @@ final class TestCluster: @unchecked Sendable {
     init(
         workerIDs: [String] = ["w1", "w2", "w3", "w4"],
         workerArguments: [String] = [],
-        workerWrapper: String? = nil
+        workerWrapper: String? = nil,
+        configure: (inout Topology) -> Void = { _ in }
     ) throws {
         binary = try Self.locateBinary()
         self.workerArguments = workerArguments
@@ -54,7 +55,7 @@ final class TestCluster: @unchecked Sendable {
             FileManager.default.temporaryDirectory.appendingPathComponent("tokenboard-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         topologyPath = directory + "/topology.json"
-        let topology = Topology(
+        var topology = Topology(
             name: "test",
             runDirectory: directory + "/run",
             prices: Self.repositoryRoot + "/cluster/prices.json",
@@ -64,6 +65,7 @@ final class TestCluster: @unchecked Sendable {
             livenessTimeoutMillis: 1000,
             queryDeadlineMillis: 5000
         )
+        configure(&topology)
         try topology.jsonData().write(to: URL(fileURLWithPath: topologyPath))
     }
 
@@ -223,6 +225,7 @@ extension TestCluster {
         workerIDs: [String] = ["w1", "w2", "w3", "w4"],
         workerArguments: [String] = [],
         workerWrapper: String? = nil,
+        configure: (inout Topology) -> Void = { _ in },
         file: StaticString = #filePath,
         line: UInt = #line,
         _ check: (TestCluster) async throws -> Void
@@ -230,7 +233,8 @@ extension TestCluster {
         let cluster = try TestCluster(
             workerIDs: workerIDs,
             workerArguments: workerArguments,
-            workerWrapper: workerWrapper
+            workerWrapper: workerWrapper,
+            configure: configure
         )
         do {
             try await cluster.start()

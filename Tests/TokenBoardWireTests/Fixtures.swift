@@ -277,6 +277,43 @@ enum Fixtures {
                     coverage: coverage
                 )
             ),
+            Sample("entriesQuery", EntriesQuery(window: .days(30), anchor: june30)),
+            Sample("entriesReply", EntriesReply(entries: ranked, mapVersion: 3)),
+            Sample(
+                "teamsQuery",
+                TeamsQuery(
+                    window: .allTime,
+                    anchor: june30,
+                    grouping: .org,
+                    metric: .cost,
+                    employee: "dave",
+                    allowPartial: true
+                )
+            ),
+            Sample("teamsQuery-nil", TeamsQuery(window: .days(1), anchor: nil, grouping: .team, metric: .tokens)),
+            Sample(
+                "teamsReply",
+                TeamsReply(
+                    groups: ranked.map { GroupUsage(summary: $0, members: 3) },
+                    standing: TeamStanding(team: "platform", org: "eng", manager: "Smith, J.", rank: 2, members: 9),
+                    unassignedEmployees: 4,
+                    directoryEmployees: 85_000,
+                    anchor: june30,
+                    coverage: coverage
+                )
+            ),
+            Sample("budgetsQuery", BudgetsQuery(anchor: june30, allowPartial: true)),
+            Sample(
+                "budgetsReply",
+                BudgetsReply(
+                    lines: [
+                        BudgetLine(scope: .employee, name: "alice", budget: 2_000_000_000, cost: .max),
+                        BudgetLine(scope: .team, name: "platform", budget: 0, cost: 0),
+                    ],
+                    anchor: nil,
+                    coverage: emptyCoverage
+                )
+            ),
         ]
     }
 }

@@ -1,12 +1,14 @@
 import Foundation
 
-/// The board's rules (`cluster/badges.json`, documented in docs/BOARD.md): how tiers are awarded. A missing
-/// section means the shipped defaults.
+/// The board's rules (`cluster/badges.json`, documented in docs/BOARD.md): how tiers are awarded and the monthly
+/// budgets. A missing section means the shipped defaults (no budgets).
 public struct BoardConfig: Sendable, Hashable {
     public var tiers: TierRules
+    public var budgets: Budgets
 
-    public init(tiers: TierRules = .defaults) {
+    public init(tiers: TierRules = .defaults, budgets: Budgets = Budgets()) {
         self.tiers = tiers
+        self.budgets = budgets
     }
 
     /// The shipped defaults (the same as `cluster/badges.json`).
@@ -32,18 +34,37 @@ public struct BoardConfig: Sendable, Hashable {
             throw BoardConfigError("\(source) is not a valid board file: \(error)")
         }
         tiers = .defaults
-        if let section = file.tiers {
-            do throws(BoardConfigError) {
-                tiers = try section.parsed()
-            } catch {
-                throw BoardConfigError("\(source): \(error.description)")
-            }
+        budgets = Budgets()
+        do throws(BoardConfigError) {
+            if let section = file.tiers { tiers = try section.parsed() }
+            if let section = file.budgets { budgets = try section.parsed() }
+        } catch {
+            throw BoardConfigError("\(source): \(error.description)")
         }
     }
 }
 
 private struct BoardFile: Decodable {
     var tiers: TiersSection?
+    var budgets: BudgetsSection?
+
+    struct BudgetsSection: Decodable {
+        var employees: [String: Double]?
+        var teams: [String: Double]?
+
+        func parsed() throws(BoardConfigError) -> Budgets {
+            var budgets = Budgets()
+            for (name, usd) in employees ?? [:] {
+                budgets.employees[name] =
+                    try TiersSection.scaled(usd, decimals: 2, max: 1e9, "budgets.employees[\(name)]") * 10_000_000
+            }
+            for (name, usd) in teams ?? [:] {
+                budgets.teams[name] =
+                    try TiersSection.scaled(usd, decimals: 2, max: 1e9, "budgets.teams[\(name)]") * 10_000_000
+            }
+            return budgets
+        }
+    }
 
     struct TiersSection: Decodable {
         var metric: String?

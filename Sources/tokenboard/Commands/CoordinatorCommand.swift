@@ -9,7 +9,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
         discussion: """
             Listens where the topology says (or --port). Once listening it prints one JSON line on standard
             output; logs go to standard error. SIGTERM or SIGINT stops it gracefully. Tier rules come from the
-            topology's "badges" file (docs/BOARD.md); without one the shipped defaults apply.
+            topology's "badges" file (docs/BOARD.md); without one the shipped defaults apply. Teams come from
+            its optional "directory" CSV (employee,team,org,manager); unlisted employees are "unassigned".
             """
     )
 
@@ -26,14 +27,19 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let logger = node.makeLogger(label: "tokenboard.coordinator")
         let topology = try Topology.load(path: node.config)
         var board = BoardConfig.defaults
-        if let path = topology.badges {
-            do throws(BoardConfigError) {
-                board = try BoardConfig(contentsOf: path)
-            } catch {
-                throw CommandFailure(error.description)
-            }
+        var directory = Directory()
+        do throws(BoardConfigError) {
+            if let path = topology.badges { board = try BoardConfig(contentsOf: path) }
+            if let path = topology.directory { directory = try Directory(contentsOf: path) }
+        } catch {
+            throw CommandFailure(error.description)
         }
-        var configuration = CoordinatorConfiguration(topology: topology, threads: node.threads, board: board)
+        var configuration = CoordinatorConfiguration(
+            topology: topology,
+            threads: node.threads,
+            board: board,
+            directory: directory
+        )
         if let port { configuration.listen.port = port }
         let id = configuration.id
         let service = CoordinatorService(configuration: configuration, logger: logger) { endpoint in

@@ -6,7 +6,11 @@ import TokenBoardWire
 struct EmployeeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "employee",
-        abstract: "One employee's usage over a window by model, tool and day, with their exact global rank and tier."
+        abstract: "One employee's usage by model, tool and day, with their exact global rank, tier and team rank.",
+        discussion: """
+            Also shows their team, org and manager from the coordinator's directory, their rank within the
+            team, and their own and their team's month-to-date cost against the monthly budgets configured.
+            """
     )
 
     @OptionGroup var cluster: ClusterOptions
@@ -37,13 +41,28 @@ struct EmployeeCommand: AsyncParsableCommand {
             let tiers = try await client.tiers(
                 TiersQuery(window: window.parsedWindow, anchor: reply.anchor, allowPartial: window.allowPartial)
             )
+            let team = try await client.teams(
+                TeamsQuery(
+                    window: window.parsedWindow,
+                    anchor: reply.anchor,
+                    grouping: .team,
+                    metric: ranking.metric,
+                    employee: name,
+                    allowPartial: window.allowPartial
+                )
+            )
+            let budgets = try await client.budgets(
+                BudgetsQuery(anchor: reply.anchor, allowPartial: window.allowPartial)
+            )
             try output.emit(
                 EmployeeReport(
                     name: name,
                     reply: reply,
                     window: window.parsedWindow,
                     metric: ranking.metric,
-                    tiers: tiers.cutoffs
+                    tiers: tiers.cutoffs,
+                    standing: team.standing,
+                    budgets: budgets.lines
                 )
             ) {
                 $0.render()

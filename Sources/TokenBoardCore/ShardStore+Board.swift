@@ -27,3 +27,17 @@ extension ShardStore {
         return (UInt64(scores.count), counts)
     }
 }
+
+extension ShardStore {
+    /// Every employee of this shard active in the window with their full totals, in shard order: what team
+    /// sums and budgets are built from.
+    public func activeEntries(window: Window, anchor: Day) -> [RankedEmployee] {
+        let range = window.range(anchor: anchor)
+        let sums = windowSums(range, metric: .tokens)
+        var entries: [RankedEmployee] = []
+        for employee in 0..<sums.events.count where sums.events[employee] > 0 {
+            entries.append(detail(of: employee, in: range))
+        }
+        return entries
+    }
+}
