@@ -50,6 +50,11 @@ public struct ClusterClient: Sendable {
         try await connection.request(query, expecting: BudgetsReply.self, timeout: timeout)
     }
 
+    /// Who holds each title over a window.
+    public func titles(_ query: TitlesQuery) async throws -> TitlesReply {
+        try await connection.request(query, expecting: TitlesReply.self, timeout: timeout)
+    }
+
     public func status() async throws -> StatusReply {
         try await connection.request(StatusQuery(), expecting: StatusReply.self, timeout: timeout)
     }

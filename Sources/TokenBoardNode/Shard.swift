@@ -84,6 +84,8 @@ public final class Shard: Sendable {
                 return .reply(scoreCounts(try frame.decode(ScoreCountQuery.self)), to: id)
             case .entriesQuery:
                 return .reply(entries(try frame.decode(EntriesQuery.self)), to: id)
+            case .titleCandidatesQuery:
+                return .reply(titleCandidates(try frame.decode(TitleCandidatesQuery.self)), to: id)
             case .statsQuery:
                 _ = try frame.decode(StatsQuery.self)
                 return .reply(StatsReply(nodeID: workerID, stats: stats, mapVersion: mapVersion), to: id)
@@ -250,6 +252,14 @@ public final class Shard: Sendable {
         let version = mapVersion
         let entries = store.withLock { $0.activeEntries(window: query.window, anchor: query.anchor) }
         return EntriesReply(entries: entries, mapVersion: version)
+    }
+
+    func titleCandidates(_ query: TitleCandidatesQuery) -> TitleCandidatesReply {
+        let version = mapVersion
+        let candidates = store.withLock {
+            $0.titleCandidates(window: query.window, anchor: query.anchor, rules: query.rules)
+        }
+        return TitleCandidatesReply(candidates: candidates, mapVersion: version)
     }
 
     private func coverage(_ version: UInt64) -> Coverage {

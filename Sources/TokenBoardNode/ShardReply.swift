@@ -34,3 +34,7 @@ extension ScoreCountReply: ShardReply {
 extension EntriesReply: ShardReply {
     var answeredMapVersion: UInt64 { mapVersion }
 }
+
+extension TitleCandidatesReply: ShardReply {
+    var answeredMapVersion: UInt64 { mapVersion }
+}

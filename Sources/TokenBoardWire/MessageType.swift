@@ -32,4 +32,8 @@ public enum MessageType: UInt8, Sendable, Hashable, CaseIterable {
     case teamsReply = 0x47
     case budgetsQuery = 0x48
     case budgetsReply = 0x49
+    case titleCandidatesQuery = 0x4A
+    case titleCandidatesReply = 0x4B
+    case titlesQuery = 0x4C
+    case titlesReply = 0x4D
 }

@@ -54,6 +54,10 @@ extension MessageType {
         case .teamsReply: return TeamsReply.self
         case .budgetsQuery: return BudgetsQuery.self
         case .budgetsReply: return BudgetsReply.self
+        case .titleCandidatesQuery: return TitleCandidatesQuery.self
+        case .titleCandidatesReply: return TitleCandidatesReply.self
+        case .titlesQuery: return TitlesQuery.self
+        case .titlesReply: return TitlesReply.self
         }
     }
 }

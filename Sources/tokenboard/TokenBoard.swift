@@ -13,6 +13,7 @@ struct TokenBoard: AsyncParsableCommand {
                              tokenboard spend --by model
                              tokenboard employee emp-00042
                              tokenboard tiers
+                             tokenboard titles
                              tokenboard top --by-team
                              tokenboard budgets
                              tokenboard status
@@ -23,7 +24,8 @@ struct TokenBoard: AsyncParsableCommand {
             """,
         subcommands: [
             WorkerCommand.self, CoordinatorCommand.self, TopCommand.self, SpendCommand.self, EmployeeCommand.self,
-            StatusCommand.self, TiersCommand.self, BudgetsCommand.self, GenCommand.self, ReplayCommand.self,
+            StatusCommand.self, TiersCommand.self, TitlesCommand.self, BudgetsCommand.self, GenCommand.self,
+            ReplayCommand.self,
             BenchCommand.self,
         ]
     )

@@ -179,4 +179,73 @@ final class BoardClusterTests: XCTestCase {
             XCTAssertEqual(((erin["team"] as? [String: Any])?["members"] as? NSNumber)?.intValue, 1)
         }
     }
+
+    /// `gen --plant-cases` on a generated month: the planted employees hold the titles they were built for and
+    /// their team is over budget, all computed again from the log by the reference ledger.
+    func testPlantedCasesThroughTheCLI() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("board-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let log = folder + "/month.jsonl"
+        let gen = try CommandResult.run(
+            try TestCluster.locateBinary(),
+            [
+                "gen", "--out", log, "--employees", "2000", "--events", "20000", "--total-tokens", "200000000000",
+                "--top-tokens", "2000000000", "--seed", "5", "--prices", TestCluster.prices, "--quiet",
+                "--plant-cases",
+            ]
+        )
+        XCTAssertEqual(gen.status, 0, gen.stderr)
+        try #"{"budgets": {"teams": {"planted-overspend": 10000, "planted-agents": 100000}}}"#.write(
+            toFile: folder + "/badges.json",
+            atomically: true,
+            encoding: .utf8
+        )
+        let ledger = try ReferenceLedger(logPath: log, pricesPath: TestCluster.prices, windowDays: 30)
+        let spenders = ["planted-spender-1", "planted-spender-2"]
+        let overspend = spenders.reduce(UInt64(0)) { $0 + ledger.employees[$1]!.costNanos }
+        XCTAssertGreaterThan(overspend, 10_000_000_000_000)
+
+        try await TestCluster.run(configure: {
+            $0.badges = folder + "/badges.json"
+            $0.directory = log + ".directory.csv"
+        }) { cluster in
+            let replay = try cluster.cli(["replay", log])
+            XCTAssertEqual(replay.status, 0, replay.stderr)
+
+            let titles = try cluster.cli(["titles", "--json"])
+            XCTAssertEqual(titles.status, 0, titles.stderr)
+            let holders = try titles.json()["holders"] as! [[String: Any]]
+            func holder(_ title: String) -> (String, UInt64, UInt64)? {
+                holders.first { $0["title"] as? String == title }.map {
+                    (
+                        $0["employee"] as! String, ($0["value"] as! NSNumber).uint64Value,
+                        ($0["base"] as! NSNumber).uint64Value
+                    )
+                }
+            }
+            let legend = ledger.top(1)[0]
+            XCTAssertEqual(holder("Token Legend")?.0, legend.employee)
+            XCTAssertEqual(holder("Token Legend")?.1, legend.totals.tokens)
+            XCTAssertEqual(holder("Session Immortal")?.0, "planted-idle-agent")
+            XCTAssertEqual(holder("Session Immortal")?.1, 20 * 3_600_000)
+            XCTAssertEqual(holder("Model Connoisseur")?.0, "planted-connoisseur")
+            XCTAssertEqual(holder("Model Connoisseur")?.1, 9)
+            let wizard = ledger.employees["planted-cache-heavy"]!
+            XCTAssertEqual(holder("Cache Wizard")?.0, "planted-cache-heavy")
+            XCTAssertEqual(holder("Cache Wizard")?.1, wizard.cacheRead)
+            XCTAssertEqual(holder("Cache Wizard")?.2, wizard.tokens)
+            let text = try cluster.cli(["titles"]).stdout
+            XCTAssertTrue(text.contains("one session of 20h 0m"), text)
+
+            let person = try cluster.cli(["employee", "planted-idle-agent", "--json"]).json()
+            XCTAssertEqual(person["titles"] as? [String], ["Session Immortal"])
+
+            let budgets = try cluster.cli(["budgets", "--json"]).json()
+            let lines = budgets["lines"] as! [[String: Any]]
+            XCTAssertEqual(lines.map { $0["name"] as! String }, ["planted-overspend"])
+            XCTAssertEqual(lines.first?["status"] as? String, "over")
+            XCTAssertEqual((lines.first?["cost_nanos"] as? NSNumber)?.uint64Value, overspend)
+        }
+    }
 }

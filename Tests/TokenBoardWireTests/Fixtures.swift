@@ -314,6 +314,32 @@ enum Fixtures {
                     coverage: emptyCoverage
                 )
             ),
+            Sample(
+                "titleCandidatesQuery",
+                TitleCandidatesQuery(window: .days(30), anchor: june30, rules: TitleRules(minTokensPerModel: 7))
+            ),
+            Sample("titleCandidatesReply-empty", TitleCandidatesReply(candidates: [], mapVersion: 1)),
+            Sample("titlesQuery", TitlesQuery(window: .allTime, anchor: nil, allowPartial: true)),
+            Sample(
+                "titlesReply",
+                TitlesReply(
+                    holders: [
+                        TitleHolder(title: .tokenLegend, employee: "alice", value: 281_000_000_000),
+                        TitleHolder(title: .sessionImmortal, employee: "bob", value: 72_000_000, base: 1 << 40),
+                        TitleHolder(title: .cacheWizard, employee: "ë", value: .max, base: .max),
+                    ],
+                    rules: TitleRules(),
+                    anchor: june30,
+                    coverage: coverage
+                )
+            ),
+            Sample(
+                "titleCandidatesReply",
+                TitleCandidatesReply(
+                    candidates: [TitleHolder(title: .modelConnoisseur, employee: "carol", value: 9, base: 10)],
+                    mapVersion: 2
+                )
+            ),
         ]
     }
 }

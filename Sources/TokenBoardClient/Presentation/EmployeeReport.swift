@@ -24,6 +24,8 @@ public struct EmployeeReport: Codable, Sendable, Hashable {
     public var team: TeamFigures?
     /// Their own budget and their team's, month to date (absent when none is configured).
     public var budgets: [BudgetReport.Line]
+    /// The titles they hold in the window.
+    public var titles: [String]
     public var shards: CoverageReport
     public var usage: UsageFigures?
     public var byModel: [Row]
@@ -31,7 +33,7 @@ public struct EmployeeReport: Codable, Sendable, Hashable {
     public var byDay: [Row]
 
     enum CodingKeys: String, CodingKey {
-        case employee, window, anchor, metric, found, rank, percentile, shards, usage, tier, team, budgets
+        case employee, window, anchor, metric, found, rank, percentile, shards, usage, tier, team, budgets, titles
         case activeEmployees = "active_employees"
         case byModel = "by_model"
         case byTool = "by_tool"
@@ -46,8 +48,10 @@ public struct EmployeeReport: Codable, Sendable, Hashable {
         metric: RankingMetric,
         tiers: TierCutoffs? = nil,
         standing: TeamStanding? = nil,
-        budgets: [BudgetLine] = []
+        budgets: [BudgetLine] = [],
+        titles: [TitleHolder] = []
     ) {
+        self.titles = titles.filter { $0.employee == name }.map(\.title.description)
         team = standing.map(TeamFigures.init)
         self.budgets = budgets.filter {
             ($0.scope == .employee && $0.name == name) || ($0.scope == .team && $0.name == standing?.team)
@@ -101,6 +105,7 @@ public struct EmployeeReport: Codable, Sendable, Hashable {
         out += "rank \(Formatting.grouped(rank)) of \(Formatting.grouped(activeEmployees)) by \(metric)"
         if let percentile { out += " (ahead of \(String(format1(percentile)))% of active employees)" }
         if let tier { out += ", tier \(tier)" }
+        if !titles.isEmpty { out += "\ntitles: \(titles.joined(separator: ", "))" }
         if let team {
             out += "\nteam \(team.team) (org \(team.org)\(team.manager.isEmpty ? "" : ", manager " + team.manager))"
             out += ": rank \(Formatting.grouped(team.rank)) of \(Formatting.grouped(team.members)) by \(metric)"

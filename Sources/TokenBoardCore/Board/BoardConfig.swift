@@ -4,10 +4,12 @@ import Foundation
 /// budgets. A missing section means the shipped defaults (no budgets).
 public struct BoardConfig: Sendable, Hashable {
     public var tiers: TierRules
+    public var titles: TitleRules
     public var budgets: Budgets
 
-    public init(tiers: TierRules = .defaults, budgets: Budgets = Budgets()) {
+    public init(tiers: TierRules = .defaults, titles: TitleRules = TitleRules(), budgets: Budgets = Budgets()) {
         self.tiers = tiers
+        self.titles = titles
         self.budgets = budgets
     }
 
@@ -34,9 +36,11 @@ public struct BoardConfig: Sendable, Hashable {
             throw BoardConfigError("\(source) is not a valid board file: \(error)")
         }
         tiers = .defaults
+        titles = TitleRules()
         budgets = Budgets()
         do throws(BoardConfigError) {
             if let section = file.tiers { tiers = try section.parsed() }
+            if let section = file.titles { titles = try section.parsed() }
             if let section = file.budgets { budgets = try section.parsed() }
         } catch {
             throw BoardConfigError("\(source): \(error.description)")
@@ -47,6 +51,51 @@ public struct BoardConfig: Sendable, Hashable {
 private struct BoardFile: Decodable {
     var tiers: TiersSection?
     var budgets: BudgetsSection?
+    var titles: TitlesSection?
+
+    struct TitlesSection: Decodable {
+        var minTokensPerModel: Double?
+        var minModelSharePercent: Double?
+        var cacheWizardMinTokens: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case minTokensPerModel = "model_connoisseur_min_tokens_per_model"
+            case minModelSharePercent = "model_connoisseur_min_share_percent"
+            case cacheWizardMinTokens = "cache_wizard_min_tokens"
+        }
+
+        func parsed() throws(BoardConfigError) -> TitleRules {
+            var rules = TitleRules()
+            if let value = minTokensPerModel {
+                rules.minTokensPerModel = try TiersSection.scaled(
+                    value,
+                    decimals: 0,
+                    max: 1e15,
+                    "titles.model_connoisseur_min_tokens_per_model"
+                )
+                guard rules.minTokensPerModel > 0 else {
+                    throw BoardConfigError("titles.model_connoisseur_min_tokens_per_model must be at least 1")
+                }
+            }
+            if let value = minModelSharePercent {
+                rules.minModelSharePercent = try TiersSection.scaled(
+                    value,
+                    decimals: 0,
+                    max: 100,
+                    "titles.model_connoisseur_min_share_percent"
+                )
+            }
+            if let value = cacheWizardMinTokens {
+                rules.cacheWizardMinTokens = try TiersSection.scaled(
+                    value,
+                    decimals: 0,
+                    max: 1e15,
+                    "titles.cache_wizard_min_tokens"
+                )
+            }
+            return rules
+        }
+    }
 
     struct BudgetsSection: Decodable {
         var employees: [String: Double]?

@@ -8,7 +8,7 @@ struct EmployeeCommand: AsyncParsableCommand {
         commandName: "employee",
         abstract: "One employee's usage by model, tool and day, with their exact global rank, tier and team rank.",
         discussion: """
-            Also shows their team, org and manager from the coordinator's directory, their rank within the
+            Also shows the titles they hold, their team, org and manager from the coordinator's directory, their rank within the
             team, and their own and their team's month-to-date cost against the monthly budgets configured.
             """
     )
@@ -51,6 +51,9 @@ struct EmployeeCommand: AsyncParsableCommand {
                     allowPartial: window.allowPartial
                 )
             )
+            let titles = try await client.titles(
+                TitlesQuery(window: window.parsedWindow, anchor: reply.anchor, allowPartial: window.allowPartial)
+            )
             let budgets = try await client.budgets(
                 BudgetsQuery(anchor: reply.anchor, allowPartial: window.allowPartial)
             )
@@ -62,7 +65,8 @@ struct EmployeeCommand: AsyncParsableCommand {
                     metric: ranking.metric,
                     tiers: tiers.cutoffs,
                     standing: team.standing,
-                    budgets: budgets.lines
+                    budgets: budgets.lines,
+                    titles: titles.holders
                 )
             ) {
                 $0.render()
