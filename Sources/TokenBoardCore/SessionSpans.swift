@@ -34,6 +34,9 @@ public struct SessionSpans: Sendable {
     private var index: [Key: Int32] = [:]
     /// New sessions not tracked because the table was full.
     public private(set) var untracked: UInt64 = 0
+    /// The cutoff of the last prune: pruning again before the newest day moves on would free nothing, and a
+    /// full table would otherwise scan itself on every new session.
+    private var prunedBefore = Int64.min
 
     init(capacity: Int = SessionSpans.defaultCapacity) {
         self.capacity = capacity
@@ -53,7 +56,11 @@ public struct SessionSpans: Sendable {
             }
         }
         if spans.count >= capacity {
-            prune(before: Day(number: newestDay).adding(days: -Self.horizonDays).startMillis)
+            let cutoff = Day(number: newestDay).adding(days: -Self.horizonDays).startMillis
+            if cutoff > prunedBefore {
+                prune(before: cutoff)
+                prunedBefore = cutoff
+            }
             guard spans.count < capacity else {
                 untracked &+= 1
                 return
@@ -72,6 +79,7 @@ public struct SessionSpans: Sendable {
     /// Replaces every span (loading a snapshot).
     mutating func restore(_ spans: [Span]) {
         self.spans = spans
+        prunedBefore = .min
         rebuildIndex()
     }
 

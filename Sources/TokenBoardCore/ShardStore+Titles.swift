@@ -1,4 +1,7 @@
 extension ShardStore {
+    /// Session runs the store tracks, and new ones it could not because its session table was full.
+    public var sessionCounts: (tracked: Int, untracked: UInt64) { (sessions.spans.count, sessions.untracked) }
+
     /// This shard's best claim to each title over the window (none for a title nobody here qualifies for).
     public func titleCandidates(window: Window, anchor: Day, rules: TitleRules) -> [TitleHolder] {
         let range = window.range(anchor: anchor)

@@ -133,6 +133,36 @@ final class TitlesTests: XCTestCase {
         XCTAssertEqual(immortal?.base, UInt64(Self.day * 86_400_000))
     }
 
+    func testAFullSessionTableDropsRunsBeyondTheHorizonThenStopsTracking() throws {
+        var store = ShardStore(priceBook: PriceBook(models: []), sessionCapacity: 2)
+        func apply(_ session: String, day: Int64) throws {
+            var builder = EventBatchBuilder()
+            builder.append(
+                UsageEvent(
+                    timestampMillis: day * 86_400_000,
+                    employee: "ann",
+                    model: "m1",
+                    session: session,
+                    counts: TokenCounts(input: 1, output: 0, cacheWrite: 0, cacheRead: 0)
+                )
+            )
+            try store.apply(builder.take())
+        }
+        try apply("a", day: Self.day - 100)
+        try apply("b", day: Self.day - 91)
+        // Full; c on day D drops the runs that ended more than 90 days before D (a and b).
+        try apply("c", day: Self.day)
+        XCTAssertEqual(store.sessionCounts.tracked, 1)
+        try apply("d", day: Self.day)
+        // Full again, nothing old left to drop: e is not tracked, and the table is not scanned again.
+        try apply("e", day: Self.day)
+        XCTAssertEqual(store.sessionCounts.tracked, 2)
+        XCTAssertEqual(store.sessionCounts.untracked, 1)
+        // Known runs still extend.
+        try apply("c", day: Self.day)
+        XCTAssertEqual(store.sessionCounts.untracked, 1)
+    }
+
     func testAModelCountsOnlyWithItsShareOfTheEmployeesTokens() {
         let rules = TitleRules(minTokensPerModel: 10, minModelSharePercent: 5)
         XCTAssertTrue(rules.countsModel(tokens: 50, of: 1000))
