@@ -69,7 +69,7 @@ extension ShardStore {
         out.write(contentsOf: recentEventKeys.keysInArrivalOrder)
 
         out.write(UInt64(sessions.capacity))
-        out.write(UInt64(sessions.spans.count))
+        out.write(UInt64(sessions.count))
         for span in sessions.spans {
             out.write(span.employee)
             out.write(span.session)
@@ -192,8 +192,10 @@ extension ShardStore {
                     first: try input.read(),
                     last: try input.read()
                 )
-                guard span.employee >= 0, Int(span.employee) < employees.count, span.first <= span.last else {
-                    throw input.malformed("session span of employee \(span.employee) is out of range")
+                guard span.employee >= 0, Int(span.employee) < employees.count, span.first <= span.last,
+                    spans.last.map({ $0.employee <= span.employee }) ?? true
+                else {
+                    throw input.malformed("session span of employee \(span.employee) is out of range or order")
                 }
                 spans.append(span)
             }

@@ -1,6 +1,6 @@
 extension ShardStore {
     /// Session runs the store tracks, and new ones it could not because its session table was full.
-    public var sessionCounts: (tracked: Int, untracked: UInt64) { (sessions.spans.count, sessions.untracked) }
+    public var sessionCounts: (tracked: Int, untracked: UInt64) { (sessions.count, sessions.untracked) }
 
     /// This shard's best claim to each title over the window (none for a title nobody here qualifies for).
     public func titleCandidates(window: Window, anchor: Day, rules: TitleRules) -> [TitleHolder] {
@@ -44,13 +44,13 @@ extension ShardStore {
         // A session counts in the window when its last event falls in it; its wall time is the whole session.
         let start = range.lowerBound.number == .min ? Int64.min : range.lowerBound.startMillis
         let end = range.upperBound.number == .max ? Int64.max : range.upperBound.adding(days: 1).startMillis
-        for span in sessions.spans where span.last >= start && span.last < end {
+        sessions.forEachRun(endingIn: start, end) { employee, first, last in
             offer(
                 TitleHolder(
                     title: .sessionImmortal,
-                    employee: employeeNames[Int(span.employee)],
-                    value: UInt64(span.last - span.first),
-                    base: UInt64(bitPattern: span.first)
+                    employee: employeeNames[employee],
+                    value: UInt64(last - first),
+                    base: UInt64(bitPattern: first)
                 )
             )
         }
