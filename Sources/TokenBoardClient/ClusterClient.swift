@@ -35,6 +35,26 @@ public struct ClusterClient: Sendable {
         try await connection.request(query, expecting: EmployeeReply.self, timeout: timeout)
     }
 
+    /// A window's tier floors and how many employees hold each tier.
+    public func tiers(_ query: TiersQuery) async throws -> TiersReply {
+        try await connection.request(query, expecting: TiersReply.self, timeout: timeout)
+    }
+
+    /// Usage by team or org, and optionally one employee's standing in their team.
+    public func teams(_ query: TeamsQuery) async throws -> TeamsReply {
+        try await connection.request(query, expecting: TeamsReply.self, timeout: timeout)
+    }
+
+    /// Every configured budget against its month-to-date cost.
+    public func budgets(_ query: BudgetsQuery) async throws -> BudgetsReply {
+        try await connection.request(query, expecting: BudgetsReply.self, timeout: timeout)
+    }
+
+    /// Who holds each title over a window.
+    public func titles(_ query: TitlesQuery) async throws -> TitlesReply {
+        try await connection.request(query, expecting: TitlesReply.self, timeout: timeout)
+    }
+
     public func status() async throws -> StatusReply {
         try await connection.request(StatusQuery(), expecting: StatusReply.self, timeout: timeout)
     }

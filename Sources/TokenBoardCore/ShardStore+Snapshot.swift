@@ -6,7 +6,8 @@
 /// price book prices only what arrives after the load with it.
 extension ShardStore {
     /// Version of the layout below; a snapshot of another version is refused, never misread.
-    public static let snapshotVersion: UInt32 = 1
+    /// Version 2 added session spans; a version 1 snapshot still loads (with no sessions).
+    public static let snapshotVersion: UInt32 = 2
 
     private static let maxNames = 1 << 28
 
@@ -66,6 +67,15 @@ extension ShardStore {
         }
         out.write(UInt64(recentEventKeys.capacity))
         out.write(contentsOf: recentEventKeys.keysInArrivalOrder)
+
+        out.write(UInt64(sessions.capacity))
+        out.write(UInt64(sessions.count))
+        for span in sessions.spans {
+            out.write(span.employee)
+            out.write(span.session)
+            out.write(span.first)
+            out.write(span.last)
+        }
         return out.bytes
     }
 
@@ -74,7 +84,7 @@ extension ShardStore {
     public init(snapshot bytes: [UInt8], priceBook: PriceBook) throws(BinaryReader.Malformed) {
         var input = BinaryReader(bytes)
         let version = try input.read(UInt32.self)
-        guard version == Self.snapshotVersion else {
+        guard version == Self.snapshotVersion || version == 1 else {
             throw input.malformed("snapshot layout version \(version); this build reads \(Self.snapshotVersion)")
         }
         let events = try input.read(UInt64.self)
@@ -169,9 +179,31 @@ extension ShardStore {
         guard window > 0 else { throw input.malformed("event id window of 0") }
         let keys = try input.readArray(of: UInt64.self)
         guard keys.count <= window else { throw input.malformed("more event ids than the window holds") }
+        var sessionCapacity = SessionSpans.defaultCapacity
+        var spans: [SessionSpans.Span] = []
+        if version >= 2 {
+            sessionCapacity = try input.readCount(limit: 1 << 30)
+            let count = try input.readCount(limit: min(sessionCapacity, input.remaining / 28))
+            spans.reserveCapacity(count)
+            for _ in 0..<count {
+                let span = SessionSpans.Span(
+                    employee: try input.read(),
+                    session: try input.read(),
+                    first: try input.read(),
+                    last: try input.read()
+                )
+                guard span.employee >= 0, Int(span.employee) < employees.count, span.first <= span.last,
+                    spans.last.map({ $0.employee <= span.employee }) ?? true
+                else {
+                    throw input.malformed("session span of employee \(span.employee) is out of range or order")
+                }
+                spans.append(span)
+            }
+        }
         guard input.remaining == 0 else { throw input.malformed("\(input.remaining) bytes after the end") }
 
-        self.init(priceBook: priceBook, eventKeyWindow: window)
+        self.init(priceBook: priceBook, eventKeyWindow: window, sessionCapacity: sessionCapacity)
+        sessions.restore(spans)
         for key in keys { _ = recentEventKeys.insert(key) }
         for (i, name) in employees.enumerated() { employeeIndex[name] = Int32(i) }
         for (i, name) in models.enumerated() { modelIndex[name] = UInt16(i) }

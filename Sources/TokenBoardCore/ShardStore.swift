@@ -24,6 +24,8 @@ public struct ShardStore: Sendable {
     public var producers = ProducerSequences()
     /// The ids of the latest keyed events, so a record delivered twice is counted once.
     var recentEventKeys: RecentEventKeys
+    /// First and last event of every agent session (for the Session Immortal title).
+    var sessions: SessionSpans
 
     public internal(set) var newestDay: Day?
     public internal(set) var oldestDay: Day?
@@ -34,9 +36,14 @@ public struct ShardStore: Sendable {
     public internal(set) var duplicateEventCount: UInt64 = 0
 
     /// An empty store pricing with `priceBook`, remembering the ids of the latest `eventKeyWindow` keyed events.
-    public init(priceBook: PriceBook, eventKeyWindow: Int = RecentEventKeys.defaultCapacity) {
+    public init(
+        priceBook: PriceBook,
+        eventKeyWindow: Int = RecentEventKeys.defaultCapacity,
+        sessionCapacity: Int = SessionSpans.defaultCapacity
+    ) {
         self.priceBook = priceBook
         self.recentEventKeys = RecentEventKeys(capacity: eventKeyWindow)
+        self.sessions = SessionSpans(capacity: sessionCapacity)
     }
 
     public var employeeCount: Int { employeeNames.count }
@@ -78,6 +85,8 @@ public struct ShardStore: Sendable {
         let models = batch.models.map { internModel($0) }
         let tools = batch.tools.map { internTool($0) }
         let rates = models.map { modelRates[Int($0)] }
+        // Each session id is hashed once per batch, not once per event.
+        let sessionKeys = batch.sessions.map(EventKey.digest)
 
         var newest = newestDay?.number ?? .min
         var oldest = oldestDay?.number ?? .max
@@ -102,6 +111,12 @@ public struct ShardStore: Sendable {
                 event.counts,
                 key: UsageCell.key(day: day, model: model, tool: tools[Int(event.tool)]),
                 to: employee
+            )
+            sessions.record(
+                employee: Int32(employee),
+                session: sessionKeys[Int(event.session)],
+                at: event.timestampMillis,
+                newestDay: newest
             )
         }
         if applied > 0 {

@@ -53,6 +53,10 @@ public struct Topology: Sendable, Hashable, Codable {
     /// Logs, pid files and each worker's data folder live below this.
     public var runDirectory: String
     public var prices: String
+    /// The board's rules (tiers and the rest; docs/BOARD.md); nil uses the shipped defaults.
+    public var badges: String?
+    /// The directory of teams, orgs and managers (CSV; docs/BOARD.md); nil puts everyone in "unassigned".
+    public var directory: String?
     public var slots: Int
     public var coordinator: Node
     public var workers: [Node]
@@ -63,7 +67,7 @@ public struct Topology: Sendable, Hashable, Codable {
     public var queryDeadlineMillis: Int
 
     enum CodingKeys: String, CodingKey {
-        case name, prices, slots, coordinator, workers
+        case name, prices, badges, directory, slots, coordinator, workers
         case runDirectory = "run_dir"
         case heartbeatMillis = "heartbeat_ms"
         case livenessTimeoutMillis = "liveness_timeout_ms"
@@ -74,6 +78,8 @@ public struct Topology: Sendable, Hashable, Codable {
         name: String,
         runDirectory: String,
         prices: String,
+        badges: String? = nil,
+        directory: String? = nil,
         slots: Int = SlotHasher.defaultSlotCount,
         coordinator: Node,
         workers: [Node],
@@ -84,6 +90,8 @@ public struct Topology: Sendable, Hashable, Codable {
         self.name = name
         self.runDirectory = runDirectory
         self.prices = prices
+        self.badges = badges
+        self.directory = directory
         self.slots = slots
         self.coordinator = coordinator
         self.workers = workers
@@ -97,6 +105,8 @@ public struct Topology: Sendable, Hashable, Codable {
         name = try c.decode(String.self, forKey: .name)
         runDirectory = try c.decodeIfPresent(String.self, forKey: .runDirectory) ?? ".run/\(name)"
         prices = try c.decodeIfPresent(String.self, forKey: .prices) ?? "prices.json"
+        badges = try c.decodeIfPresent(String.self, forKey: .badges)
+        directory = try c.decodeIfPresent(String.self, forKey: .directory)
         slots = try c.decodeIfPresent(Int.self, forKey: .slots) ?? SlotHasher.defaultSlotCount
         coordinator = try c.decode(Node.self, forKey: .coordinator)
         workers = try c.decode([Node].self, forKey: .workers)
@@ -127,6 +137,8 @@ public struct Topology: Sendable, Hashable, Codable {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         topology.runDirectory = resolve(topology.runDirectory, against: folder)
         topology.prices = resolve(topology.prices, against: folder)
+        topology.badges = topology.badges.map { resolve($0, against: folder) }
+        topology.directory = topology.directory.map { resolve($0, against: folder) }
         try topology.validate(source: path)
         return topology
     }

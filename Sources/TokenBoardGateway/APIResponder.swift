@@ -17,7 +17,7 @@ public struct APIResponder: Responder {
     /// `/metrics`; the API's own request counts and latencies go to the same registry.
     public let metrics: MetricsEndpoint?
     private let httpMetrics: HTTPMetrics?
-    private let boards = EncodedReplies<TopQuery, TopReply>()
+    private let boards = EncodedReplies<TopQuery, TopReport>()
     private let spends = EncodedReplies<SpendKey, TotalsReply>()
 
     private struct SpendKey: Hashable, Sendable {
@@ -127,12 +127,8 @@ public struct APIResponder: Responder {
             metric: metric,
             allowPartial: try parameters.allowPartial()
         )
-        let reply = try await cluster.top(query)
-        return json(
-            try boards.body(for: query, reply: reply) {
-                try ReportJSON.encode(TopReport(reply: reply, window: window, metric: metric))
-            }
-        )
+        let report = try await cluster.topReport(query)
+        return json(try boards.body(for: query, reply: report) { try ReportJSON.encode(report) })
     }
 
     private func spend(_ request: Request) async throws -> Response {
@@ -166,8 +162,7 @@ public struct APIResponder: Responder {
             metric: metric,
             allowPartial: try parameters.allowPartial()
         )
-        let reply = try await cluster.employee(query)
-        return try json(EmployeeReport(name: name, reply: reply, window: window, metric: metric))
+        return try json(try await cluster.employeeReport(query))
     }
 
     private func only(_ method: HTTPMethod, _ request: Request) throws(APIError) {

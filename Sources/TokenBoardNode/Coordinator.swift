@@ -11,6 +11,10 @@ public final class Coordinator: Sendable {
     let membership: Membership
     let pool: WorkerPool
     let queryDeadline: TimeAmount
+    /// Tier rules and the rest of `cluster/badges.json`.
+    let board: BoardConfig
+    /// Teams, orgs and managers (empty without a directory file).
+    let directory: Directory
     private let shardMap: Mutex<ShardMap>
     private let logger: Logger
     /// The newest day any shard has reported in a reply.
@@ -24,10 +28,14 @@ public final class Coordinator: Sendable {
         map: ShardMap,
         livenessTimeout: Duration,
         queryDeadline: Duration,
+        board: BoardConfig = .defaults,
+        directory: Directory = Directory(),
         group: any EventLoopGroup,
         logger: Logger
     ) {
         self.id = id
+        self.board = board
+        self.directory = directory
         self.membership = Membership(workers: map.workers, livenessTimeout: livenessTimeout)
         self.pool = WorkerPool(group: group)
         self.shardMap = Mutex(map)
@@ -55,6 +63,10 @@ public final class Coordinator: Sendable {
             case .topQuery: return .reply(try await top(frame.decode(TopQuery.self)), to: id)
             case .totalsQuery: return .reply(try await totals(frame.decode(TotalsQuery.self)), to: id)
             case .employeeQuery: return .reply(try await employee(frame.decode(EmployeeQuery.self)), to: id)
+            case .tiersQuery: return .reply(try await tiers(frame.decode(TiersQuery.self)), to: id)
+            case .titlesQuery: return .reply(try await titles(frame.decode(TitlesQuery.self)), to: id)
+            case .teamsQuery: return .reply(try await teams(frame.decode(TeamsQuery.self)), to: id)
+            case .budgetsQuery: return .reply(try await budgets(frame.decode(BudgetsQuery.self)), to: id)
             case .ingest:
                 throw ErrorMessage(
                     code: .unsupportedMessage,

@@ -1,4 +1,4 @@
-import TokenBoardGateway
+import TokenBoardClient
 import TokenBoardWire
 
 /// The coordinator answering the HTTP API in-process: the same queries protocol v1 clients send, without the
@@ -11,6 +11,14 @@ struct CoordinatorQueries: ClusterQueries {
     func totals(_ query: TotalsQuery) async throws -> TotalsReply { try await coordinator.totals(query) }
 
     func employee(_ query: EmployeeQuery) async throws -> EmployeeReply { try await coordinator.employee(query) }
+
+    func tiers(_ query: TiersQuery) async throws -> TiersReply { try await coordinator.tiers(query) }
+
+    func teams(_ query: TeamsQuery) async throws -> TeamsReply { try await coordinator.teams(query) }
+
+    func budgets(_ query: BudgetsQuery) async throws -> BudgetsReply { try await coordinator.budgets(query) }
+
+    func titles(_ query: TitlesQuery) async throws -> TitlesReply { try await coordinator.titles(query) }
 
     func status() async throws -> StatusReply { await coordinator.status() }
 }

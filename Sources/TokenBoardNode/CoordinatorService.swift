@@ -19,6 +19,10 @@ public struct CoordinatorConfiguration: Sendable {
     /// Where to serve the HTTP API, the web page and `/metrics`; nil serves no HTTP.
     public var http: Endpoint?
     public var httpLimits = ServerLimits()
+    /// Tier rules and the rest of the board's configuration.
+    public var board: BoardConfig
+    /// Teams, orgs and managers (empty without a directory file).
+    public var directory: Directory
 
     public init(
         id: String,
@@ -26,9 +30,13 @@ public struct CoordinatorConfiguration: Sendable {
         map: ShardMap,
         livenessTimeout: Duration = .seconds(2),
         queryDeadline: Duration = .seconds(2),
-        threads: Int = System.coreCount
+        threads: Int = System.coreCount,
+        board: BoardConfig = .defaults,
+        directory: Directory = Directory()
     ) {
         self.id = id
+        self.board = board
+        self.directory = directory
         self.listen = listen
         self.map = map
         self.livenessTimeout = livenessTimeout
@@ -36,15 +44,22 @@ public struct CoordinatorConfiguration: Sendable {
         self.threads = threads
     }
 
-    /// The coordinator of a topology.
-    public init(topology: Topology, threads: Int = System.coreCount) {
+    /// The coordinator of a topology, with the board rules it names (loaded by the caller).
+    public init(
+        topology: Topology,
+        threads: Int = System.coreCount,
+        board: BoardConfig = .defaults,
+        directory: Directory = Directory()
+    ) {
         self.init(
             id: topology.coordinator.id,
             listen: topology.coordinator.endpoint,
             map: topology.initialShardMap,
             livenessTimeout: .milliseconds(topology.livenessTimeoutMillis),
             queryDeadline: .milliseconds(topology.queryDeadlineMillis),
-            threads: threads
+            threads: threads,
+            board: board,
+            directory: directory
         )
         http = topology.coordinator.httpEndpoint
     }
@@ -75,6 +90,8 @@ public struct CoordinatorService: Service {
             map: configuration.map,
             livenessTimeout: configuration.livenessTimeout,
             queryDeadline: configuration.queryDeadline,
+            board: configuration.board,
+            directory: configuration.directory,
             group: group,
             logger: logger
         )

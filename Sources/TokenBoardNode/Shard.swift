@@ -80,6 +80,12 @@ public final class Shard: Sendable {
                 return .reply(employee(try frame.decode(EmployeeQuery.self)), to: id)
             case .rankQuery:
                 return .reply(rank(try frame.decode(RankQuery.self)), to: id)
+            case .scoreCountQuery:
+                return .reply(scoreCounts(try frame.decode(ScoreCountQuery.self)), to: id)
+            case .entriesQuery:
+                return .reply(entries(try frame.decode(EntriesQuery.self)), to: id)
+            case .titleCandidatesQuery:
+                return .reply(titleCandidates(try frame.decode(TitleCandidatesQuery.self)), to: id)
             case .statsQuery:
                 _ = try frame.decode(StatsQuery.self)
                 return .reply(StatsReply(nodeID: workerID, stats: stats, mapVersion: mapVersion), to: id)
@@ -232,6 +238,28 @@ public final class Shard: Sendable {
             )
             return RankReply(ahead: position.ahead, activeEmployees: position.active, mapVersion: version)
         }
+    }
+
+    func scoreCounts(_ query: ScoreCountQuery) -> ScoreCountReply {
+        let version = mapVersion
+        let result = store.withLock { store in
+            store.countAtLeast(query.thresholds, window: query.window, anchor: query.anchor, by: query.metric)
+        }
+        return ScoreCountReply(activeEmployees: result.active, counts: result.counts, mapVersion: version)
+    }
+
+    func entries(_ query: EntriesQuery) -> EntriesReply {
+        let version = mapVersion
+        let entries = store.withLock { $0.activeEntries(window: query.window, anchor: query.anchor) }
+        return EntriesReply(entries: entries, mapVersion: version)
+    }
+
+    func titleCandidates(_ query: TitleCandidatesQuery) -> TitleCandidatesReply {
+        let version = mapVersion
+        let candidates = store.withLock {
+            $0.titleCandidates(window: query.window, anchor: query.anchor, rules: query.rules)
+        }
+        return TitleCandidatesReply(candidates: candidates, mapVersion: version)
     }
 
     private func coverage(_ version: UInt64) -> Coverage {

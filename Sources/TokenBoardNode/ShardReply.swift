@@ -26,3 +26,15 @@ extension RankReply: ShardReply {
 extension StatsReply: ShardReply {
     var answeredMapVersion: UInt64 { mapVersion }
 }
+
+extension ScoreCountReply: ShardReply {
+    var answeredMapVersion: UInt64 { mapVersion }
+}
+
+extension EntriesReply: ShardReply {
+    var answeredMapVersion: UInt64 { mapVersion }
+}
+
+extension TitleCandidatesReply: ShardReply {
+    var answeredMapVersion: UInt64 { mapVersion }
+}

@@ -21,4 +21,19 @@ public enum MessageType: UInt8, Sendable, Hashable, CaseIterable {
     case shardMapReply = 0x35
     case statusQuery = 0x36
     case statusReply = 0x37
+    // The board (tiers, titles, teams, signals, budgets): 0x40…0x4F.
+    case scoreCountQuery = 0x40
+    case scoreCountReply = 0x41
+    case tiersQuery = 0x42
+    case tiersReply = 0x43
+    case entriesQuery = 0x44
+    case entriesReply = 0x45
+    case teamsQuery = 0x46
+    case teamsReply = 0x47
+    case budgetsQuery = 0x48
+    case budgetsReply = 0x49
+    case titleCandidatesQuery = 0x4A
+    case titleCandidatesReply = 0x4B
+    case titlesQuery = 0x4C
+    case titlesReply = 0x4D
 }

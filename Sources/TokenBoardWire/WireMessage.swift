@@ -44,6 +44,20 @@ extension MessageType {
         case .shardMapReply: return ShardMapReply.self
         case .statusQuery: return StatusQuery.self
         case .statusReply: return StatusReply.self
+        case .scoreCountQuery: return ScoreCountQuery.self
+        case .scoreCountReply: return ScoreCountReply.self
+        case .tiersQuery: return TiersQuery.self
+        case .tiersReply: return TiersReply.self
+        case .entriesQuery: return EntriesQuery.self
+        case .entriesReply: return EntriesReply.self
+        case .teamsQuery: return TeamsQuery.self
+        case .teamsReply: return TeamsReply.self
+        case .budgetsQuery: return BudgetsQuery.self
+        case .budgetsReply: return BudgetsReply.self
+        case .titleCandidatesQuery: return TitleCandidatesQuery.self
+        case .titleCandidatesReply: return TitleCandidatesReply.self
+        case .titlesQuery: return TitlesQuery.self
+        case .titlesReply: return TitlesReply.self
         }
     }
 }

@@ -12,6 +12,10 @@ struct TokenBoard: AsyncParsableCommand {
             Query:           tokenboard top -k 250 --window 30d --by tokens
                              tokenboard spend --by model
                              tokenboard employee emp-00042
+                             tokenboard tiers
+                             tokenboard titles
+                             tokenboard top --by-team
+                             tokenboard budgets
                              tokenboard status
             Load:            tokenboard gen --out month.jsonl
                              tokenboard replay month.jsonl --verify month.manifest.json
@@ -24,8 +28,9 @@ struct TokenBoard: AsyncParsableCommand {
             """,
         subcommands: [
             WorkerCommand.self, CoordinatorCommand.self, TopCommand.self, SpendCommand.self, EmployeeCommand.self,
-            StatusCommand.self, GenCommand.self, ReplayCommand.self, BenchCommand.self,
-            ImportCommand.self, ConvertCommand.self, ManifestCommand.self, VerifyCommand.self,
+            StatusCommand.self, TiersCommand.self, TitlesCommand.self, BudgetsCommand.self, GenCommand.self,
+            ReplayCommand.self, BenchCommand.self, ImportCommand.self, ConvertCommand.self, ManifestCommand.self,
+            VerifyCommand.self,
         ]
     )
 }

@@ -52,7 +52,8 @@ final class TestCluster: @unchecked Sendable {
         workerIDs: [String] = ["w1", "w2", "w3", "w4"],
         workerArguments: [String] = [],
         workerWrapper: String? = nil,
-        http: Bool = false
+        http: Bool = false,
+        configure: (inout Topology) -> Void = { _ in }
     ) throws {
         self.http = http
         binary = try Self.locateBinary()
@@ -62,7 +63,7 @@ final class TestCluster: @unchecked Sendable {
             FileManager.default.temporaryDirectory.appendingPathComponent("tokenboard-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         topologyPath = directory + "/topology.json"
-        let topology = Topology(
+        var topology = Topology(
             name: "test",
             runDirectory: directory + "/run",
             prices: Self.repositoryRoot + "/cluster/prices.json",
@@ -72,6 +73,7 @@ final class TestCluster: @unchecked Sendable {
             livenessTimeoutMillis: 1000,
             queryDeadlineMillis: 5000
         )
+        configure(&topology)
         try topology.jsonData().write(to: URL(fileURLWithPath: topologyPath))
     }
 
@@ -236,6 +238,7 @@ extension TestCluster {
         workerArguments: [String] = [],
         workerWrapper: String? = nil,
         http: Bool = false,
+        configure: (inout Topology) -> Void = { _ in },
         file: StaticString = #filePath,
         line: UInt = #line,
         _ check: (TestCluster) async throws -> Void
@@ -244,7 +247,8 @@ extension TestCluster {
             workerIDs: workerIDs,
             workerArguments: workerArguments,
             workerWrapper: workerWrapper,
-            http: http
+            http: http,
+            configure: configure
         )
         do {
             try await cluster.start()

@@ -53,6 +53,11 @@ final class ShardStoreSnapshotTests: XCTestCase {
                 loaded.modelTotals(window: window, anchor: anchor),
                 store.modelTotals(window: window, anchor: anchor)
             )
+            // Session spans travel too: the Session Immortal candidate is the same, and there is one.
+            let rules = TitleRules(minTokensPerModel: 1, cacheWizardMinTokens: 1)
+            let candidates = store.titleCandidates(window: window, anchor: anchor, rules: rules)
+            XCTAssertEqual(loaded.titleCandidates(window: window, anchor: anchor, rules: rules), candidates)
+            XCTAssertTrue(candidates.contains { $0.title == .sessionImmortal }, "\(window)")
             for name in employeeKeys(40) {
                 XCTAssertEqual(
                     loaded.employee(name, window: window, anchor: anchor),
@@ -86,6 +91,35 @@ final class ShardStoreSnapshotTests: XCTestCase {
         }
         XCTAssertEqual(loaded.snapshot(), original.snapshot())
         XCTAssertEqual(loaded.duplicateEventCount, 21)
+    }
+
+    func testVersionOneSnapshotLoadsWithoutSessions() throws {
+        let (store, _) = try populatedStore(seed: 6)
+        let bytes = store.snapshot()
+        // Version 2 appended the session table: capacity, count, then 28 bytes per session. Cutting it off and
+        // writing version 1 gives the layout an older worker wrote.
+        func u64(at offset: Int) -> UInt64 {
+            bytes[offset..<(offset + 8)].reversed().reduce(0) { $0 << 8 | UInt64($1) }
+        }
+        let spans = try XCTUnwrap(
+            (1..<(bytes.count / 28)).first { k in
+                let start = bytes.count - 16 - 28 * k
+                return u64(at: start) == UInt64(SessionSpans.defaultCapacity) && u64(at: start + 8) == UInt64(k)
+            }
+        )
+        let sessionBytes = 16 + spans * 28
+        var v1 = Array(bytes[..<(bytes.count - sessionBytes)])
+        v1[0] = 1
+        let loaded = try ShardStore(snapshot: v1, priceBook: try prices())
+        XCTAssertEqual(loaded.stats, store.stats)
+        let anchor = try XCTUnwrap(store.newestDay)
+        let titles = loaded.titleCandidates(window: .allTime, anchor: anchor, rules: TitleRules())
+        XCTAssertFalse(titles.contains { $0.title == .sessionImmortal })
+        XCTAssertEqual(
+            loaded.top(k: 40, window: .allTime, anchor: anchor, by: .tokens),
+            store.top(k: 40, window: .allTime, anchor: anchor, by: .tokens)
+        )
+        XCTAssertEqual(Array(loaded.snapshot()[4..<(bytes.count - sessionBytes)]), Array(v1[4...]))
     }
 
     func testEmptyStoreRoundTrips() throws {

@@ -40,6 +40,27 @@ final class FixedCluster: ClusterQueries, @unchecked Sendable {
     func employee(_ query: EmployeeQuery) async throws -> EmployeeReply {
         throw ErrorMessage(code: .internalError, message: "x")
     }
+    func tiers(_ query: TiersQuery) async throws -> TiersReply {
+        TiersReply(
+            cutoffs: TierCutoffs(metric: .tokens, levels: [], activeEmployees: 0),
+            anchor: query.anchor,
+            coverage: board.coverage
+        )
+    }
+    func teams(_ query: TeamsQuery) async throws -> TeamsReply {
+        throw ErrorMessage(code: .internalError, message: "x")
+    }
+    func budgets(_ query: BudgetsQuery) async throws -> BudgetsReply {
+        throw ErrorMessage(code: .internalError, message: "x")
+    }
+    func titles(_ query: TitlesQuery) async throws -> TitlesReply {
+        TitlesReply(
+            holders: [TitleHolder(title: .tokenLegend, employee: "ada", value: 100)],
+            rules: TitleRules(),
+            anchor: query.anchor,
+            coverage: board.coverage
+        )
+    }
     func status() async throws -> StatusReply { throw ErrorMessage(code: .internalError, message: "x") }
 }
 
@@ -66,8 +87,21 @@ final class APIResponderTests: XCTestCase {
             cluster.topQueries,
             [TopQuery(k: 7, window: .days(7), anchor: Day(iso: "2026-10-15"), metric: .cost, allowPartial: true)]
         )
-        let report = TopReport(reply: cluster.board, window: .days(7), metric: .cost)
-        XCTAssertEqual(Array(response.body.readableBytesView), try ReportJSON.encode(report))
+        XCTAssertEqual(Array(response.body.readableBytesView), try expected(cluster, window: .days(7), metric: .cost))
+        XCTAssertTrue(String(buffer: response.body).contains(#""titles" : ["#), String(buffer: response.body))
+        XCTAssertTrue(String(buffer: response.body).contains("Token Legend"), "the rows carry their titles")
+    }
+
+    /// The body the CLI prints for the fixed cluster: its board with the tiers and titles it answers.
+    private func expected(_ cluster: FixedCluster, window: Window, metric: RankingMetric) throws -> [UInt8] {
+        let report = TopReport(
+            reply: cluster.board,
+            window: window,
+            metric: metric,
+            tiers: TierCutoffs(metric: .tokens, levels: [], activeEmployees: 0),
+            titles: [TitleHolder(title: .tokenLegend, employee: "ada", value: 100)]
+        )
+        return try ReportJSON.encode(report)
     }
 
     func testARepeatedAnswerReusesItsBodyAndAChangedOneIsEncodedAgain() async throws {
@@ -78,8 +112,10 @@ final class APIResponderTests: XCTestCase {
         XCTAssertEqual(first.body, again.body)
         cluster.board.entries[0].counts.output += 1
         let changed = await api.respond(to: Request(method: .GET, target: "/v1/top?k=1"))
-        let report = TopReport(reply: cluster.board, window: .days(30), metric: .tokens)
-        XCTAssertEqual(Array(changed.body.readableBytesView), try ReportJSON.encode(report))
+        XCTAssertEqual(
+            Array(changed.body.readableBytesView),
+            try expected(cluster, window: .days(30), metric: .tokens)
+        )
         XCTAssertNotEqual(changed.body, first.body)
     }
 

@@ -252,6 +252,94 @@ enum Fixtures {
                 "statusReply-empty",
                 StatusReply(coordinatorID: "", mapVersion: 0, slotCount: 0, workers: [])
             ),
+            Sample(
+                "scoreCountQuery",
+                ScoreCountQuery(window: .days(30), anchor: june30, metric: .cost, thresholds: [0, 7, .max])
+            ),
+            Sample(
+                "scoreCountQuery-empty",
+                ScoreCountQuery(window: .allTime, anchor: june30, metric: .tokens, thresholds: [])
+            ),
+            Sample("scoreCountReply", ScoreCountReply(activeEmployees: 21_250, counts: [21_250, 3, 0], mapVersion: 2)),
+            Sample("tiersQuery", TiersQuery(window: .days(7), anchor: nil, allowPartial: true)),
+            Sample(
+                "tiersReply",
+                TiersReply(
+                    cutoffs: TierCutoffs(
+                        metric: .output,
+                        levels: [
+                            TierLevel(tier: .emerald, rule: "top 1%", floor: 1 << 40, employees: 850),
+                            TierLevel(tier: .bronze, rule: "at least 1 tokens", floor: nil, employees: 0),
+                        ],
+                        activeEmployees: 85_000
+                    ),
+                    anchor: june30,
+                    coverage: coverage
+                )
+            ),
+            Sample("entriesQuery", EntriesQuery(window: .days(30), anchor: june30)),
+            Sample("entriesReply", EntriesReply(entries: ranked, mapVersion: 3)),
+            Sample(
+                "teamsQuery",
+                TeamsQuery(
+                    window: .allTime,
+                    anchor: june30,
+                    grouping: .org,
+                    metric: .cost,
+                    employee: "dave",
+                    allowPartial: true
+                )
+            ),
+            Sample("teamsQuery-nil", TeamsQuery(window: .days(1), anchor: nil, grouping: .team, metric: .tokens)),
+            Sample(
+                "teamsReply",
+                TeamsReply(
+                    groups: ranked.map { GroupUsage(summary: $0, members: 3) },
+                    standing: TeamStanding(team: "platform", org: "eng", manager: "Smith, J.", rank: 2, members: 9),
+                    unassignedEmployees: 4,
+                    directoryEmployees: 85_000,
+                    anchor: june30,
+                    coverage: coverage
+                )
+            ),
+            Sample("budgetsQuery", BudgetsQuery(anchor: june30, allowPartial: true)),
+            Sample(
+                "budgetsReply",
+                BudgetsReply(
+                    lines: [
+                        BudgetLine(scope: .employee, name: "alice", budget: 2_000_000_000, cost: .max),
+                        BudgetLine(scope: .team, name: "platform", budget: 0, cost: 0),
+                    ],
+                    anchor: nil,
+                    coverage: emptyCoverage
+                )
+            ),
+            Sample(
+                "titleCandidatesQuery",
+                TitleCandidatesQuery(window: .days(30), anchor: june30, rules: TitleRules(minTokensPerModel: 7))
+            ),
+            Sample("titleCandidatesReply-empty", TitleCandidatesReply(candidates: [], mapVersion: 1)),
+            Sample("titlesQuery", TitlesQuery(window: .allTime, anchor: nil, allowPartial: true)),
+            Sample(
+                "titlesReply",
+                TitlesReply(
+                    holders: [
+                        TitleHolder(title: .tokenLegend, employee: "alice", value: 281_000_000_000),
+                        TitleHolder(title: .sessionImmortal, employee: "bob", value: 72_000_000, base: 1 << 40),
+                        TitleHolder(title: .cacheWizard, employee: "ë", value: .max, base: .max),
+                    ],
+                    rules: TitleRules(),
+                    anchor: june30,
+                    coverage: coverage
+                )
+            ),
+            Sample(
+                "titleCandidatesReply",
+                TitleCandidatesReply(
+                    candidates: [TitleHolder(title: .modelConnoisseur, employee: "carol", value: 9, base: 10)],
+                    mapVersion: 2
+                )
+            ),
         ]
     }
 }

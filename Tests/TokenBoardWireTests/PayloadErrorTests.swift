@@ -107,6 +107,18 @@ final class PayloadErrorTests: XCTestCase {
         )
     }
 
+    func testTierMessagesRefuseUnknownTiersAndTooManyThresholds() {
+        // metric tokens, one level: tier 5, rule "", floor absent, employees 0; active 0.
+        let level: [UInt8] = [5] + le(UInt32(0)) + [0] + le(UInt64(0))
+        assertMalformed(TiersReply.self, [0] + le(UInt32(1)) + level + le(UInt64(0)), "unknown tier 5")
+        let thresholds = le(UInt32(4097)) + [UInt8](repeating: 0, count: 4097 * 8)
+        assertMalformed(
+            ScoreCountQuery.self,
+            days30 + le(Int32(0)) + [0] + thresholds,
+            "4097 thresholds; at most 4096"
+        )
+    }
+
     func testInvalidUTF8() {
         let invalid: [[UInt8]] = [
             [0xFF],

@@ -18,6 +18,14 @@ public struct EmployeeReport: Codable, Sendable, Hashable {
     public var activeEmployees: UInt64
     /// Share of active employees ranked behind this one, 0…100.
     public var percentile: Double?
+    /// Their tier in the window, when tiers were asked for (nil below every floor).
+    public var tier: String?
+    /// Their team standing (team, org, manager, rank within the team), when asked for and active.
+    public var team: TeamFigures?
+    /// Their own budget and their team's, month to date (absent when none is configured).
+    public var budgets: [BudgetReport.Line]
+    /// The titles they hold in the window.
+    public var titles: [String]
     public var shards: CoverageReport
     public var usage: UsageFigures?
     public var byModel: [Row]
@@ -25,14 +33,29 @@ public struct EmployeeReport: Codable, Sendable, Hashable {
     public var byDay: [Row]
 
     enum CodingKeys: String, CodingKey {
-        case employee, window, anchor, metric, found, rank, percentile, shards, usage
+        case employee, window, anchor, metric, found, rank, percentile, shards, usage, tier, team, budgets, titles
         case activeEmployees = "active_employees"
         case byModel = "by_model"
         case byTool = "by_tool"
         case byDay = "by_day"
     }
 
-    public init(name: String, reply: EmployeeReply, window: Window, metric: RankingMetric) {
+    /// The report of `reply`; with `tiers` (the same window's floors) it also shows the employee's tier.
+    public init(
+        name: String,
+        reply: EmployeeReply,
+        window: Window,
+        metric: RankingMetric,
+        tiers: TierCutoffs? = nil,
+        standing: TeamStanding? = nil,
+        budgets: [BudgetLine] = [],
+        titles: [TitleHolder] = []
+    ) {
+        self.titles = titles.filter { $0.employee == name }.map(\.title.description)
+        team = standing.map(TeamFigures.init)
+        self.budgets = budgets.filter {
+            ($0.scope == .employee && $0.name == name) || ($0.scope == .team && $0.name == standing?.team)
+        }.map(BudgetReport.Line.init)
         employee = name
         self.window = window.description
         anchor = reply.anchor?.description
@@ -62,6 +85,7 @@ public struct EmployeeReport: Codable, Sendable, Hashable {
                 cost: usage.summary.cost,
                 unpricedTokens: usage.summary.unpricedTokens
             )
+            tier = tiers?.tier(of: usage.summary)?.description
             byModel = rows(usage.byModel)
             byTool = rows(usage.byTool)
             byDay = rows(usage.byDay)
@@ -80,6 +104,17 @@ public struct EmployeeReport: Codable, Sendable, Hashable {
         var out = "\(employee) — window \(window)" + (anchor.map { " ending \($0)" } ?? "") + " — \(shards.line)\n"
         out += "rank \(Formatting.grouped(rank)) of \(Formatting.grouped(activeEmployees)) by \(metric)"
         if let percentile { out += " (ahead of \(String(format1(percentile)))% of active employees)" }
+        if let tier { out += ", tier \(tier)" }
+        if !titles.isEmpty { out += "\ntitles: \(titles.joined(separator: ", "))" }
+        if let team {
+            out += "\nteam \(team.team) (org \(team.org)\(team.manager.isEmpty ? "" : ", manager " + team.manager))"
+            out += ": rank \(Formatting.grouped(team.rank)) of \(Formatting.grouped(team.members)) by \(metric)"
+        }
+        for line in budgets {
+            out +=
+                "\n\(line.scope) budget: \(Formatting.dollars(line.costNanos)) of \(Formatting.dollars(line.budgetNanos))"
+            out += " this month (\(Formatting.percent(line.costNanos, of: line.budgetNanos)), \(line.status.rawValue))"
+        }
         out += "\n\(Formatting.grouped(usage.tokens)) tokens, \(Formatting.dollars(usage.costNanos))"
         out += " (input \(Formatting.grouped(usage.input)), output \(Formatting.grouped(usage.output)),"
         out +=
@@ -102,5 +137,24 @@ public struct EmployeeReport: Codable, Sendable, Hashable {
     private func format1(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded(.down))
         return "\(tenths / 10).\(tenths % 10)"
+    }
+}
+
+/// An employee's place in their team, as printed and as JSON.
+public struct TeamFigures: Codable, Sendable, Hashable {
+    public var team: String
+    public var org: String
+    public var manager: String
+    /// 1-based rank within the team by the report's metric.
+    public var rank: UInt64
+    /// The team's active members.
+    public var members: UInt64
+
+    public init(_ standing: TeamStanding) {
+        team = standing.team
+        org = standing.org
+        manager = standing.manager
+        rank = standing.rank
+        members = standing.members
     }
 }

@@ -9,9 +9,13 @@ public struct TopReport: Codable, Sendable, Hashable {
         public var usage: UsageFigures
         /// This employee's share of the company total of the ranking metric.
         public var share: Double
+        /// Their tier in the window, when tiers were asked for (nil below every floor).
+        public var tier: String?
+        /// The titles they hold in the window.
+        public var titles: [String]
 
         enum CodingKeys: String, CodingKey {
-            case rank, employee, usage, share
+            case rank, employee, usage, share, tier, titles
         }
     }
 
@@ -28,7 +32,15 @@ public struct TopReport: Codable, Sendable, Hashable {
         case activeEmployees = "active_employees"
     }
 
-    public init(reply: TopReply, window: Window, metric: RankingMetric) {
+    /// The board of `reply`; with `tiers` (the same window's floors) each row also shows its tier, and with
+    /// `titles` (the window's holders) the titles it holds.
+    public init(
+        reply: TopReply,
+        window: Window,
+        metric: RankingMetric,
+        tiers: TierCutoffs? = nil,
+        titles: [TitleHolder] = []
+    ) {
         self.window = window.description
         anchor = reply.anchor?.description
         self.metric = metric.description
@@ -50,7 +62,9 @@ public struct TopReport: Codable, Sendable, Hashable {
                 rank: index + 1,
                 employee: ranked.employee,
                 usage: UsageFigures(counts: ranked.counts, cost: ranked.cost, unpricedTokens: ranked.unpricedTokens),
-                share: Formatting.share(ranked.score(metric), of: whole)
+                share: Formatting.share(ranked.score(metric), of: whole),
+                tier: tiers?.tier(of: ranked)?.description,
+                titles: titles.filter { $0.employee == ranked.employee }.map(\.title.description)
             )
         }
     }
@@ -58,8 +72,8 @@ public struct TopReport: Codable, Sendable, Hashable {
     /// The human table.
     public func render() -> String {
         var table = TextTable(
-            headers: ["rank", "employee", "tokens", "output", "cost", "share"],
-            rightAligned: [0, 2, 3, 4, 5]
+            headers: ["rank", "employee", "tier", "tokens", "output", "cost", "share", "titles"],
+            rightAligned: [0, 3, 4, 5, 6]
         )
         let whole: UInt64
         switch metric {
@@ -75,9 +89,9 @@ public struct TopReport: Codable, Sendable, Hashable {
             default: score = entry.usage.tokens
             }
             table.add([
-                String(entry.rank), entry.employee, Formatting.grouped(entry.usage.tokens),
+                String(entry.rank), entry.employee, entry.tier ?? "-", Formatting.grouped(entry.usage.tokens),
                 Formatting.grouped(entry.usage.output), Formatting.dollars(entry.usage.costNanos),
-                Formatting.percent(score, of: whole),
+                Formatting.percent(score, of: whole), entry.titles.joined(separator: ", "),
             ])
         }
         var out = "Top \(entries.count) by \(metric), window \(window)"

@@ -8,7 +8,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
         abstract: "Run the coordinator: tracks workers and answers cluster queries by merging shard answers.",
         discussion: """
             Listens where the topology says (or --port). Once listening it prints one JSON line on standard
-            output; logs go to standard error. SIGTERM or SIGINT stops it gracefully.
+            output; logs go to standard error. SIGTERM or SIGINT stops it gracefully. Tier rules come from the
+            topology's "badges" file (docs/BOARD.md); without one the shipped defaults apply. Teams come from
+            its optional "directory" CSV (employee,team,org,manager); unlisted employees are "unassigned".
 
             With --http HOST:PORT (or an "http" address on the topology's coordinator) it also serves HTTP on \
             that port: HTTP/2 over cleartext with prior knowledge and HTTP/1.1, told apart by the first bytes. \
@@ -38,7 +40,20 @@ struct CoordinatorCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = node.makeLogger(label: "tokenboard.coordinator")
         let topology = try Topology.load(path: node.config)
-        var configuration = CoordinatorConfiguration(topology: topology, threads: node.threads)
+        var board = BoardConfig.defaults
+        var directory = Directory()
+        do throws(BoardConfigError) {
+            if let path = topology.badges { board = try BoardConfig(contentsOf: path) }
+            if let path = topology.directory { directory = try Directory(contentsOf: path) }
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        var configuration = CoordinatorConfiguration(
+            topology: topology,
+            threads: node.threads,
+            board: board,
+            directory: directory
+        )
         if let port { configuration.listen.port = port }
         if let http { configuration.http = Endpoint(http) }
         let id = configuration.id

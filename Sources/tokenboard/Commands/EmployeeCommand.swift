@@ -6,7 +6,11 @@ import TokenBoardWire
 struct EmployeeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "employee",
-        abstract: "One employee's usage over a window by model, tool and day, with their exact global rank."
+        abstract: "One employee's usage by model, tool and day, with their exact global rank, tier and team rank.",
+        discussion: """
+            Also shows the titles they hold, their team, org and manager from the coordinator's directory, their rank within the
+            team, and their own and their team's month-to-date cost against the monthly budgets configured.
+            """
     )
 
     @OptionGroup var cluster: ClusterOptions
@@ -25,7 +29,7 @@ struct EmployeeCommand: AsyncParsableCommand {
     func run() async throws {
         let client = try await cluster.connect()
         do {
-            let reply = try await client.employee(
+            let report = try await client.employeeReport(
                 EmployeeQuery(
                     employee: name,
                     window: window.parsedWindow,
@@ -34,11 +38,7 @@ struct EmployeeCommand: AsyncParsableCommand {
                     allowPartial: window.allowPartial
                 )
             )
-            try output.emit(
-                EmployeeReport(name: name, reply: reply, window: window.parsedWindow, metric: ranking.metric)
-            ) {
-                $0.render()
-            }
+            try output.emit(report) { $0.render() }
         } catch {
             await client.close()
             throw error

@@ -58,6 +58,15 @@ struct GenCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "No progress output.")
     var quiet = false
 
+    @Flag(
+        name: .customLong("plant-cases"),
+        help: """
+            Add named employees with known behaviour on the last day (an idle agent looping 20 hours, a 9-model \
+            user, a cache-heavy user, a team over budget) and write their teams to OUT.directory.csv.
+            """
+    )
+    var plantCases = false
+
     func validate() throws {
         guard Day(iso: start) != nil else { throw ValidationError("--start must be YYYY-MM-DD") }
     }
@@ -86,9 +95,22 @@ struct GenCommand: AsyncParsableCommand {
         let started = clock.now
         var lastReport = started
         let total = events
-        let result = try generator.generate(
+        var planted =
+            try plantCases ? PlantedCases(lastDay: config.startDay.adding(days: days - 1), priceBook: priceBook) : nil
+        // With planted events the manifest covers every event written, generated or planted.
+        var plantedManifest = ManifestBuilder(priceBook: priceBook)
+        let generated = try generator.generate(
             priceBook: priceBook,
-            emit: { event in try writer.write(event) },
+            emit: { event in
+                if let due = planted?.take(through: event.timestampMillis) {
+                    for extra in due {
+                        try writer.write(extra)
+                        plantedManifest.add(extra)
+                    }
+                    plantedManifest.add(event)
+                }
+                try writer.write(event)
+            },
             progress: { done in
                 let now = clock.now
                 guard now - lastReport >= .seconds(1) || done == total else { return }
@@ -99,6 +121,15 @@ struct GenCommand: AsyncParsableCommand {
                 )
             }
         )
+        if let rest = planted?.take(through: .max) {
+            for extra in rest {
+                try writer.write(extra)
+                plantedManifest.add(extra)
+            }
+            try PlantedCases.directoryCSV.write(toFile: out + ".directory.csv", atomically: true, encoding: .utf8)
+        }
+        let result =
+            planted == nil ? generated : plantedManifest.build(config: config, exponent: generator.exponent)
         try writer.close()
         progress.finish()
         if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }

@@ -10,6 +10,8 @@ struct TopCommand: AsyncParsableCommand {
         abstract: "The global top K employees over a window, exact to the token and the nano-dollar.",
         discussion: """
             Ranks by total tokens (default), list-price cost, or output tokens; ties break by employee key.
+            Each row shows the employee's tier in the window (`tokenboard tiers` lists the floors).
+            --by-team ranks teams by the sum of their members instead.
             Fails naming any shard that does not answer, unless --allow-partial.
             """
     )
@@ -23,6 +25,12 @@ struct TopCommand: AsyncParsableCommand {
 
     @OptionGroup var ranking: MetricOption
 
+    @Flag(
+        name: .customLong("by-team"),
+        help: "Rank teams (from the coordinator's directory) instead of employees; unlisted people are 'unassigned'."
+    )
+    var byTeam = false
+
     func validate() throws {
         guard k >= 1 && k <= Int(Coordinator.maxK) else {
             throw ValidationError("-k must be between 1 and \(Coordinator.maxK)")
@@ -32,7 +40,28 @@ struct TopCommand: AsyncParsableCommand {
     func run() async throws {
         let client = try await cluster.connect()
         do {
-            let reply = try await client.top(
+            if byTeam {
+                let reply = try await client.teams(
+                    TeamsQuery(
+                        window: window.parsedWindow,
+                        anchor: window.anchor,
+                        grouping: .team,
+                        metric: ranking.metric,
+                        allowPartial: window.allowPartial
+                    )
+                )
+                let report = GroupReport(
+                    reply: reply,
+                    window: window.parsedWindow,
+                    grouping: .team,
+                    metric: ranking.metric,
+                    limit: k
+                )
+                try output.emit(report) { $0.render() }
+                await client.close()
+                return
+            }
+            let report = try await client.topReport(
                 TopQuery(
                     k: UInt32(k),
                     window: window.parsedWindow,
@@ -41,9 +70,7 @@ struct TopCommand: AsyncParsableCommand {
                     allowPartial: window.allowPartial
                 )
             )
-            try output.emit(TopReport(reply: reply, window: window.parsedWindow, metric: ranking.metric)) {
-                $0.render()
-            }
+            try output.emit(report) { $0.render() }
         } catch {
             await client.close()
             throw error
