@@ -9,9 +9,8 @@ public final class Shard: Sendable {
     public let workerID: String
     private let store: Mutex<ShardStore>
     private let routing: Mutex<OwnedSlots>
-    /// Top answers for the store as it is now, dropped by the next applied batch: the board is read far more
-    /// often than it changes, and an answer for an unchanged store is exact.
-    private let topCache = Mutex(TopCache())
+    /// Answers to read-only queries for the store and map as they are now (see `ReplyCache`).
+    private let replyCache = Mutex(ReplyCache())
 
     /// Where batches are logged before they are applied; nil keeps counters in memory only.
     let log: WriteAheadLog?
@@ -67,6 +66,29 @@ public final class Shard: Sendable {
 
     /// Answers one request frame.
     public func handle(_ frame: Frame) -> Frame {
+        guard let type = frame.messageType, Self.cacheable.contains(type) else { return answer(frame) }
+        let key = ReplyCache.Key(typeCode: frame.typeCode, payload: frame.payload)
+        // Versions are read before the answer is computed: see `ReplyCache.store`.
+        let storeVersion = withStore { $0.batchCount }
+        let map = mapVersion
+        if let hit = replyCache.withLock({
+            $0.reply(to: key, requestID: frame.requestID, storeVersion: storeVersion, mapVersion: map)
+        }) {
+            return hit
+        }
+        let reply = answer(frame)
+        if reply.messageType != .error {
+            replyCache.withLock { $0.store(reply, for: key, storeVersion: storeVersion, mapVersion: map) }
+        }
+        return reply
+    }
+
+    /// The read-only queries whose answers depend only on the store and the map.
+    static let cacheable: Set<MessageType> = [
+        .topQuery, .totalsQuery, .employeeQuery, .rankQuery, .scoreCountQuery, .entriesQuery, .titleCandidatesQuery,
+    ]
+
+    private func answer(_ frame: Frame) -> Frame {
         let id = frame.requestID
         do {
             switch frame.messageType {
@@ -168,24 +190,14 @@ public final class Shard: Sendable {
         let version = mapVersion
         return store.withLock { store in
             let anchor = query.anchor ?? store.newestDay
-            var key = query
-            key.anchor = anchor
-            key.allowPartial = false
-            if let cached = topCache.withLock({
-                $0.reply(for: key, storeVersion: store.batchCount, mapVersion: version)
-            }) {
-                return cached
-            }
             let result = anchor.map { store.top(k: Int(query.k), window: query.window, anchor: $0, by: query.metric) }
-            let reply = TopReply(
+            return TopReply(
                 entries: result?.entries ?? [],
                 totals: result?.totals ?? WindowTotals(),
                 anchor: anchor,
                 newestDay: store.newestDay,
                 coverage: coverage(version)
             )
-            topCache.withLock { $0.store(reply, for: key, storeVersion: store.batchCount, mapVersion: version) }
-            return reply
         }
     }
 
@@ -264,29 +276,6 @@ public final class Shard: Sendable {
 
     private func coverage(_ version: UInt64) -> Coverage {
         Coverage(mapVersion: version, shardsTotal: 1, answered: [workerID], missing: [])
-    }
-}
-
-/// The last few top answers, valid while the store and the map are unchanged.
-struct TopCache: Sendable {
-    private var storeVersion: UInt64 = .max
-    private var mapVersion: UInt64 = .max
-    private var replies: [TopQuery: TopReply] = [:]
-
-    static let capacity = 32
-
-    func reply(for query: TopQuery, storeVersion: UInt64, mapVersion: UInt64) -> TopReply? {
-        guard storeVersion == self.storeVersion, mapVersion == self.mapVersion else { return nil }
-        return replies[query]
-    }
-
-    mutating func store(_ reply: TopReply, for query: TopQuery, storeVersion: UInt64, mapVersion: UInt64) {
-        if storeVersion != self.storeVersion || mapVersion != self.mapVersion || replies.count >= Self.capacity {
-            replies.removeAll(keepingCapacity: true)
-            self.storeVersion = storeVersion
-            self.mapVersion = mapVersion
-        }
-        replies[query] = reply
     }
 }
 
