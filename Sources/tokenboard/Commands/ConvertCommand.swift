@@ -95,13 +95,12 @@ struct ConvertCommand: AsyncParsableCommand {
             var text = line(
                 "wrote \(Formatting.grouped(UInt64(summary.events))) events to \(summary.output) (\(summary.format), \(Formatting.grouped(UInt64(summary.bytesWritten))) bytes from \(Formatting.grouped(UInt64(summary.inputBytes)))) in \(String(format: "%.2f", summary.seconds)) s"
             )
-            text += line(
-                "\(Formatting.grouped(UInt64(summary.linesRead))) lines read, \(Formatting.grouped(UInt64(summary.skippedLines))) without usage or duplicate copies, \(Formatting.grouped(UInt64(summary.badLines))) bad"
+            text += InputReportText.counts(
+                linesRead: summary.linesRead,
+                skipped: summary.skippedLines,
+                bad: summary.badLines
             )
-            if summary.badLines > 0 {
-                text += line("skipped \(Formatting.grouped(UInt64(summary.badLines))) bad lines; first ones:")
-                for error in summary.errors { text += line("  \(error)") }
-            }
+            text += InputReportText.badLines(summary.badLines, errors: summary.errors)
             return text
         }
     }

@@ -128,13 +128,12 @@ struct ImportCommand: AsyncParsableCommand {
                     "\(Formatting.grouped(summary.duplicateEvents)) events were already imported (not counted again)"
                 )
             }
-            text += line(
-                "\(Formatting.grouped(UInt64(summary.linesRead))) lines read, \(Formatting.grouped(UInt64(summary.skippedLines))) without usage or duplicate copies, \(Formatting.grouped(UInt64(summary.badLines))) bad"
+            text += InputReportText.counts(
+                linesRead: summary.linesRead,
+                skipped: summary.skippedLines,
+                bad: summary.badLines
             )
-            if summary.badLines > 0 {
-                text += line("skipped \(Formatting.grouped(UInt64(summary.badLines))) bad lines; first ones:")
-                for error in summary.errors { text += line("  \(error)") }
-            }
+            text += InputReportText.badLines(summary.badLines, errors: summary.errors)
             return text
         }
     }

@@ -82,10 +82,7 @@ struct ManifestCommand: AsyncParsableCommand {
             text += line(
                 "  tokens: \(Formatting.grouped(summary.tokens)), list-price cost \(Formatting.dollars(summary.costNanos))"
             )
-            if summary.badLines > 0 {
-                text += line("skipped \(Formatting.grouped(UInt64(summary.badLines))) bad lines; first ones:")
-                for error in summary.errors { text += line("  \(error)") }
-            }
+            text += InputReportText.badLines(summary.badLines, errors: summary.errors)
             return text
         }
     }

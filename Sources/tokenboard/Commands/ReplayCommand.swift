@@ -161,10 +161,7 @@ struct ReplayCommand: AsyncParsableCommand {
             if result.reconnects > 0 {
                 text += line("reconnected \(result.reconnects) time(s) and resent unacknowledged batches")
             }
-            if badLines > 0 {
-                text += line("skipped \(Formatting.grouped(UInt64(badLines))) bad lines; first ones:")
-                for error in errors.prefix(20) { text += line("  \(error)") }
-            }
+            text += InputReportText.badLines(badLines, errors: errors.map(\.description))
             if let verified { text += verified.render() }
             return text
         }
