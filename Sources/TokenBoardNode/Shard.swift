@@ -93,7 +93,7 @@ public final class Shard: Sendable {
         do {
             switch frame.messageType {
             case .ingest:
-                return .reply(try ingest(frame.decode(IngestRequest.self), payload: frame.payload), to: id)
+                return .reply(try ingest(frame.decode(IngestRequest.self), frame: frame), to: id)
             case .topQuery:
                 return .reply(top(try frame.decode(TopQuery.self)), to: id)
             case .totalsQuery:
@@ -130,8 +130,8 @@ public final class Shard: Sendable {
         }
     }
 
-    /// Checks, logs and applies one batch. `payload` is the request as it arrived, which becomes its log record.
-    func ingest(_ request: IngestRequest, payload: ByteBuffer) throws -> IngestAck {
+    /// Checks, logs and applies one batch. `frame` is the request as it arrived, which becomes its log record.
+    func ingest(_ request: IngestRequest, frame: Frame) throws -> IngestAck {
         let (version, foreign) = routing.withLock { owned in
             (owned.map.version, request.batch.employees.first { !owned.owns($0) })
         }
@@ -146,7 +146,7 @@ public final class Shard: Sendable {
         // applied under it, so the log holds exactly the batches applied, in the order they were applied.
         let record: ByteBuffer?
         do {
-            record = try log.map { _ in try WriteAheadLog.record(ofIngestPayload: payload) }
+            record = try log.map { _ in try WriteAheadLog.record(of: frame) }
         } catch {
             throw ErrorMessage(code: .storageFailed, message: "batch not stored: \(error)", mapVersion: version)
         }

@@ -206,6 +206,13 @@ public final class WriteAheadLog: @unchecked Sendable {
         return record
     }
 
+    /// The log record of an ingest frame: its bytes as they arrived when it came off the wire (already
+    /// compressed and checksummed by the sender, and checked by the decoder), else built from its payload.
+    public static func record(of frame: Frame) throws -> ByteBuffer {
+        if let received = frame.received { return received }
+        return try record(ofIngestPayload: frame.payload)
+    }
+
     /// The log record of an ingest request.
     public static func record(of request: IngestRequest) throws -> ByteBuffer {
         try record(ofIngestPayload: Frame(request, requestID: 0).payload)

@@ -148,6 +148,23 @@ final class WriteAheadLogTests: XCTestCase {
         XCTAssertEqual(top.entries.count, 0)
     }
 
+    func testAnIngestFrameFromTheWireIsLoggedAsItArrivedAndReplaysTheSame() throws {
+        let sent = Frame(request(7, events: 3000), requestID: 42)
+        var wire = ByteBuffer()
+        try FrameEncoder.encode(sent, into: &wire)
+        var input = wire
+        let arrived = try XCTUnwrap(try FrameDecoder().decode(buffer: &input))
+        // Logged byte for byte as it arrived: no second compression or checksum.
+        XCTAssertEqual(try WriteAheadLog.record(of: arrived), wire)
+        // A frame built in memory has no received bytes and is encoded for the log instead.
+        XCTAssertNil(sent.received)
+        XCTAssertEqual(try WriteAheadLog.record(of: sent), try WriteAheadLog.record(of: request(7, events: 3000)))
+
+        let log = try WriteAheadLog(directory: directory, policy: .never, segment: 1)
+        try log.append(try WriteAheadLog.record(of: arrived))
+        XCTAssertEqual(try replayAll().0, [request(7, events: 3000)])
+    }
+
     func testRotatedSegmentsReplayInOrderAndCoveredOnesAreSkippedAndDeleted() throws {
         let log = try WriteAheadLog(directory: directory, policy: .never, segment: 1)
         try log.append(request(1))

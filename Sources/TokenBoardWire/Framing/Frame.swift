@@ -6,12 +6,26 @@ import NIOCore
 /// The type is kept as a raw code so that a frame of a type this build does not know still decodes: the node can
 /// then answer `unsupportedMessage` instead of dropping the connection, which is what lets v1 and later peers mix.
 public struct Frame: Sendable, Hashable {
+    public static func == (a: Frame, b: Frame) -> Bool {
+        a.typeCode == b.typeCode && a.requestID == b.requestID && a.payload == b.payload
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(typeCode)
+        hasher.combine(requestID)
+        hasher.combine(payload)
+    }
+
     /// The message type's raw code; possibly one this build does not know.
     public var typeCode: UInt8
     /// Chosen by the requester; a reply (or an error in its place) carries its request's id.
     public var requestID: UInt64
     /// The uncompressed payload.
     public var payload: ByteBuffer
+    /// An ingest frame's bytes exactly as they arrived (header and compressed payload), set by `FrameDecoder`; nil
+    /// for a frame built in memory. A worker logs the frame from these, so a batch is not compressed and
+    /// checksummed a second time. Not part of the frame's identity.
+    public var received: ByteBuffer?
 
     /// The message type, or nil for a code this build does not know.
     public var messageType: MessageType? { MessageType(rawValue: typeCode) }

@@ -71,10 +71,16 @@ public final class FrameDecoder: NIOSingleStepByteToMessageDecoder {
 
         let typeCode = field(FrameHeader.typeOffset, UInt8.self)
         let requestID = field(FrameHeader.requestIDOffset, UInt64.self)
+        // Only ingest frames are logged as they arrived; keeping the bytes of others would only pin the buffer.
+        let received =
+            typeCode == MessageType.ingest.rawValue
+            ? buffer.getSlice(at: start, length: FrameHeader.size + payloadLength) : nil
         buffer.moveReaderIndex(forwardBy: FrameHeader.size)
         let wire = buffer.readSlice(length: payloadLength)!
         let payload = compressed ? try decompress(wire, to: uncompressedLength) : wire
-        return Frame(typeCode: typeCode, requestID: requestID, payload: payload)
+        var frame = Frame(typeCode: typeCode, requestID: requestID, payload: payload)
+        frame.received = received
+        return frame
     }
 
     /// Decodes what is left when the connection ends; bytes of an incomplete frame are an error, not silence,
