@@ -55,6 +55,11 @@ public struct ClusterClient: Sendable {
         try await connection.request(query, expecting: TitlesReply.self, timeout: timeout)
     }
 
+    /// Who the gaming signals flag over a window, with the usage flagged.
+    public func signals(_ query: SignalsQuery) async throws -> SignalsReply {
+        try await connection.request(query, expecting: SignalsReply.self, timeout: timeout)
+    }
+
     public func status() async throws -> StatusReply {
         try await connection.request(StatusQuery(), expecting: StatusReply.self, timeout: timeout)
     }

@@ -10,6 +10,7 @@ public protocol ClusterQueries: Sendable {
     func teams(_ query: TeamsQuery) async throws -> TeamsReply
     func budgets(_ query: BudgetsQuery) async throws -> BudgetsReply
     func titles(_ query: TitlesQuery) async throws -> TitlesReply
+    func signals(_ query: SignalsQuery) async throws -> SignalsReply
     func status() async throws -> StatusReply
 }
 

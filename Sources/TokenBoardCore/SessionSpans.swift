@@ -10,23 +10,67 @@
 /// `recentRunsSearched` runs, newest first — no hashing on the ingest path. An event whose session is not among
 /// them (more than 16 other runs of the same employee since) starts a new run.
 ///
-/// Memory: 24 bytes per run plus one small array per employee. The table holds at most `capacity` runs (default
-/// 1,000,000, about 24 MB); when it is full, runs that ended more than `horizonDays` (90) before the newest day
+/// Each run also keeps what the idle-agent signal needs, in O(1) per run: its request count, token, output and
+/// cost sums, and the shortest and longest gap between consecutive requests. Gaps are exact for events arriving
+/// in time order (and for an event extending a run at either end); an event landing inside a run splits a gap
+/// it cannot see, so it marks the run's cadence unknown (`minGap` 0), which never looks idle.
+///
+/// Memory: 64 bytes per run plus one small array per employee. The table holds at most `capacity` runs (default
+/// 1,000,000, about 64 MB); when it is full, runs that ended more than `horizonDays` (90) before the newest day
 /// are dropped — they can only matter to windows ending that far back — at most once per newest day, and if that
 /// frees nothing, further new runs are not tracked (counted in `untracked`).
 public struct SessionSpans: Sendable {
     /// One run, with its employee: the snapshot's and the titles' view.
     public struct Span: Sendable, Hashable {
         public var employee: Int32
+        public var run: Run
+    }
+
+    /// One run of one session id.
+    public struct Run: Sendable, Hashable {
         public var session: UInt64
         public var first: Int64
         public var last: Int64
-    }
+        /// Events in the run.
+        public var requests: UInt32 = 0
+        /// Sums over the run's events.
+        public var tokens: UInt64 = 0
+        public var output: UInt64 = 0
+        /// List-price cost in nano-dollars.
+        public var cost: UInt64 = 0
+        /// The shortest and longest gap between consecutive requests (ms); `minGap` is `Int64.max` while the
+        /// run has one request, and 0 when the cadence is unknown (see the type's comment).
+        public var minGap: Int64 = .max
+        public var maxGap: Int64 = 0
 
-    struct Run: Sendable, Hashable {
-        var session: UInt64
-        var first: Int64
-        var last: Int64
+        public init(session: UInt64, first: Int64, last: Int64) {
+            self.session = session
+            self.first = first
+            self.last = last
+        }
+
+        /// Adds one event at `millis` within the run's reach.
+        @inline(__always)
+        mutating func add(at millis: Int64, counts: TokenCounts, cost c: UInt64) {
+            requests &+= 1
+            tokens = tokens.saturatingAdd(counts.total)
+            output = output.saturatingAdd(counts.output)
+            cost = cost.saturatingAdd(c)
+            if requests == 1 { return }
+            let gap: Int64
+            if millis >= last {
+                gap = millis - last
+                last = millis
+            } else if millis <= first {
+                gap = first - millis
+                first = millis
+            } else {
+                minGap = 0
+                return
+            }
+            if gap < minGap { minGap = gap }
+            if gap > maxGap { maxGap = gap }
+        }
     }
 
     public static let defaultCapacity = 1_000_000
@@ -53,7 +97,14 @@ public struct SessionSpans: Sendable {
 
     /// Notes one event of `session` (a digest; 0 means none) at `millis`.
     @inline(__always)
-    mutating func record(employee: Int32, session: UInt64, at millis: Int64, newestDay: Int32) {
+    mutating func record(
+        employee: Int32,
+        session: UInt64,
+        at millis: Int64,
+        counts: TokenCounts,
+        cost: UInt64,
+        newestDay: Int32
+    ) {
         guard session != 0 else { return }
         let e = Int(employee)
         if e >= runs.count { runs.append(contentsOf: repeatElement([], count: e + 1 - runs.count)) }
@@ -63,8 +114,7 @@ public struct SessionSpans: Sendable {
             if runs[e][i].session == session {
                 let run = runs[e][i]
                 if millis >= run.first - Self.maxGapMillis && millis <= run.last + Self.maxGapMillis {
-                    if millis < run.first { runs[e][i].first = millis }
-                    if millis > run.last { runs[e][i].last = millis }
+                    runs[e][i].add(at: millis, counts: counts, cost: cost)
                     return
                 }
                 break
@@ -82,7 +132,9 @@ public struct SessionSpans: Sendable {
                 return
             }
         }
-        runs[e].append(Run(session: session, first: millis, last: millis))
+        var run = Run(session: session, first: millis, last: millis)
+        run.add(at: millis, counts: counts, cost: cost)
+        runs[e].append(run)
         count += 1
     }
 
@@ -101,16 +153,16 @@ public struct SessionSpans: Sendable {
         all.reserveCapacity(count)
         for (employee, list) in runs.enumerated() {
             for run in list {
-                all.append(Span(employee: Int32(employee), session: run.session, first: run.first, last: run.last))
+                all.append(Span(employee: Int32(employee), run: run))
             }
         }
         return all
     }
 
     /// Runs whose last event falls in `start..<end` (Unix ms), with their employee.
-    func forEachRun(endingIn start: Int64, _ end: Int64, _ body: (Int, Int64, Int64) -> Void) {
+    func forEachRun(endingIn start: Int64, _ end: Int64, _ body: (Int, Run) -> Void) {
         for (employee, list) in runs.enumerated() {
-            for run in list where run.last >= start && run.last < end { body(employee, run.first, run.last) }
+            for run in list where run.last >= start && run.last < end { body(employee, run) }
         }
     }
 
@@ -120,7 +172,7 @@ public struct SessionSpans: Sendable {
         for span in spans {
             let e = Int(span.employee)
             if e >= runs.count { runs.append(contentsOf: repeatElement([], count: e + 1 - runs.count)) }
-            runs[e].append(Run(session: span.session, first: span.first, last: span.last))
+            runs[e].append(span.run)
         }
         count = spans.count
         prunedBefore = .min

@@ -6,15 +6,19 @@
 /// price book prices only what arrives after the load with it.
 extension ShardStore {
     /// Version of the layout below; a snapshot of another version is refused, never misread.
-    /// Version 2 added session spans; a version 1 snapshot still loads (with no sessions).
-    public static let snapshotVersion: UInt32 = 2
+    /// Version 2 added session spans; version 3 their request counts, sums and gaps, and the active-hour masks.
+    /// Older snapshots still load: version 1 with no sessions, version 2 with runs whose cadence is unknown (never
+    /// idle) and no hour masks.
+    public static let snapshotVersion: UInt32 = 3
 
     private static let maxNames = 1 << 28
 
-    /// The store's state in snapshot layout.
-    public func snapshot() -> [UInt8] {
+    /// The store's state in snapshot layout; `layout` below the current version writes what an older build
+    /// reads (for a downgrade, and the compatibility tests), leaving out what that layout cannot hold.
+    public func snapshot(layout: UInt32 = ShardStore.snapshotVersion) -> [UInt8] {
+        precondition((1...Self.snapshotVersion).contains(layout), "no snapshot layout \(layout)")
         var out = BinaryWriter(reservingCapacity: Int(cellCount) * 40 + days.columns.count * employeeCount * 8)
-        out.write(Self.snapshotVersion)
+        out.write(layout)
         out.write(eventCount)
         out.write(batchCount)
         out.write(duplicateEventCount)
@@ -68,13 +72,31 @@ extension ShardStore {
         out.write(UInt64(recentEventKeys.capacity))
         out.write(contentsOf: recentEventKeys.keysInArrivalOrder)
 
+        guard layout >= 2 else { return out.bytes }
         out.write(UInt64(sessions.capacity))
         out.write(UInt64(sessions.count))
         for span in sessions.spans {
             out.write(span.employee)
-            out.write(span.session)
-            out.write(span.first)
-            out.write(span.last)
+            out.write(span.run.session)
+            out.write(span.run.first)
+            out.write(span.run.last)
+            guard layout >= 3 else { continue }
+            out.write(span.run.requests)
+            out.write(span.run.tokens)
+            out.write(span.run.output)
+            out.write(span.run.cost)
+            out.write(span.run.minGap)
+            out.write(span.run.maxGap)
+        }
+
+        guard layout >= 3 else { return out.bytes }
+        out.write(UInt64(hours.entries.count))
+        for list in hours.entries {
+            out.write(UInt32(list.count))
+            for entry in list {
+                out.write(entry.day)
+                out.write(entry.hours)
+            }
         }
         return out.bytes
     }
@@ -84,7 +106,7 @@ extension ShardStore {
     public init(snapshot bytes: [UInt8], priceBook: PriceBook) throws(BinaryReader.Malformed) {
         var input = BinaryReader(bytes)
         let version = try input.read(UInt32.self)
-        guard version == Self.snapshotVersion || version == 1 else {
+        guard (1...Self.snapshotVersion).contains(version) else {
             throw input.malformed("snapshot layout version \(version); this build reads \(Self.snapshotVersion)")
         }
         let events = try input.read(UInt64.self)
@@ -183,16 +205,24 @@ extension ShardStore {
         var spans: [SessionSpans.Span] = []
         if version >= 2 {
             sessionCapacity = try input.readCount(limit: 1 << 30)
-            let count = try input.readCount(limit: min(sessionCapacity, input.remaining / 28))
+            let spanSize = version >= 3 ? 72 : 28
+            let count = try input.readCount(limit: min(sessionCapacity, input.remaining / spanSize))
             spans.reserveCapacity(count)
             for _ in 0..<count {
-                let span = SessionSpans.Span(
-                    employee: try input.read(),
-                    session: try input.read(),
-                    first: try input.read(),
-                    last: try input.read()
-                )
-                guard span.employee >= 0, Int(span.employee) < employees.count, span.first <= span.last,
+                let employee = try input.read(Int32.self)
+                var run = SessionSpans.Run(session: try input.read(), first: try input.read(), last: try input.read())
+                if version >= 3 {
+                    run.requests = try input.read()
+                    run.tokens = try input.read()
+                    run.output = try input.read()
+                    run.cost = try input.read()
+                    run.minGap = try input.read()
+                    run.maxGap = try input.read()
+                } else {
+                    run.minGap = 0
+                }
+                let span = SessionSpans.Span(employee: employee, run: run)
+                guard span.employee >= 0, Int(span.employee) < employees.count, run.first <= run.last,
                     spans.last.map({ $0.employee <= span.employee }) ?? true
                 else {
                     throw input.malformed("session span of employee \(span.employee) is out of range or order")
@@ -200,10 +230,30 @@ extension ShardStore {
                 spans.append(span)
             }
         }
+        var hourEntries: [[HourMasks.Entry]] = []
+        if version >= 3 {
+            let lists = try input.readCount(limit: employees.count)
+            hourEntries.reserveCapacity(lists)
+            for _ in 0..<lists {
+                let count = Int(try input.read(UInt32.self))
+                guard count <= input.remaining / 8 else { throw input.malformed("hour list longer than the input") }
+                var list: [HourMasks.Entry] = []
+                list.reserveCapacity(count)
+                for _ in 0..<count {
+                    let entry = HourMasks.Entry(day: try input.read(), hours: try input.read())
+                    guard entry.hours >> 24 == 0, list.last.map({ $0.day < entry.day }) ?? true else {
+                        throw input.malformed("hour mask of day \(entry.day) is out of range or order")
+                    }
+                    list.append(entry)
+                }
+                hourEntries.append(list)
+            }
+        }
         guard input.remaining == 0 else { throw input.malformed("\(input.remaining) bytes after the end") }
 
         self.init(priceBook: priceBook, eventKeyWindow: window, sessionCapacity: sessionCapacity)
         sessions.restore(spans)
+        hours.restore(hourEntries)
         for key in keys { _ = recentEventKeys.insert(key) }
         for (i, name) in employees.enumerated() { employeeIndex[name] = Int32(i) }
         for (i, name) in models.enumerated() { modelIndex[name] = UInt16(i) }

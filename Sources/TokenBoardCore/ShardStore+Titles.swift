@@ -44,13 +44,13 @@ extension ShardStore {
         // A session counts in the window when its last event falls in it; its wall time is the whole session.
         let start = range.lowerBound.number == .min ? Int64.min : range.lowerBound.startMillis
         let end = range.upperBound.number == .max ? Int64.max : range.upperBound.adding(days: 1).startMillis
-        sessions.forEachRun(endingIn: start, end) { employee, first, last in
+        sessions.forEachRun(endingIn: start, end) { employee, run in
             offer(
                 TitleHolder(
                     title: .sessionImmortal,
                     employee: employeeNames[employee],
-                    value: UInt64(last - first),
-                    base: UInt64(bitPattern: first)
+                    value: UInt64(run.last - run.first),
+                    base: UInt64(bitPattern: run.first)
                 )
             )
         }

@@ -26,6 +26,8 @@ public struct ShardStore: Sendable {
     var recentEventKeys: RecentEventKeys
     /// First and last event of every agent session (for the Session Immortal title).
     var sessions: SessionSpans
+    /// Active UTC hours per employee per day (for the around-the-clock signal).
+    var hours = HourMasks()
 
     public internal(set) var newestDay: Day?
     public internal(set) var oldestDay: Day?
@@ -116,8 +118,11 @@ public struct ShardStore: Sendable {
                 employee: Int32(employee),
                 session: sessionKeys[Int(event.session)],
                 at: event.timestampMillis,
+                counts: event.counts,
+                cost: cost,
                 newestDay: newest
             )
+            hours.record(employee: employee, at: event.timestampMillis)
         }
         if applied > 0 {
             newestDay = Day(number: newest)

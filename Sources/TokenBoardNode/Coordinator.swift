@@ -65,6 +65,7 @@ public final class Coordinator: Sendable {
             case .employeeQuery: return .reply(try await employee(frame.decode(EmployeeQuery.self)), to: id)
             case .tiersQuery: return .reply(try await tiers(frame.decode(TiersQuery.self)), to: id)
             case .titlesQuery: return .reply(try await titles(frame.decode(TitlesQuery.self)), to: id)
+            case .signalsQuery: return .reply(try await signals(frame.decode(SignalsQuery.self)), to: id)
             case .teamsQuery: return .reply(try await teams(frame.decode(TeamsQuery.self)), to: id)
             case .budgetsQuery: return .reply(try await budgets(frame.decode(BudgetsQuery.self)), to: id)
             case .ingest:

@@ -20,5 +20,7 @@ struct CoordinatorQueries: ClusterQueries {
 
     func titles(_ query: TitlesQuery) async throws -> TitlesReply { try await coordinator.titles(query) }
 
+    func signals(_ query: SignalsQuery) async throws -> SignalsReply { try await coordinator.signals(query) }
+
     func status() async throws -> StatusReply { await coordinator.status() }
 }

@@ -86,6 +86,7 @@ public final class Shard: Sendable {
     /// The read-only queries whose answers depend only on the store and the map.
     static let cacheable: Set<MessageType> = [
         .topQuery, .totalsQuery, .employeeQuery, .rankQuery, .scoreCountQuery, .entriesQuery, .titleCandidatesQuery,
+        .flaggedQuery,
     ]
 
     private func answer(_ frame: Frame) -> Frame {
@@ -108,6 +109,8 @@ public final class Shard: Sendable {
                 return .reply(entries(try frame.decode(EntriesQuery.self)), to: id)
             case .titleCandidatesQuery:
                 return .reply(titleCandidates(try frame.decode(TitleCandidatesQuery.self)), to: id)
+            case .flaggedQuery:
+                return .reply(flagged(try frame.decode(FlaggedQuery.self)), to: id)
             case .statsQuery:
                 _ = try frame.decode(StatsQuery.self)
                 return .reply(StatsReply(nodeID: workerID, stats: stats, mapVersion: mapVersion), to: id)
@@ -272,6 +275,12 @@ public final class Shard: Sendable {
             $0.titleCandidates(window: query.window, anchor: query.anchor, rules: query.rules)
         }
         return TitleCandidatesReply(candidates: candidates, mapVersion: version)
+    }
+
+    func flagged(_ query: FlaggedQuery) -> FlaggedReply {
+        let version = mapVersion
+        let flagged = store.withLock { $0.flagged(window: query.window, anchor: query.anchor, rules: query.rules) }
+        return FlaggedReply(flagged: flagged, mapVersion: version)
     }
 
     private func coverage(_ version: UInt64) -> Coverage {

@@ -38,3 +38,7 @@ extension EntriesReply: ShardReply {
 extension TitleCandidatesReply: ShardReply {
     var answeredMapVersion: UInt64 { mapVersion }
 }
+
+extension FlaggedReply: ShardReply {
+    var answeredMapVersion: UInt64 { mapVersion }
+}

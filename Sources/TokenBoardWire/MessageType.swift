@@ -21,7 +21,7 @@ public enum MessageType: UInt8, Sendable, Hashable, CaseIterable {
     case shardMapReply = 0x35
     case statusQuery = 0x36
     case statusReply = 0x37
-    // The board (tiers, titles, teams, signals, budgets): 0x40…0x4F.
+    // The board (tiers, titles, teams, signals, budgets): 0x40…0x5F.
     case scoreCountQuery = 0x40
     case scoreCountReply = 0x41
     case tiersQuery = 0x42
@@ -36,4 +36,8 @@ public enum MessageType: UInt8, Sendable, Hashable, CaseIterable {
     case titleCandidatesReply = 0x4B
     case titlesQuery = 0x4C
     case titlesReply = 0x4D
+    case flaggedQuery = 0x4E
+    case flaggedReply = 0x4F
+    case signalsQuery = 0x50
+    case signalsReply = 0x51
 }

@@ -58,6 +58,10 @@ extension MessageType {
         case .titleCandidatesReply: return TitleCandidatesReply.self
         case .titlesQuery: return TitlesQuery.self
         case .titlesReply: return TitlesReply.self
+        case .flaggedQuery: return FlaggedQuery.self
+        case .flaggedReply: return FlaggedReply.self
+        case .signalsQuery: return SignalsQuery.self
+        case .signalsReply: return SignalsReply.self
         }
     }
 }

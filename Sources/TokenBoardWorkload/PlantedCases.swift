@@ -1,12 +1,14 @@
 import TokenBoardCore
 
 /// Employees with known behaviour planted into a generated log (`tokenboard gen --plant-cases`), so tests can
-/// assert exactly who holds each title, who is flagged for gaming and which team is over budget. All of them
-/// act on the log's last day:
+/// assert exactly who holds each title, who is flagged for gaming and which team is over budget. All but the
+/// night owl act on the log's last day:
 ///
 /// - `planted-idle-agent`: one agent session looping for 20 hours, 02:00 to 22:00 UTC, a request every 60 s
 ///   exactly (1,201 requests) of 1,500 input, 4 output and 30,000 cache-read tokens — Session Immortal, and
 ///   the idle-agent gaming signal.
+/// - `planted-night-owl`: one request at the top of every UTC hour of the log's last three days (72 requests
+///   of 3,000 input and 1,000 output tokens, a new session each time) — the around-the-clock signal.
 /// - `planted-connoisseur`: 9 models, 2,100,000 tokens on each — Model Connoisseur.
 /// - `planted-cache-heavy`: 10 requests of 1,000,000 input, 100,000 output and 49,000,000 cache-read tokens
 ///   (97.8% cache reads of 501,000,000) — Cache Wizard.
@@ -18,6 +20,7 @@ public struct PlantedCases: Sendable {
     public static let idleAgent = "planted-idle-agent"
     public static let connoisseur = "planted-connoisseur"
     public static let cacheHeavy = "planted-cache-heavy"
+    public static let nightOwl = "planted-night-owl"
     public static let spenders = ["planted-spender-1", "planted-spender-2"]
     public static let overspendTeam = "planted-overspend"
     /// How many models the connoisseur uses.
@@ -86,6 +89,17 @@ public struct PlantedCases: Sendable {
                 session: "planted-cache",
                 [1_000_000, 100_000, 0, 49_000_000]
             )
+        }
+        for day in -2...0 {
+            for h in 0..<24 {
+                add(
+                    Self.nightOwl,
+                    "claude-haiku-4-5",
+                    at: start + Int64(day * 24 + h) * hour,
+                    session: "planted-owl-\(day + 2)-\(h)",
+                    [3_000, 1_000, 0, 0]
+                )
+            }
         }
         for (index, spender) in Self.spenders.enumerated() {
             for request in 0..<5 {

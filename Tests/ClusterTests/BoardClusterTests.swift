@@ -241,6 +241,50 @@ final class BoardClusterTests: XCTestCase {
             let person = try cluster.cli(["employee", "planted-idle-agent", "--json"]).json()
             XCTAssertEqual(person["titles"] as? [String], ["Session Immortal"])
 
+            // The gaming signals flag exactly the idle agent and the night owl: the whole board, with -k above
+            // the number of active employees, shows each row's signals.
+            let board = try cluster.cli(["top", "-k", "5000", "--json"])
+            XCTAssertEqual(board.status, 0, board.stderr)
+            let boardJSON = try board.json()
+            XCTAssertEqual(boardJSON["flagged_employees"] as? Int, 2)
+            let rows = boardJSON["entries"] as! [[String: Any]]
+            XCTAssertEqual(rows.count, ledger.employees.count)
+            func signals(_ row: [String: Any]) -> [String: Any] { row["signals"] as! [String: Any] }
+            let flaggedRows = rows.filter { (signals($0)["flagged_tokens"] as! NSNumber).uint64Value > 0 }
+            XCTAssertEqual(
+                Set(flaggedRows.map { $0["employee"] as! String }),
+                ["planted-idle-agent", "planted-night-owl"]
+            )
+            XCTAssertEqual(flaggedRows.count, 2)
+            let idleRow = rows.first { $0["employee"] as? String == "planted-idle-agent" }!
+            XCTAssertEqual(signals(idleRow)["idle_sessions"] as? Int, 1)
+            XCTAssertEqual(signals(idleRow)["around_clock_days"] as? Int, 0)
+            XCTAssertEqual((signals(idleRow)["flagged_tokens"] as? NSNumber)?.uint64Value, 1201 * 31_504)
+            // Ratios of the window sums (1,201 × 4 output of 1,201 × 31,500 prompt tokens, and so on).
+            XCTAssertEqual(signals(idleRow)["output_per_input"] as! Double, 4.0 / 31_500, accuracy: 1e-15)
+            XCTAssertEqual(signals(idleRow)["cache_read_share"] as! Double, 30_000.0 / 31_504, accuracy: 1e-15)
+            let owlRow = rows.first { $0["employee"] as? String == "planted-night-owl" }!
+            XCTAssertEqual(signals(owlRow)["around_clock_days"] as? Int, 3)
+            XCTAssertEqual((signals(owlRow)["flagged_tokens"] as? NSNumber)?.uint64Value, 72 * 4_000)
+
+            // Adjusted: the same ranking computed here from the ledger with the flagged tokens left out.
+            let flaggedTokens: [String: UInt64] = ["planted-idle-agent": 1201 * 31_504, "planted-night-owl": 288_000]
+            let rawOrder = ledger.top(ledger.employees.count)
+            let expected = rawOrder.enumerated().map { index, row in
+                (row.employee, index + 1, row.totals.tokens - (flaggedTokens[row.employee] ?? 0))
+            }
+            .sorted { a, b in a.2 != b.2 ? a.2 > b.2 : a.0.utf8.lexicographicallyPrecedes(b.0.utf8) }
+            .prefix(50)
+            let adjusted = try cluster.cli(["top", "-k", "50", "--adjusted", "--json"])
+            XCTAssertEqual(adjusted.status, 0, adjusted.stderr)
+            let adjustedRows = try adjusted.json()["entries"] as! [[String: Any]]
+            XCTAssertEqual(adjustedRows.map { $0["employee"] as! String }, expected.map(\.0))
+            XCTAssertEqual(adjustedRows.map { $0["raw_rank"] as! Int }, expected.map(\.1))
+            XCTAssertEqual(adjustedRows.map { ($0["adjusted_score"] as! NSNumber).uint64Value }, expected.map(\.2))
+            let table = try cluster.cli(["top", "-k", "5", "--adjusted"]).stdout
+            XCTAssertTrue(table.contains("Adjusted top 5 by tokens"), table)
+            XCTAssertTrue(table.contains("2 flagged by the gaming signals"), table)
+
             let budgets = try cluster.cli(["budgets", "--json"]).json()
             let lines = budgets["lines"] as! [[String: Any]]
             XCTAssertEqual(lines.map { $0["name"] as! String }, ["planted-overspend"])

@@ -58,6 +58,18 @@ final class ShardStoreSnapshotTests: XCTestCase {
             let candidates = store.titleCandidates(window: window, anchor: anchor, rules: rules)
             XCTAssertEqual(loaded.titleCandidates(window: window, anchor: anchor, rules: rules), candidates)
             XCTAssertTrue(candidates.contains { $0.title == .sessionImmortal }, "\(window)")
+            // So do the gaming signals' inputs: with loose rules somebody is flagged, identically.
+            let loose = SignalRules(
+                idleMinRequests: 2,
+                idleMinMinutes: 0,
+                idleMaxOutputPerRequest: 1_000_000_000,
+                idleMaxCadenceSpreadPercent: 10_000,
+                aroundClockMinHours: 2,
+                aroundClockMinDays: 1
+            )
+            let flagged = store.flagged(window: window, anchor: anchor, rules: loose)
+            XCTAssertFalse(flagged.isEmpty, "\(window)")
+            XCTAssertEqual(loaded.flagged(window: window, anchor: anchor, rules: loose), flagged)
             for name in employeeKeys(40) {
                 XCTAssertEqual(
                     loaded.employee(name, window: window, anchor: anchor),
@@ -95,21 +107,8 @@ final class ShardStoreSnapshotTests: XCTestCase {
 
     func testVersionOneSnapshotLoadsWithoutSessions() throws {
         let (store, _) = try populatedStore(seed: 6)
-        let bytes = store.snapshot()
-        // Version 2 appended the session table: capacity, count, then 28 bytes per session. Cutting it off and
-        // writing version 1 gives the layout an older worker wrote.
-        func u64(at offset: Int) -> UInt64 {
-            bytes[offset..<(offset + 8)].reversed().reduce(0) { $0 << 8 | UInt64($1) }
-        }
-        let spans = try XCTUnwrap(
-            (1..<(bytes.count / 28)).first { k in
-                let start = bytes.count - 16 - 28 * k
-                return u64(at: start) == UInt64(SessionSpans.defaultCapacity) && u64(at: start + 8) == UInt64(k)
-            }
-        )
-        let sessionBytes = 16 + spans * 28
-        var v1 = Array(bytes[..<(bytes.count - sessionBytes)])
-        v1[0] = 1
+        let v1 = store.snapshot(layout: 1)
+        XCTAssertEqual(v1[0], 1)
         let loaded = try ShardStore(snapshot: v1, priceBook: try prices())
         XCTAssertEqual(loaded.stats, store.stats)
         let anchor = try XCTUnwrap(store.newestDay)
@@ -119,7 +118,51 @@ final class ShardStoreSnapshotTests: XCTestCase {
             loaded.top(k: 40, window: .allTime, anchor: anchor, by: .tokens),
             store.top(k: 40, window: .allTime, anchor: anchor, by: .tokens)
         )
-        XCTAssertEqual(Array(loaded.snapshot()[4..<(bytes.count - sessionBytes)]), Array(v1[4...]))
+        XCTAssertEqual(Array(loaded.snapshot(layout: 1)), v1)
+    }
+
+    func testVersionTwoSnapshotLoadsSessionsWithoutSignals() throws {
+        // An idle loop (every 60 s for 3 hours, 1 output token each) and 22 active hours on 3 days: both flagged
+        // from a current snapshot, neither from a version 2 one, which has neither cadence nor hours.
+        var events: [UsageEvent] = (0...180).map { minute in
+            UsageEvent(
+                timestampMillis: 20_000 * 86_400_000 + Int64(minute) * 60_000,
+                employee: "idle",
+                model: "m",
+                session: "loop",
+                counts: TokenCounts(input: 10, output: 1, cacheWrite: 0, cacheRead: 0)
+            )
+        }
+        for day in Int64(19_998)...20_000 {
+            for hour in Int64(0)..<22 {
+                events.append(
+                    UsageEvent(
+                        timestampMillis: day * 86_400_000 + hour * 3_600_000,
+                        employee: "owl",
+                        model: "m",
+                        counts: TokenCounts(input: 100, output: 0, cacheWrite: 0, cacheRead: 0)
+                    )
+                )
+            }
+        }
+        var store = ShardStore(priceBook: PriceBook(models: []))
+        var builder = EventBatchBuilder()
+        for event in events { builder.append(event) }
+        try store.apply(builder.take())
+        let anchor = Day(number: 20_000)
+        let flagged = store.flagged(window: .days(7), anchor: anchor, rules: SignalRules())
+        XCTAssertEqual(flagged.map(\.employee), ["idle", "owl"])
+
+        let current = try ShardStore(snapshot: store.snapshot(), priceBook: PriceBook(models: []))
+        XCTAssertEqual(current.flagged(window: .days(7), anchor: anchor, rules: SignalRules()), flagged)
+
+        let v2 = try ShardStore(snapshot: store.snapshot(layout: 2), priceBook: PriceBook(models: []))
+        XCTAssertEqual(v2.flagged(window: .days(7), anchor: anchor, rules: SignalRules()), [])
+        XCTAssertEqual(
+            v2.titleCandidates(window: .days(7), anchor: anchor, rules: TitleRules()),
+            store.titleCandidates(window: .days(7), anchor: anchor, rules: TitleRules())
+        )
+        XCTAssertEqual(v2.snapshot(layout: 2), store.snapshot(layout: 2))
     }
 
     func testEmptyStoreRoundTrips() throws {

@@ -61,6 +61,9 @@ final class FixedCluster: ClusterQueries, @unchecked Sendable {
             coverage: board.coverage
         )
     }
+    func signals(_ query: SignalsQuery) async throws -> SignalsReply {
+        SignalsReply(flagged: [], rules: SignalRules(), anchor: query.anchor, coverage: board.coverage)
+    }
     func status() async throws -> StatusReply { throw ErrorMessage(code: .internalError, message: "x") }
 }
 

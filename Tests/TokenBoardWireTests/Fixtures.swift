@@ -340,6 +340,49 @@ enum Fixtures {
                     mapVersion: 2
                 )
             ),
+            Sample(
+                "flaggedQuery",
+                FlaggedQuery(
+                    window: .days(7),
+                    anchor: june30,
+                    rules: SignalRules(idleMinRequests: 9, aroundClockMinDays: 1)
+                )
+            ),
+            Sample(
+                "flaggedReply",
+                FlaggedReply(
+                    flagged: [
+                        FlaggedEmployee(
+                            employee: "idle",
+                            idleSessions: 2,
+                            aroundClockDays: 0,
+                            tokens: 37_836_304,
+                            output: 4804,
+                            cost: .max
+                        )
+                    ],
+                    mapVersion: 3
+                )
+            ),
+            Sample("signalsQuery", SignalsQuery(window: .allTime, anchor: nil, allowPartial: true)),
+            Sample(
+                "signalsReply",
+                SignalsReply(
+                    flagged: [
+                        FlaggedEmployee(
+                            employee: "ë",
+                            idleSessions: 0,
+                            aroundClockDays: 3,
+                            tokens: 1,
+                            output: 0,
+                            cost: 2
+                        )
+                    ],
+                    rules: SignalRules(),
+                    anchor: june30,
+                    coverage: coverage
+                )
+            ),
         ]
     }
 }

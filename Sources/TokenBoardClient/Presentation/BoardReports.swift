@@ -1,11 +1,20 @@
+import TokenBoardCore
 import TokenBoardWire
 
 /// The board's reports assembled from their queries, once for every front end: `tokenboard top` and `GET /v1/top`
 /// (and the employee view) print the same JSON because they are built here.
 extension ClusterQueries {
-    /// The top K with each row's tier and titles in the same window.
-    public func topReport(_ query: TopQuery) async throws -> TopReport {
-        let reply = try await top(query)
+    /// The top K with each row's tier, titles and gaming signals in the same window. `adjusted` ranks with the
+    /// flagged usage left out: it asks for the raw top K + F (F = flagged employees, see `AdjustedRanking`).
+    public func topReport(_ query: TopQuery, adjusted: Bool = false) async throws -> TopReport {
+        let signals = try await signals(
+            SignalsQuery(window: query.window, anchor: query.anchor, allowPartial: query.allowPartial)
+        )
+        var raw = query
+        // The same anchor for the board as for the signals, even if a newer day arrives in between.
+        raw.anchor = signals.anchor ?? query.anchor
+        if adjusted { raw.k = UInt32(clamping: UInt64(query.k) + UInt64(signals.flagged.count)) }
+        let reply = try await top(raw)
         // Tiers and titles of the same window, anchored on the day the board answered for.
         let tiers = try await tiers(
             TiersQuery(window: query.window, anchor: reply.anchor, allowPartial: query.allowPartial)
@@ -18,7 +27,15 @@ extension ClusterQueries {
             window: query.window,
             metric: query.metric,
             tiers: tiers.cutoffs,
-            titles: titles.holders
+            titles: titles.holders,
+            flagged: signals.flagged,
+            adjusted: adjusted
+                ? AdjustedRanking.rank(
+                    reply.entries,
+                    flagged: signals.flagged,
+                    k: Int(query.k),
+                    by: query.metric
+                ) : nil
         )
     }
 

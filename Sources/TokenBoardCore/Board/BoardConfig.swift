@@ -6,11 +6,18 @@ public struct BoardConfig: Sendable, Hashable {
     public var tiers: TierRules
     public var titles: TitleRules
     public var budgets: Budgets
+    public var signals: SignalRules
 
-    public init(tiers: TierRules = .defaults, titles: TitleRules = TitleRules(), budgets: Budgets = Budgets()) {
+    public init(
+        tiers: TierRules = .defaults,
+        titles: TitleRules = TitleRules(),
+        budgets: Budgets = Budgets(),
+        signals: SignalRules = SignalRules()
+    ) {
         self.tiers = tiers
         self.titles = titles
         self.budgets = budgets
+        self.signals = signals
     }
 
     /// The shipped defaults (the same as `cluster/badges.json`).
@@ -38,10 +45,12 @@ public struct BoardConfig: Sendable, Hashable {
         tiers = .defaults
         titles = TitleRules()
         budgets = Budgets()
+        signals = SignalRules()
         do throws(BoardConfigError) {
             if let section = file.tiers { tiers = try section.parsed() }
             if let section = file.titles { titles = try section.parsed() }
             if let section = file.budgets { budgets = try section.parsed() }
+            if let section = file.signals { signals = try section.parsed() }
         } catch {
             throw BoardConfigError("\(source): \(error.description)")
         }
@@ -52,6 +61,52 @@ private struct BoardFile: Decodable {
     var tiers: TiersSection?
     var budgets: BudgetsSection?
     var titles: TitlesSection?
+    var signals: SignalsSection?
+
+    struct SignalsSection: Decodable {
+        var idleMinRequests: Double?
+        var idleMinMinutes: Double?
+        var idleMaxOutputPerRequest: Double?
+        var idleMaxCadenceSpreadPercent: Double?
+        var aroundClockMinHours: Double?
+        var aroundClockMinDays: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case idleMinRequests = "idle_min_requests"
+            case idleMinMinutes = "idle_min_minutes"
+            case idleMaxOutputPerRequest = "idle_max_output_per_request"
+            case idleMaxCadenceSpreadPercent = "idle_max_cadence_spread_percent"
+            case aroundClockMinHours = "around_clock_min_hours"
+            case aroundClockMinDays = "around_clock_min_days"
+        }
+
+        func parsed() throws(BoardConfigError) -> SignalRules {
+            var rules = SignalRules()
+            func whole(_ value: Double?, _ field: String, min: UInt64, max: Double) throws(BoardConfigError)
+                -> UInt64?
+            {
+                guard let value else { return nil }
+                let parsed = try TiersSection.scaled(value, decimals: 0, max: max, "signals.\(field)")
+                guard parsed >= min else { throw BoardConfigError("signals.\(field) must be at least \(min)") }
+                return parsed
+            }
+            if let v = try whole(idleMinRequests, "idle_min_requests", min: 2, max: 1e9) { rules.idleMinRequests = v }
+            if let v = try whole(idleMinMinutes, "idle_min_minutes", min: 0, max: 1e6) { rules.idleMinMinutes = v }
+            if let v = try whole(idleMaxOutputPerRequest, "idle_max_output_per_request", min: 0, max: 1e9) {
+                rules.idleMaxOutputPerRequest = v
+            }
+            if let v = try whole(idleMaxCadenceSpreadPercent, "idle_max_cadence_spread_percent", min: 0, max: 1e4) {
+                rules.idleMaxCadenceSpreadPercent = v
+            }
+            if let v = try whole(aroundClockMinHours, "around_clock_min_hours", min: 1, max: 24) {
+                rules.aroundClockMinHours = v
+            }
+            if let v = try whole(aroundClockMinDays, "around_clock_min_days", min: 1, max: 3660) {
+                rules.aroundClockMinDays = v
+            }
+            return rules
+        }
+    }
 
     struct TitlesSection: Decodable {
         var minTokensPerModel: Double?
