@@ -17,7 +17,7 @@ public struct APIResponder: Responder {
     /// `/metrics`; the API's own request counts and latencies go to the same registry.
     public let metrics: MetricsEndpoint?
     private let httpMetrics: HTTPMetrics?
-    private let boards = EncodedReplies<TopQuery, TopReport>()
+    private let boards = EncodedReplies<BoardKey, TopReport>()
     private let spends = EncodedReplies<SpendKey, TotalsReply>()
 
     private struct SpendKey: Hashable, Sendable {
@@ -117,18 +117,24 @@ public struct APIResponder: Responder {
     }
 
     private func top(_ request: Request) async throws -> Response {
-        let parameters = try QueryParameters(request.query, allowed: ["k", "window", "by", "as_of", "allow_partial"])
-        let window = try parameters.window()
-        let metric = try parameters.metric()
+        let parameters = try QueryParameters(
+            request.query,
+            allowed: ["k", "window", "by", "as_of", "allow_partial", "adjusted"]
+        )
         let query = TopQuery(
             k: try parameters.k(),
-            window: window,
+            window: try parameters.window(),
             anchor: try parameters.anchor(),
-            metric: metric,
+            metric: try parameters.metric(),
             allowPartial: try parameters.allowPartial()
         )
-        let report = try await cluster.topReport(query)
-        return json(try boards.body(for: query, reply: report) { try ReportJSON.encode(report) })
+        let adjusted = try parameters.adjusted()
+        let report = try await cluster.topReport(query, adjusted: adjusted)
+        return json(
+            try boards.body(for: BoardKey(query: query, adjusted: adjusted), reply: report) {
+                try ReportJSON.encode(report)
+            }
+        )
     }
 
     private func spend(_ request: Request) async throws -> Response {
@@ -176,4 +182,10 @@ public struct APIResponder: Responder {
     private func json(_ body: ByteBuffer) -> Response {
         Response(status: .ok, headers: ["content-type": "application/json", "cache-control": "no-store"], body: body)
     }
+}
+
+/// What a board body is cached under: the query and whether it was re-ranked without flagged usage.
+struct BoardKey: Hashable, Sendable {
+    var query: TopQuery
+    var adjusted: Bool
 }

@@ -57,12 +57,18 @@ struct QueryParameters {
     }
 
     /// `allow_partial`: `true`/`1` (or present without a value) to accept an answer missing some shards.
-    func allowPartial() throws(APIError) -> Bool {
-        guard let text = values["allow_partial"] else { return false }
+    func allowPartial() throws(APIError) -> Bool { try flag("allow_partial") }
+
+    /// `adjusted`: rank with the usage the gaming signals flag left out.
+    func adjusted() throws(APIError) -> Bool { try flag("adjusted") }
+
+    /// A boolean parameter: absent is false; empty, `1` or `true` is true; `0` or `false` is false.
+    private func flag(_ name: String) throws(APIError) -> Bool {
+        guard let text = values[name] else { return false }
         switch text {
         case "", "1", "true": return true
         case "0", "false": return false
-        default: throw .badRequest("allow_partial must be true or false; got '\(text)'")
+        default: throw .badRequest("\(name) must be true or false; got '\(text)'")
         }
     }
 }

@@ -122,6 +122,21 @@ final class APIResponderTests: XCTestCase {
         XCTAssertNotEqual(changed.body, first.body)
     }
 
+    func testAdjustedBoardIsTheCLIsAdjustedBoardAndCachedApart() async throws {
+        let cluster = FixedCluster()
+        let api = responder(cluster)
+        let plain = await api.respond(to: Request(method: .GET, target: "/v1/top?k=1"))
+        let adjusted = await api.respond(to: Request(method: .GET, target: "/v1/top?k=1&adjusted=true"))
+        XCTAssertEqual(adjusted.status, .ok)
+        let expected = try await cluster.topReport(
+            TopQuery(k: 1, window: .days(30), anchor: nil, metric: .tokens),
+            adjusted: true
+        )
+        XCTAssertEqual(Array(adjusted.body.readableBytesView), try ReportJSON.encode(expected))
+        XCTAssertTrue(String(buffer: adjusted.body).contains("raw_rank"), String(buffer: adjusted.body))
+        XCTAssertFalse(String(buffer: plain.body).contains("raw_rank"), String(buffer: plain.body))
+    }
+
     func testDefaultsAreTheCLIs() async throws {
         let cluster = FixedCluster()
         _ = await responder(cluster).respond(to: Request(method: .GET, target: "/v1/top"))
@@ -139,6 +154,7 @@ final class APIResponderTests: XCTestCase {
             ("/v1/top?by=joy", "by must be tokens, cost or output; got 'joy'"),
             ("/v1/top?as_of=2026-13-01", "as_of must be a date YYYY-MM-DD; got '2026-13-01'"),
             ("/v1/top?allow_partial=maybe", "allow_partial must be true or false; got 'maybe'"),
+            ("/v1/top?adjusted=yes", "adjusted must be true or false; got 'yes'"),
             ("/v1/spend?by=tokens", "by must be model or provider; got 'tokens'"),
             ("/v1/status?verbose=1", "unknown query parameter 'verbose' (accepted: )"),
         ]

@@ -63,6 +63,8 @@ enum BoardCSS {
         .badge.emerald { background: var(--emerald); }
         .title { display: inline-block; margin-right: 4px; padding: 1px 6px; border: 1px solid var(--line);
                  border-radius: 4px; font-size: 11px; color: var(--muted); }
+        .flag { display: inline-block; margin-right: 4px; padding: 1px 6px; border-radius: 4px; font-size: 11px;
+          background: #fde8e8; color: #9b1c1c; }
         .chart svg { width: 100%; height: auto; display: block; }
         .chart text { fill: var(--ink); font-size: 11px; }
         .chart .axis { fill: var(--muted); }

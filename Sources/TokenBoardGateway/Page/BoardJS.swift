@@ -93,12 +93,22 @@ enum BoardJS {
               });
               const tier = entry.tier ? [element("span", { class: "badge " + entry.tier, text: entry.tier })] : [];
               const titles = (entry.titles || []).map((title) => element("span", { class: "title", text: title }));
+              const signals = entry.signals || {};
+              const flags = [];
+              if (signals.idle_sessions > 0) flags.push("idle ×" + signals.idle_sessions);
+              if (signals.around_clock_days > 0) flags.push("24h ×" + signals.around_clock_days + "d");
+              const signalCell = element("td", {
+                class: "signals",
+                title: "output per input token " + (signals.output_per_input || 0).toFixed(3) +
+                  ", cache-read share " + ((signals.cache_read_share || 0) * 100).toFixed(1) + "%",
+              }, flags.map((flag) => element("span", { class: "flag", text: flag })));
               const width = Math.max(1, entry.share / topShare * 100);
               return element("tr", { "data-rank": entry.rank, "data-employee": entry.employee }, [
                 element("td", { class: "num", text: entry.rank }),
                 element("td", { class: "name" }, [link]),
                 element("td", {}, tier),
                 element("td", {}, titles),
+                signalCell,
                 element("td", { class: "num", text: grouped(entry.usage.tokens) }),
                 element("td", { class: "num", text: grouped(entry.usage.output) }),
                 element("td", { class: "num", text: dollars(entry.usage.cost_usd) }),

@@ -75,7 +75,7 @@ enum IndexHTML {
             <h2 id="board-title">Top 250</h2>
             <table id="board">
               <thead>
-                <tr><th class="num">#</th><th>employee</th><th>tier</th><th>titles</th><th class="num">tokens</th><th class="num">output</th><th class="num">cost</th><th class="share">share</th></tr>
+                <tr><th class="num">#</th><th>employee</th><th>tier</th><th>titles</th><th title="gaming signals: idle-agent sessions, days around the clock (docs/BOARD.md)">signals</th><th class="num">tokens</th><th class="num">output</th><th class="num">cost</th><th class="share">share</th></tr>
               </thead>
               <tbody id="board-rows"></tbody>
             </table>
