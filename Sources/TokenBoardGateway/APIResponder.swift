@@ -56,6 +56,10 @@ public struct APIResponder: Responder {
         switch request.pathSegments {
         case ["v1", "top"]: return .top
         case ["v1", "spend"]: return .spend
+        case ["v1", "tiers"]: return .tiers
+        case ["v1", "titles"]: return .titles
+        case ["v1", "teams"]: return .teams
+        case ["v1", "budgets"]: return .budgets
         case ["v1", "status"]: return .status
         case ["v1", "events"]: return .events
         case ["metrics"]: return .metrics
@@ -85,6 +89,53 @@ public struct APIResponder: Responder {
         case ["v1", "spend"]:
             try only(.GET, request)
             return try await spend(request)
+        case ["v1", "tiers"]:
+            try only(.GET, request)
+            let parameters = try QueryParameters(request.query, allowed: ["window", "as_of", "allow_partial"])
+            let window = try parameters.window()
+            let reply = try await cluster.tiers(
+                TiersQuery(window: window, anchor: try parameters.anchor(), allowPartial: try parameters.allowPartial())
+            )
+            return try json(TierReport(reply: reply, window: window))
+        case ["v1", "titles"]:
+            try only(.GET, request)
+            let parameters = try QueryParameters(request.query, allowed: ["window", "as_of", "allow_partial"])
+            let window = try parameters.window()
+            let reply = try await cluster.titles(
+                TitlesQuery(
+                    window: window,
+                    anchor: try parameters.anchor(),
+                    allowPartial: try parameters.allowPartial()
+                )
+            )
+            return try json(TitleReport(reply: reply, window: window))
+        case ["v1", "teams"]:
+            try only(.GET, request)
+            let parameters = try QueryParameters(
+                request.query,
+                allowed: ["group", "by", "k", "window", "as_of", "allow_partial"]
+            )
+            let window = try parameters.window()
+            let grouping = try parameters.group()
+            let metric = try parameters.metric()
+            let reply = try await cluster.teams(
+                TeamsQuery(
+                    window: window,
+                    anchor: try parameters.anchor(),
+                    grouping: grouping,
+                    metric: metric,
+                    allowPartial: try parameters.allowPartial()
+                )
+            )
+            let limit = Int(try parameters.k())
+            return try json(GroupReport(reply: reply, window: window, grouping: grouping, metric: metric, limit: limit))
+        case ["v1", "budgets"]:
+            try only(.GET, request)
+            let parameters = try QueryParameters(request.query, allowed: ["all", "as_of", "allow_partial"])
+            let reply = try await cluster.budgets(
+                BudgetsQuery(anchor: try parameters.anchor(), allowPartial: try parameters.allowPartial())
+            )
+            return try json(BudgetReport(reply: reply, all: try parameters.flag("all")))
         case ["v1", "status"]:
             try only(.GET, request)
             _ = try QueryParameters(request.query, allowed: [])

@@ -6,7 +6,7 @@ import TokenBoardHTTP
 final class HTTPMetrics: Sendable {
     /// The routes, as metric labels: the path templates of docs/API.md.
     enum Route: String, CaseIterable, Sendable {
-        case top, spend, employee, status, events, metrics, page, other
+        case top, spend, employee, tiers, titles, teams, budgets, status, events, metrics, page, other
     }
 
     private let registry: PrometheusCollectorRegistry

@@ -49,6 +49,15 @@ struct QueryParameters {
         return grouping
     }
 
+    /// `group` for the board's groups: `team` (default) or `org`.
+    func group() throws(APIError) -> Grouping {
+        switch values["group"] ?? "team" {
+        case "team": return .team
+        case "org": return .org
+        case let text: throw .badRequest("group must be team or org; got '\(text)'")
+        }
+    }
+
     /// `k`: how many employees, default 250 (the coordinator enforces its maximum).
     func k() throws(APIError) -> UInt32 {
         let text = values["k"] ?? "250"
@@ -63,7 +72,7 @@ struct QueryParameters {
     func adjusted() throws(APIError) -> Bool { try flag("adjusted") }
 
     /// A boolean parameter: absent is false; empty, `1` or `true` is true; `0` or `false` is false.
-    private func flag(_ name: String) throws(APIError) -> Bool {
+    func flag(_ name: String) throws(APIError) -> Bool {
         guard let text = values[name] else { return false }
         switch text {
         case "", "1", "true": return true

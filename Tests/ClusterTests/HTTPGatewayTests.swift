@@ -41,6 +41,11 @@ final class HTTPGatewayTests: XCTestCase {
                     "/v1/employees/\(name)?by=cost&window=7d"
                 ),
                 (["employee", "nobody", "--json"], "/v1/employees/nobody"),
+                (["top", "-k", "20", "--adjusted", "--json"], "/v1/top?k=20&adjusted=true"),
+                (["tiers", "--json"], "/v1/tiers"),
+                (["titles", "--window", "all", "--json"], "/v1/titles?window=all"),
+                (["top", "--by-team", "-k", "10", "--json"], "/v1/teams?k=10"),
+                (["budgets", "--json"], "/v1/budgets"),
             ]
             for (arguments, path) in cases {
                 let cli = try cluster.cli(arguments)
