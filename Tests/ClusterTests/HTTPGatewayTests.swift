@@ -199,7 +199,7 @@ final class HTTPGatewayTests: XCTestCase {
             XCTAssertEqual(unknown.status, 400)
             XCTAssertEqual(
                 (try unknown.json()["error"] as? [String: Any])?["message"] as? String,
-                "unknown query parameter 'windw' (accepted: allow_partial, as_of, by, k, window)"
+                "unknown query parameter 'windw' (accepted: adjusted, allow_partial, as_of, by, k, window)"
             )
             XCTAssertEqual(try curl.request(try url(cluster, "/v1/top?window=9x"), over: .h2c).status, 400)
             XCTAssertEqual(try curl.request(try url(cluster, "/v1/top?k=100001"), over: .h2c).status, 400)
