@@ -29,9 +29,6 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @OptionGroup var input: LogInputOptions
 
-    @Flag(name: .long, help: "Stop at the first bad line.")
-    var strict = false
-
     @OptionGroup var output: OutputOptions
 
     @Flag(name: .long, help: "No progress output.")
@@ -46,7 +43,7 @@ struct ConvertCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let chain = try input.chain(logs, opener: input.opener(strict: strict))
+        let chain = try input.chain(logs, opener: input.opener())
         let format: LogFormat = to == "binary" ? .binary : .canonical
         let partial = out + ".partial"
         var writer = try makeLogWriter(format: format, path: partial)

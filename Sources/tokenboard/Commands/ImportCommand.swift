@@ -29,9 +29,6 @@ struct ImportCommand: AsyncParsableCommand {
 
     @OptionGroup var input: LogInputOptions
 
-    @Flag(name: .long, help: "Stop at the first bad line (the import stops there).")
-    var strict = false
-
     @Option(name: .long, help: "Events per batch (part of the import's identity).")
     var batch: Int = 8192
 
@@ -56,7 +53,7 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let opener = try input.opener(strict: strict)
+        let opener = try input.opener()
         let chain = try input.chain(logs, opener: opener)
         let coordinator = try cluster.coordinatorEndpoint()
         let client = try await cluster.connect()

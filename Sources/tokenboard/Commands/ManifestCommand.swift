@@ -27,9 +27,6 @@ struct ManifestCommand: AsyncParsableCommand {
 
     @OptionGroup var input: LogInputOptions
 
-    @Flag(name: .long, help: "Stop at the first bad line.")
-    var strict = false
-
     @OptionGroup var output: OutputOptions
 
     @Flag(name: .long, help: "No progress output.")
@@ -41,7 +38,7 @@ struct ManifestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let priceBook = try PriceBook(contentsOf: prices)
-        let chain = try input.chain(logs, opener: input.opener(strict: strict))
+        let chain = try input.chain(logs, opener: input.opener())
         var builder = ManifestBuilder(priceBook: priceBook)
         let progress = ProgressLine(enabled: !quiet)
         let clock = ContinuousClock()

@@ -48,9 +48,6 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .customLong("retry-for"), help: "Seconds to keep reconnecting to a worker that went away.")
     var retryFor: Double = 60
 
-    @Flag(name: .long, help: "Stop at the first bad line.")
-    var strict = false
-
     @OptionGroup var input: LogInputOptions
 
     @OptionGroup var output: OutputOptions
@@ -76,7 +73,7 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let opener = try input.opener(strict: strict)
+        let opener = try input.opener()
         var readers: [any UsageLogReader] = []
         for path in logs {
             readers.append(try opener.open(path))

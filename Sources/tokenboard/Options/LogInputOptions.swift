@@ -12,6 +12,9 @@ struct LogInputOptions: ParsableArguments {
     )
     var format: String = "auto"
 
+    @Flag(name: .long, help: "Stop at the first bad line instead of counting, reporting and skipping it.")
+    var strict = false
+
     @Option(
         name: .long,
         help: "The employee whose usage the Claude Code or OpenAI logs are (all their events, whatever the map says)."
@@ -44,7 +47,7 @@ struct LogInputOptions: ParsableArguments {
     var chosenFormat: LogFormat? { LogFormat(rawValue: format) }
 
     /// What the library needs to open logs this way.
-    func openerOptions(strict: Bool) throws -> LogOpener.Options {
+    func openerOptions() throws -> LogOpener.Options {
         var map: EmployeeMap?
         if let employeeMap {
             do {
@@ -57,8 +60,8 @@ struct LogInputOptions: ParsableArguments {
     }
 
     /// An opener for one run.
-    func opener(strict: Bool) throws -> LogOpener {
-        LogOpener(options: try openerOptions(strict: strict))
+    func opener() throws -> LogOpener {
+        LogOpener(options: try openerOptions())
     }
 
     /// Checks every log before anything is read, naming the file that cannot be read as asked.
