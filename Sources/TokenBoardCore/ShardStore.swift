@@ -52,8 +52,11 @@ public struct ShardStore: Sendable {
 
     // MARK: - Ingest
 
-    /// Checks everything `apply` checks, without changing anything: a batch that passes is applied whole.
-    public func check(_ batch: EventBatch) throws(BatchError) {
+    /// Checks everything `apply` checks, without changing anything: a batch that passes is applied whole. The
+    /// result may be applied without checking again, but only to this store as it is now (a worker checks, logs
+    /// and applies under one lock).
+    @discardableResult
+    public func check(_ batch: EventBatch) throws(BatchError) -> CheckedBatch {
         try batch.validate()
         let newModels = batch.models.filter { modelIndex[$0] == nil }.count
         let newTools = batch.tools.filter { toolIndex[$0] == nil }.count
@@ -76,13 +79,20 @@ public struct ShardStore: Sendable {
                 )
             }
         }
+        return CheckedBatch(batch: batch)
     }
 
     /// Validates and applies a whole batch, or nothing of it. Returns the number of events applied: an event
     /// whose id is among the recent ones is a second delivery and is skipped.
     @discardableResult
     public mutating func apply(_ batch: EventBatch) throws(BatchError) -> Int {
-        try check(batch)
+        apply(try check(batch))
+    }
+
+    /// Applies a batch `check` passed (see there); returns the number of events applied.
+    @discardableResult
+    public mutating func apply(_ checked: CheckedBatch) -> Int {
+        let batch = checked.batch
         let employees = batch.employees.map { internEmployee($0) }
         let models = batch.models.map { internModel($0) }
         let tools = batch.tools.map { internTool($0) }

@@ -167,8 +167,9 @@ public final class Shard: Sendable {
             case .next:
                 break
             }
+            let checked: CheckedBatch
             do {
-                try store.check(request.batch)
+                checked = try store.check(request.batch)
             } catch {
                 throw ErrorMessage(code: .batchRejected, message: "batch refused whole: \(error)", mapVersion: version)
             }
@@ -183,7 +184,7 @@ public final class Shard: Sendable {
                     )
                 }
             }
-            let applied = (try? store.apply(request.batch)) ?? 0
+            let applied = store.apply(checked)
             store.producers.applied(producer: request.producerID, sequence: request.sequence)
             return IngestAck(applied: UInt32(applied), mapVersion: version)
         }
