@@ -15,13 +15,15 @@ extension ClusterQueries {
         raw.anchor = signals.anchor ?? query.anchor
         if adjusted { raw.k = UInt32(clamping: UInt64(query.k) + UInt64(signals.flagged.count)) }
         let reply = try await top(raw)
-        // Tiers and titles of the same window, anchored on the day the board answered for.
-        let tiers = try await tiers(
+        // Tiers and titles of the same window, anchored on the day the board answered for; they do not depend on
+        // each other, so both fan-outs run at once.
+        async let tierReply = tiers(
             TiersQuery(window: query.window, anchor: reply.anchor, allowPartial: query.allowPartial)
         )
-        let titles = try await titles(
+        async let titleReply = titles(
             TitlesQuery(window: query.window, anchor: reply.anchor, allowPartial: query.allowPartial)
         )
+        let (tiers, titles) = try await (tierReply, titleReply)
         return TopReport(
             reply: reply,
             window: query.window,
@@ -42,10 +44,11 @@ extension ClusterQueries {
     /// One employee's usage, rank, tier, team standing, budgets and titles.
     public func employeeReport(_ query: EmployeeQuery) async throws -> EmployeeReport {
         let reply = try await employee(query)
-        let tiers = try await tiers(
+        // Everything else is anchored on the day the lookup answered for, and the four fan-outs run at once.
+        async let tierReply = tiers(
             TiersQuery(window: query.window, anchor: reply.anchor, allowPartial: query.allowPartial)
         )
-        let team = try await teams(
+        async let teamReply = teams(
             TeamsQuery(
                 window: query.window,
                 anchor: reply.anchor,
@@ -55,10 +58,11 @@ extension ClusterQueries {
                 allowPartial: query.allowPartial
             )
         )
-        let titles = try await titles(
+        async let titleReply = titles(
             TitlesQuery(window: query.window, anchor: reply.anchor, allowPartial: query.allowPartial)
         )
-        let budgets = try await budgets(BudgetsQuery(anchor: reply.anchor, allowPartial: query.allowPartial))
+        async let budgetReply = budgets(BudgetsQuery(anchor: reply.anchor, allowPartial: query.allowPartial))
+        let (tiers, team, titles, budgets) = try await (tierReply, teamReply, titleReply, budgetReply)
         return EmployeeReport(
             name: query.employee,
             reply: reply,
