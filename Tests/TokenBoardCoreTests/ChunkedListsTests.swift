@@ -31,9 +31,18 @@ final class ChunkedListsTests: XCTestCase {
                     XCTAssertEqual(rest, Array(model[list][position...]))
                 }
             }
-            // Chunks are shared by no two lists and at most one per list is partly filled.
-            let chunkSize = 1 << shift
-            XCTAssertEqual(pool.chunkCount, model.map { ($0.count + chunkSize - 1) / chunkSize }.reduce(0, +))
+            // Each list's chunks grow base, base, 2 base, 2 base, then 4 base each: the pool holds exactly the chunks
+            // the lists need.
+            func capacity(_ count: Int) -> Int {
+                var total = 0
+                var ordinal = 0
+                while total < count {
+                    total += (1 << shift) << min(ordinal / 2, 2)
+                    ordinal += 1
+                }
+                return total
+            }
+            XCTAssertEqual(pool.elements.count, model.map { capacity($0.count) }.reduce(0, +), "shift \(shift)")
         }
     }
 
