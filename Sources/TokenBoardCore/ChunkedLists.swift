@@ -21,9 +21,9 @@ struct ChunkedLists<Element: Sendable>: Sendable {
     let shift: Int
     /// What unused slots of a chunk hold.
     private let filler: Element
-    private(set) var elements: [Element] = []
+    private var elements = SegmentedArray<Element>()
     /// The start slot of the chunk after the chunk starting at slot `s`, at `s >> shift`; -1 for a list's last.
-    private var next: [Int32] = []
+    private var next = SegmentedArray<Int32>()
 
     /// The largest chunk is `1 << maxDoublings` smallest ones.
     static var maxDoublings: Int { 2 }
@@ -38,6 +38,9 @@ struct ChunkedLists<Element: Sendable>: Sendable {
     func chunkSize(_ ordinal: Int) -> Int {
         1 << (shift + Swift.min(ordinal / 2, Self.maxDoublings))
     }
+
+    /// Slots allocated, over every list (chunks, their slack, and padding at segment ends).
+    var slotCount: Int { elements.count }
 
     @inline(__always)
     subscript(slot: Int) -> Element {
@@ -65,9 +68,16 @@ struct ChunkedLists<Element: Sendable>: Sendable {
         if position == start {
             // The list's chunks are full (or it has none): a new chunk at the end of the pool.
             let size = chunkSize(ordinal)
+            if elements.roomInSegment < size {
+                // A chunk never straddles two segments; the rest of this one stays unused (every chunk size
+                // divides the segment size, so this happens only after a smaller chunk, rarely).
+                let padding = elements.roomInSegment
+                elements.append(filler, count: padding)
+                next.append(-1, count: padding >> shift)
+            }
             let chunk = Int32(elements.count)
-            elements.append(contentsOf: repeatElement(filler, count: size))
-            next.append(contentsOf: repeatElement(-1, count: size >> shift))
+            elements.append(filler, count: size)
+            next.append(-1, count: size >> shift)
             if list.head < 0 { list.head = chunk } else { next[Int(list.tail) >> shift] = chunk }
             list.tail = chunk
         }

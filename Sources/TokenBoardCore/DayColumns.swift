@@ -52,9 +52,10 @@ struct DayColumn: Sendable {
     }
 
     private mutating func grow(to count: Int) {
-        // Geometric growth so that a day filling up with new employees costs amortised O(1) per employee.
-        let target = Swift.max(count, totals.count + totals.count / 2, 64)
-        totals.append(contentsOf: repeatElement(RunningTotals(), count: target - totals.count))
+        // Exactly as long as needed: the array's own geometric growth of its capacity keeps a day filling up
+        // with new employees amortised O(1) per employee, and unused capacity is neither touched nor copied
+        // into the next day's column.
+        totals.append(contentsOf: repeatElement(RunningTotals(), count: count - totals.count))
     }
 }
 

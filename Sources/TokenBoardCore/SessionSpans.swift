@@ -91,7 +91,7 @@ public struct SessionSpans: Sendable {
 
     let capacity: Int
     /// Every run, in arrival order.
-    private(set) var nodes: [Node] = []
+    private(set) var nodes = SegmentedArray<Node>()
     /// One employee's latest run and the session tags of their latest 16 runs.
     struct Recent: Sendable {
         /// Index of the latest run, -1 for none.
@@ -194,7 +194,7 @@ public struct SessionSpans: Sendable {
     /// Drops runs that ended before `cutoff` (Unix ms), keeping the others in arrival order.
     private mutating func prune(before cutoff: Int64) {
         let old = nodes
-        nodes.removeAll(keepingCapacity: true)
+        nodes.removeAll()
         for e in recent.indices { recent[e] = Recent() }
         for node in old where node.run.last >= cutoff {
             append(node.run, of: node.employee)
@@ -234,8 +234,7 @@ public struct SessionSpans: Sendable {
     /// Replaces every run (loading a snapshot); `spans` must be grouped by employee in ascending order, each
     /// employee's in arrival order, and `employees` is the shard's employee count.
     mutating func restore(_ spans: [Span], employees: Int) {
-        nodes = []
-        nodes.reserveCapacity(spans.count)
+        nodes.removeAll()
         recent = Array(repeating: Recent(), count: employees)
         for span in spans { append(span.run, of: span.employee) }
         prunedBefore = .min

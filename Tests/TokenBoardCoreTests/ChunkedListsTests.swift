@@ -42,8 +42,28 @@ final class ChunkedListsTests: XCTestCase {
                 }
                 return total
             }
-            XCTAssertEqual(pool.elements.count, model.map { capacity($0.count) }.reduce(0, +), "shift \(shift)")
+            XCTAssertEqual(pool.slotCount, model.map { capacity($0.count) }.reduce(0, +), "shift \(shift)")
         }
+    }
+
+    /// Enough elements to fill several pool segments: chunks that would straddle a segment end start the next
+    /// segment instead, and every list still reads back whole.
+    func testListsSpanningSeveralSegments() {
+        var rng = SplitMix64(seed: 13)
+        var pool = ChunkedLists<Int>(chunkShift: 3, filler: -1)
+        var lists = [ChunkedLists<Int>.List](repeating: .init(), count: 7)
+        var model = [[Int]](repeating: [], count: 7)
+        for value in 0..<(3 * SegmentedArray<Int>.segmentSize) {
+            let list = Int.random(in: 0..<7, using: &rng)
+            pool.append(value, to: &lists[list])
+            model[list].append(value)
+        }
+        for list in 0..<7 {
+            XCTAssertEqual(pool.elements(of: lists[list]), model[list])
+            let middle = model[list].count / 2
+            XCTAssertEqual(pool[pool.slot(at: middle, in: lists[list])], model[list][middle])
+        }
+        XCTAssertGreaterThan(pool.slotCount, 3 * SegmentedArray<Int>.segmentSize)
     }
 
     func testAWalkStopsWhenTheBodySaysSo() {
