@@ -1,13 +1,27 @@
-/// Per-employee running totals up to and including one UTC day, stored column by column: the ranking index.
-/// Entry `e` of a day's column is employee `e`'s total over every day up to that one, in wrapping arithmetic, so
-/// a window's total is the difference of two columns — exact whenever the window's true total fits in 64 bits
-/// (32 for events), whatever came before it. Columns are as long as the highest employee id seen up to that day;
-/// missing entries are zero.
+/// One employee's running totals up to and including one day, in wrapping arithmetic: 32 bytes, so the ingest
+/// path updates all four with one memory access.
+struct RunningTotals: Sendable, Hashable {
+    var tokens: UInt64 = 0
+    var cost: UInt64 = 0
+    var output: UInt64 = 0
+    var events: UInt32 = 0
+
+    @inline(__always)
+    func score(_ metric: RankingMetric) -> UInt64 {
+        switch metric {
+        case .tokens: return tokens
+        case .cost: return cost
+        case .output: return output
+        }
+    }
+}
+
+/// Per-employee running totals up to and including one UTC day: the ranking index's column for that day. Entry
+/// `e` is employee `e`'s total over every day up to that one, so a window's total is the difference of two
+/// columns — exact whenever the window's true total fits in 64 bits (32 for events), whatever came before it.
+/// Columns are as long as the highest employee id seen up to that day; missing entries are zero.
 struct DayColumn: Sendable {
-    var tokens: [UInt64] = []
-    var cost: [UInt64] = []
-    var output: [UInt64] = []
-    var events: [UInt32] = []
+    var totals: [RunningTotals] = []
     /// The shard's totals for this day alone, per shard-local model id.
     var models: [ModelDayTotals] = []
 
@@ -23,35 +37,25 @@ struct DayColumn: Sendable {
 
     @inline(__always)
     mutating func add(employee: Int, tokens t: UInt64, cost c: UInt64, output o: UInt64) {
-        if employee >= tokens.count { grow(to: employee + 1) }
-        tokens[employee] &+= t
-        cost[employee] &+= c
-        output[employee] &+= o
-        events[employee] &+= 1
+        if employee >= totals.count { grow(to: employee + 1) }
+        totals.withUnsafeMutableBufferPointer { totals in
+            totals[employee].tokens &+= t
+            totals[employee].cost &+= c
+            totals[employee].output &+= o
+            totals[employee].events &+= 1
+        }
     }
 
     /// A new day's column starts as the previous day's running totals.
     func continued() -> DayColumn {
-        DayColumn(tokens: tokens, cost: cost, output: output, events: events, models: [])
-    }
-
-    /// The running totals of one metric.
-    func column(_ metric: RankingMetric) -> [UInt64] {
-        switch metric {
-        case .tokens: return tokens
-        case .cost: return cost
-        case .output: return output
-        }
+        DayColumn(totals: totals, models: [])
     }
 
     private mutating func grow(to count: Int) {
-        // Geometric growth so that a day filling up with new employees costs amortised O(1) per employee.
-        let target = Swift.max(count, tokens.count + tokens.count / 2, 64)
-        let extra = target - tokens.count
-        tokens.append(contentsOf: repeatElement(0, count: extra))
-        cost.append(contentsOf: repeatElement(0, count: extra))
-        output.append(contentsOf: repeatElement(0, count: extra))
-        events.append(contentsOf: repeatElement(0, count: extra))
+        // Exactly as long as needed: the array's own geometric growth of its capacity keeps a day filling up
+        // with new employees amortised O(1) per employee, and unused capacity is neither touched nor copied
+        // into the next day's column.
+        totals.append(contentsOf: repeatElement(RunningTotals(), count: count - totals.count))
     }
 }
 
@@ -129,15 +133,22 @@ struct WindowSums {
         scores = Array(repeating: 0, count: employees)
         events = Array(repeating: 0, count: employees)
         guard let last = range.last else { return }
-        let end = columns.columns[last]
-        let endScores = end.column(metric)
-        let n = min(employees, endScores.count)
+        let end = columns.columns[last].totals
+        let n = min(employees, end.count)
         // The day before the window: employees it does not yet list had zero running totals there.
-        let before = range.lowerBound > 0 ? columns.columns[range.lowerBound - 1] : DayColumn()
-        let beforeScores = before.column(metric)
-        for e in 0..<n {
-            scores[e] = endScores[e] &- (e < beforeScores.count ? beforeScores[e] : 0)
-            events[e] = end.events[e] &- (e < before.events.count ? before.events[e] : 0)
+        let before = range.lowerBound > 0 ? columns.columns[range.lowerBound - 1].totals : []
+        let m = min(n, before.count)
+        scores.withUnsafeMutableBufferPointer { scores in
+            events.withUnsafeMutableBufferPointer { events in
+                for e in 0..<m {
+                    scores[e] = end[e].score(metric) &- before[e].score(metric)
+                    events[e] = end[e].events &- before[e].events
+                }
+                for e in m..<n {
+                    scores[e] = end[e].score(metric)
+                    events[e] = end[e].events
+                }
+            }
         }
     }
 }

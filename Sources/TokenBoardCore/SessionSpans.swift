@@ -6,19 +6,21 @@
 /// id starts a new run. Tools reuse session ids (a per-day counter, a resumed conversation), and a session that
 /// went quiet for hours is not one continuous run of work.
 ///
-/// Runs are kept per employee in arrival order, so an event looks only at its employee's latest
-/// `recentRunsSearched` runs, newest first — no hashing on the ingest path. An event whose session is not among
-/// them (more than 16 other runs of the same employee since) starts a new run.
+/// Runs are kept in one array in arrival order, each linked to its employee's previous run. Per employee the
+/// latest run and a one-byte tag of the session of each of their latest `recentRunsSearched` runs are known, so an
+/// event looks only at its employee's latest 16 runs, newest first, and of those only at runs whose tag matches
+/// its session's — no hashing, no per-employee allocation, and mostly one run read on the ingest path. An event
+/// whose session is not among them (more than 16 other runs of the same employee since) starts a new run.
 ///
 /// Each run also keeps what the idle-agent signal needs, in O(1) per run: its request count, token, output and
 /// cost sums, and the shortest and longest gap between consecutive requests. Gaps are exact for events arriving
 /// in time order (and for an event extending a run at either end); an event landing inside a run splits a gap
 /// it cannot see, so it marks the run's cadence unknown (`minGap` 0), which never looks idle.
 ///
-/// Memory: 64 bytes per run plus one small array per employee. The table holds at most `capacity` runs (default
-/// 1,000,000, about 64 MB); when it is full, runs that ended more than `horizonDays` (90) before the newest day
-/// are dropped — they can only matter to windows ending that far back — at most once per newest day, and if that
-/// frees nothing, further new runs are not tracked (counted in `untracked`).
+/// Memory: 80 bytes per run plus 24 per employee. The table holds at most `capacity` runs (default 1,000,000,
+/// about 80 MB); when it is full, runs that ended more than `horizonDays` (90) before the newest day are dropped
+/// — they can only matter to windows ending that far back — at most once per newest day, and if that frees
+/// nothing, further new runs are not tracked (counted in `untracked`).
 public struct SessionSpans: Sendable {
     /// One run, with its employee: the snapshot's and the titles' view.
     public struct Span: Sendable, Hashable {
@@ -77,14 +79,32 @@ public struct SessionSpans: Sendable {
     public static let horizonDays = 90
     /// The longest silence within one run of a session.
     public static let maxGapMillis: Int64 = 3_600_000
-    /// How many of an employee's latest runs an event is matched against.
+    /// How many of an employee's latest runs an event is matched against: the 16 one-byte tags of `Recent`.
     static let recentRunsSearched = 16
 
+    /// A run with its employee and the employee's run before it (-1 for none).
+    struct Node: Sendable {
+        var run: Run
+        var employee: Int32
+        var previous: Int32
+    }
+
     let capacity: Int
-    /// Runs per shard-local employee id, in arrival order.
-    private(set) var runs: [[Run]] = []
+    /// Every run, in arrival order.
+    private(set) var nodes = SegmentedArray<Node>()
+    /// One employee's latest run and the session tags of their latest 16 runs.
+    struct Recent: Sendable {
+        /// Index of the latest run, -1 for none.
+        var latest: Int32 = -1
+        /// Byte `p` of `newerTags` (of `olderTags`) is the tag of the run `p` (`p + 8`) runs before the latest.
+        var newerTags: UInt64 = 0
+        var olderTags: UInt64 = 0
+    }
+
+    /// Per shard-local employee id.
+    private var recent: [Recent] = []
     /// Runs held, over every employee.
-    private(set) var count = 0
+    var count: Int { nodes.count }
     /// New runs not tracked because the table was full.
     public private(set) var untracked: UInt64 = 0
     /// The cutoff of the last prune: pruning again before the newest day moves on would free nothing, and a
@@ -107,19 +127,38 @@ public struct SessionSpans: Sendable {
     ) {
         guard session != 0 else { return }
         let e = Int(employee)
-        if e >= runs.count { runs.append(contentsOf: repeatElement([], count: e + 1 - runs.count)) }
-        let end = runs[e].count
-        var i = end - 1
-        while i >= max(0, end - Self.recentRunsSearched) {
-            if runs[e][i].session == session {
-                let run = runs[e][i]
+        if e >= recent.count { recent.append(contentsOf: repeatElement(Recent(), count: e + 1 - recent.count)) }
+        let tag = Self.tag(session)
+        // Positions (runs before the latest) whose tag matches, as the high bit of their byte; a false match is
+        // possible and checked below, a missed one is not.
+        let known = recent[e]
+        var candidates = (Self.matches(tag, in: known.newerTags), Self.matches(tag, in: known.olderTags))
+        var i = Int(known.latest)
+        var at = 0
+        while i >= 0 {
+            let position: Int
+            if candidates.0 != 0 {
+                position = candidates.0.trailingZeroBitCount / 8
+                candidates.0 &= candidates.0 - 1
+            } else if candidates.1 != 0 {
+                position = 8 + candidates.1.trailingZeroBitCount / 8
+                candidates.1 &= candidates.1 - 1
+            } else {
+                break
+            }
+            while at < position && i >= 0 {
+                i = Int(nodes[i].previous)
+                at += 1
+            }
+            guard i >= 0 else { break }
+            if nodes[i].run.session == session {
+                let run = nodes[i].run
                 if millis >= run.first - Self.maxGapMillis && millis <= run.last + Self.maxGapMillis {
-                    runs[e][i].add(at: millis, counts: counts, cost: cost)
+                    nodes[i].run.add(at: millis, counts: counts, cost: cost)
                     return
                 }
                 break
             }
-            i -= 1
         }
         if count >= capacity {
             let cutoff = Day(number: newestDay).adding(days: -Self.horizonDays).startMillis
@@ -134,47 +173,70 @@ public struct SessionSpans: Sendable {
         }
         var run = Run(session: session, first: millis, last: millis)
         run.add(at: millis, counts: counts, cost: cost)
-        runs[e].append(run)
-        count += 1
+        append(run, of: employee)
     }
 
-    /// Drops runs that ended before `cutoff` (Unix ms).
+    /// A one-byte digest of a session digest. FNV-1a's top byte barely changes between ids that differ only in
+    /// their last characters (`s-17-0003`, `s-17-0004`), so the digest is multiplied (Fibonacci hashing) first.
+    @inline(__always)
+    private static func tag(_ session: UInt64) -> UInt8 {
+        UInt8(truncatingIfNeeded: (session &* 0x9e37_79b9_7f4a_7c15) >> 56)
+    }
+
+    /// The high bit of every byte of `tags` equal to `tag`, and possibly of some bytes above an equal one (the
+    /// classic zero-byte test: no misses, rare false matches).
+    @inline(__always)
+    private static func matches(_ tag: UInt8, in tags: UInt64) -> UInt64 {
+        let x = tags ^ (UInt64(tag) &* 0x0101_0101_0101_0101)
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+    }
+
+    /// Drops runs that ended before `cutoff` (Unix ms), keeping the others in arrival order.
     private mutating func prune(before cutoff: Int64) {
-        count = 0
-        for e in runs.indices {
-            runs[e].removeAll { $0.last < cutoff }
-            count += runs[e].count
+        let old = nodes
+        nodes.removeAll()
+        for e in recent.indices { recent[e] = Recent() }
+        for node in old where node.run.last >= cutoff {
+            append(node.run, of: node.employee)
         }
+    }
+
+    /// Appends a run of `employee` (a known id) as their latest.
+    private mutating func append(_ run: Run, of employee: Int32) {
+        let e = Int(employee)
+        nodes.append(Node(run: run, employee: employee, previous: recent[e].latest))
+        recent[e].latest = Int32(nodes.count - 1)
+        recent[e].olderTags = recent[e].olderTags << 8 | recent[e].newerTags >> 56
+        recent[e].newerTags = recent[e].newerTags << 8 | UInt64(Self.tag(run.session))
     }
 
     /// Every run, by employee id and then in arrival order.
     var spans: [Span] {
-        var all: [Span] = []
-        all.reserveCapacity(count)
-        for (employee, list) in runs.enumerated() {
-            for run in list {
-                all.append(Span(employee: Int32(employee), run: run))
-            }
+        // A counting sort by employee: stable, so each employee's runs stay in arrival order.
+        var start = [Int](repeating: 0, count: recent.count + 1)
+        for node in nodes { start[Int(node.employee) + 1] += 1 }
+        for e in recent.indices { start[e + 1] += start[e] }
+        guard let first = nodes.first else { return [] }
+        var all = [Span](repeating: Span(employee: first.employee, run: first.run), count: nodes.count)
+        for node in nodes {
+            all[start[Int(node.employee)]] = Span(employee: node.employee, run: node.run)
+            start[Int(node.employee)] += 1
         }
         return all
     }
 
-    /// Runs whose last event falls in `start..<end` (Unix ms), with their employee.
+    /// Runs whose last event falls in `start..<end` (Unix ms), with their employee, in arrival order (so each
+    /// employee's runs in the order they started).
     func forEachRun(endingIn start: Int64, _ end: Int64, _ body: (Int, Run) -> Void) {
-        for (employee, list) in runs.enumerated() {
-            for run in list where run.last >= start && run.last < end { body(employee, run) }
-        }
+        for node in nodes where node.run.last >= start && node.run.last < end { body(Int(node.employee), node.run) }
     }
 
-    /// Replaces every run (loading a snapshot); `spans` must be grouped by employee in ascending order.
-    mutating func restore(_ spans: [Span]) {
-        runs = []
-        for span in spans {
-            let e = Int(span.employee)
-            if e >= runs.count { runs.append(contentsOf: repeatElement([], count: e + 1 - runs.count)) }
-            runs[e].append(span.run)
-        }
-        count = spans.count
+    /// Replaces every run (loading a snapshot); `spans` must be grouped by employee in ascending order, each
+    /// employee's in arrival order, and `employees` is the shard's employee count.
+    mutating func restore(_ spans: [Span], employees: Int) {
+        nodes.removeAll()
+        recent = Array(repeating: Recent(), count: employees)
+        for span in spans { append(span.run, of: span.employee) }
         prunedBefore = .min
     }
 }

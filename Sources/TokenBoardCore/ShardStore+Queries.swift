@@ -75,12 +75,13 @@ extension ShardStore {
 
     /// One employee's usage over a window; nil when the shard has never seen them.
     public func employee(_ name: String, window: Window, anchor: Day) -> EmployeeUsage? {
-        guard let index = employeeIndex[name] else { return nil }
+        guard let index = employees.id(of: name) else { return nil }
         let range = window.range(anchor: anchor)
         var byModel: [UInt16: LabeledUsage] = [:]
         var byTool: [UInt16: LabeledUsage] = [:]
         var byDay: [Int32: LabeledUsage] = [:]
-        for cell in cells[Int(index)] where range.contains(Day(number: cell.day)) {
+        details.forEachCell(of: Int(index)) { cell in
+            guard range.contains(Day(number: cell.day)) else { return }
             let rates = modelRates[Int(cell.model)]
             let cost = rates?.cost(of: cell.counts) ?? 0
             let modelName = modelNames[Int(cell.model)]
@@ -146,7 +147,8 @@ extension ShardStore {
         var result = RankedEmployee(employee: employeeNames[employee], counts: .zero, cost: 0)
         let low = range.lowerBound.number
         let high = range.upperBound.number
-        for cell in cells[employee] where cell.day >= low && cell.day <= high {
+        details.forEachCell(of: employee) { cell in
+            guard cell.day >= low && cell.day <= high else { return }
             result.counts.add(cell.counts)
             if let rates = modelRates[Int(cell.model)] {
                 result.cost = result.cost.saturatingAdd(rates.cost(of: cell.counts))

@@ -12,7 +12,7 @@ extension ShardStore {
         var clockDays: [Int: Set<Int32>] = [:]
         // Around the clock: every active day is in `hours`, so employees without entries cannot qualify.
         for employee in 0..<employeeNames.count {
-            let days = hours.days(of: employee, from: low, through: high, minHours: minHours)
+            let days = details.activeDays(of: employee, from: low, through: high, minHours: minHours)
             guard !days.isEmpty, UInt64(days.count) >= rules.aroundClockMinDays else { continue }
             var entry = FlaggedEmployee(
                 employee: employeeNames[employee],

@@ -32,7 +32,8 @@ extension ShardStore {
             for name in names { out.write(name) }
         }
 
-        for list in cells {
+        for employee in 0..<employeeCount {
+            let list = details.sortedCells(of: employee)
             out.write(UInt32(list.count))
             for cell in list {
                 out.write(cell.key)
@@ -45,13 +46,13 @@ extension ShardStore {
 
         out.write(days.firstDay)
         out.write(UInt64(days.columns.count))
-        var previous = DayColumn()
+        var previous: [RunningTotals] = []
         for column in days.columns {
-            let n = column.tokens.count
-            out.write(contentsOf: Self.delta(column.tokens, previous.tokens, count: n))
-            out.write(contentsOf: Self.delta(column.cost, previous.cost, count: n))
-            out.write(contentsOf: Self.delta(column.output, previous.output, count: n))
-            out.write(contentsOf: Self.delta(column.events, previous.events, count: n))
+            let totals = column.totals
+            out.write(contentsOf: Self.delta(totals, previous, \.tokens))
+            out.write(contentsOf: Self.delta(totals, previous, \.cost))
+            out.write(contentsOf: Self.delta(totals, previous, \.output))
+            out.write(contentsOf: Self.delta(totals, previous, \.events))
             out.write(UInt64(column.models.count))
             for model in column.models {
                 out.write(model.counts.input)
@@ -61,7 +62,7 @@ extension ShardStore {
                 out.write(model.cost)
                 out.write(model.events)
             }
-            previous = column
+            previous = totals
         }
 
         out.write(UInt64(producers.last.count))
@@ -90,8 +91,9 @@ extension ShardStore {
         }
 
         guard layout >= 3 else { return out.bytes }
-        out.write(UInt64(hours.entries.count))
-        for list in hours.entries {
+        out.write(UInt64(employeeCount))
+        for employee in 0..<employeeCount {
+            let list = details.sortedHourMasks(of: employee)
             out.write(UInt32(list.count))
             for entry in list {
                 out.write(entry.day)
@@ -161,17 +163,27 @@ extension ShardStore {
         let columnCount = try input.readCount(limit: DayColumns.maxSpan)
         var restored: [DayColumn] = []
         restored.reserveCapacity(columnCount)
-        var previous = DayColumn()
+        var previous: [RunningTotals] = []
         for _ in 0..<columnCount {
             var column = DayColumn()
-            column.tokens = Self.runningTotal(try input.readArray(of: UInt64.self), previous.tokens)
-            column.cost = Self.runningTotal(try input.readArray(of: UInt64.self), previous.cost)
-            column.output = Self.runningTotal(try input.readArray(of: UInt64.self), previous.output)
-            column.events = Self.runningTotal(try input.readArray(of: UInt32.self), previous.events)
-            let n = column.tokens.count
-            guard column.cost.count == n, column.output.count == n, column.events.count == n,
-                n <= 2 * employees.count + 64
-            else { throw input.malformed("day column lengths disagree") }
+            let tokens = try input.readArray(of: UInt64.self)
+            let cost = try input.readArray(of: UInt64.self)
+            let output = try input.readArray(of: UInt64.self)
+            let eventCounts = try input.readArray(of: UInt32.self)
+            let n = tokens.count
+            guard cost.count == n, output.count == n, eventCounts.count == n, n <= 2 * employees.count + 64 else {
+                throw input.malformed("day column lengths disagree")
+            }
+            column.totals = (0..<n).map { e in
+                // Each day's own totals are stored; the column holds running totals.
+                let base = e < previous.count ? previous[e] : RunningTotals()
+                return RunningTotals(
+                    tokens: base.tokens &+ tokens[e],
+                    cost: base.cost &+ cost[e],
+                    output: base.output &+ output[e],
+                    events: base.events &+ eventCounts[e]
+                )
+            }
             let modelCount = try input.readCount(limit: models.count)
             column.models.reserveCapacity(modelCount)
             for _ in 0..<modelCount {
@@ -186,8 +198,8 @@ extension ShardStore {
                 totals.events = try input.read()
                 column.models.append(totals)
             }
+            previous = column.totals
             restored.append(column)
-            previous = column
         }
         columns.restore(firstDay: firstDay, columns: restored)
 
@@ -230,17 +242,17 @@ extension ShardStore {
                 spans.append(span)
             }
         }
-        var hourEntries: [[HourMasks.Entry]] = []
+        var hourEntries: [[HourMask]] = []
         if version >= 3 {
             let lists = try input.readCount(limit: employees.count)
             hourEntries.reserveCapacity(lists)
             for _ in 0..<lists {
                 let count = Int(try input.read(UInt32.self))
                 guard count <= input.remaining / 8 else { throw input.malformed("hour list longer than the input") }
-                var list: [HourMasks.Entry] = []
+                var list: [HourMask] = []
                 list.reserveCapacity(count)
                 for _ in 0..<count {
-                    let entry = HourMasks.Entry(day: try input.read(), hours: try input.read())
+                    let entry = HourMask(day: try input.read(), hours: try input.read())
                     guard entry.hours >> 24 == 0, list.last.map({ $0.day < entry.day }) ?? true else {
                         throw input.malformed("hour mask of day \(entry.day) is out of range or order")
                     }
@@ -252,20 +264,22 @@ extension ShardStore {
         guard input.remaining == 0 else { throw input.malformed("\(input.remaining) bytes after the end") }
 
         self.init(priceBook: priceBook, eventKeyWindow: window, sessionCapacity: sessionCapacity)
-        sessions.restore(spans)
-        hours.restore(hourEntries)
+        sessions.restore(spans, employees: employees.count)
+        for (employee, list) in cells.enumerated() {
+            details.restoreEmployee(cells: list, hours: employee < hourEntries.count ? hourEntries[employee] : [])
+        }
         for key in keys { _ = recentEventKeys.insert(key) }
-        for (i, name) in employees.enumerated() { employeeIndex[name] = Int32(i) }
+        for (i, name) in employees.enumerated() where self.employees.intern(name) != Int32(i) {
+            throw BinaryReader.Malformed(offset: 0, reason: "employee \(name) appears twice")
+        }
         for (i, name) in models.enumerated() { modelIndex[name] = UInt16(i) }
         for (i, name) in tools.enumerated() { toolIndex[name] = UInt16(i) }
-        guard employeeIndex.count == employees.count, modelIndex.count == models.count,
-            toolIndex.count == tools.count
-        else { throw BinaryReader.Malformed(offset: 0, reason: "a name appears twice in a table") }
-        employeeNames = employees
+        guard modelIndex.count == models.count, toolIndex.count == tools.count else {
+            throw BinaryReader.Malformed(offset: 0, reason: "a name appears twice in a table")
+        }
         modelNames = models
         modelRates = models.map { priceBook.entry(for: $0)?.rates }
         toolNames = tools
-        self.cells = cells
         self.days = columns
         self.producers = producers
         eventCount = events
@@ -276,15 +290,14 @@ extension ShardStore {
         oldestDay = hasOldest ? Day(number: oldest) : nil
     }
 
-    private static func delta<T: FixedWidthInteger>(_ current: [T], _ previous: [T], count: Int) -> [T] {
-        var out = current
-        for i in 0..<min(count, previous.count) { out[i] = current[i] &- previous[i] }
-        return out
-    }
-
-    private static func runningTotal<T: FixedWidthInteger>(_ deltas: [T], _ previous: [T]) -> [T] {
-        var out = deltas
-        for i in 0..<min(out.count, previous.count) { out[i] = deltas[i] &+ previous[i] }
-        return out
+    /// One field of each employee's own totals for a day: the column's running totals minus the day before's.
+    private static func delta<T: FixedWidthInteger>(
+        _ current: [RunningTotals],
+        _ previous: [RunningTotals],
+        _ field: KeyPath<RunningTotals, T>
+    ) -> [T] {
+        current.indices.map { e in
+            current[e][keyPath: field] &- (e < previous.count ? previous[e][keyPath: field] : 0)
+        }
     }
 }

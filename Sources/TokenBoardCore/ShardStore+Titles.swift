@@ -16,22 +16,31 @@ extension ShardStore {
             }
         }
 
-        // Per model tokens of one employee at a time; `touched` resets only what was used.
+        // Per model tokens of one employee at a time; `touched` resets only what was used. A model is touched
+        // once even when its first cells hold no tokens (cells are visited in no particular order).
         var perModel = [UInt64](repeating: 0, count: modelNames.count)
+        var isTouched = [Bool](repeating: false, count: modelNames.count)
         var touched: [Int] = []
         let sums = windowSums(range, metric: .tokens)
         for employee in 0..<sums.events.count where sums.events[employee] > 0 {
             let name = employeeNames[employee]
             offer(TitleHolder(title: .tokenLegend, employee: name, value: sums.scores[employee]))
             var total = TokenCounts.zero
-            for cell in cells[employee] where cell.day >= low && cell.day <= high {
+            details.forEachCell(of: employee) { cell in
+                guard cell.day >= low && cell.day <= high else { return }
                 total.add(cell.counts)
                 let model = Int(cell.model)
-                if perModel[model] == 0 { touched.append(model) }
+                if !isTouched[model] {
+                    isTouched[model] = true
+                    touched.append(model)
+                }
                 perModel[model] = perModel[model].saturatingAdd(cell.counts.total)
             }
             let used = touched.filter { rules.countsModel(tokens: perModel[$0], of: total.total) }.count
-            for model in touched { perModel[model] = 0 }
+            for model in touched {
+                perModel[model] = 0
+                isTouched[model] = false
+            }
             touched.removeAll(keepingCapacity: true)
             if used > 0 {
                 offer(TitleHolder(title: .modelConnoisseur, employee: name, value: UInt64(used), base: total.total))

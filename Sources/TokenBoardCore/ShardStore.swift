@@ -9,9 +9,9 @@
 public struct ShardStore: Sendable {
     public let priceBook: PriceBook
 
-    var employeeNames: [String] = []
-    var employeeIndex: [String: Int32] = [:]
-    var cells: [[UsageCell]] = []
+    var employees = EmployeeTable()
+    /// Detail cells and active-hour masks per employee.
+    var details = EmployeeDetails()
     var days = DayColumns()
 
     var modelNames: [String] = []
@@ -26,8 +26,6 @@ public struct ShardStore: Sendable {
     var recentEventKeys: RecentEventKeys
     /// First and last event of every agent session (for the Session Immortal title).
     var sessions: SessionSpans
-    /// Active UTC hours per employee per day (for the around-the-clock signal).
-    var hours = HourMasks()
 
     public internal(set) var newestDay: Day?
     public internal(set) var oldestDay: Day?
@@ -48,7 +46,10 @@ public struct ShardStore: Sendable {
         self.sessions = SessionSpans(capacity: sessionCapacity)
     }
 
-    public var employeeCount: Int { employeeNames.count }
+    public var employeeCount: Int { employees.count }
+
+    /// Employee keys by shard-local id.
+    var employeeNames: [String] { employees.names }
 
     // MARK: - Ingest
 
@@ -119,11 +120,14 @@ public struct ShardStore: Sendable {
             let model = models[Int(event.model)]
             let cost = rates[Int(event.model)]?.cost(of: event.counts) ?? 0
             days.add(columnIndex: column, employee: employee, model: Int(model), counts: event.counts, cost: cost)
-            addCell(
-                event.counts,
+            let newCell = details.record(
+                employee: employee,
+                day: day,
                 key: UsageCell.key(day: day, model: model, tool: tools[Int(event.tool)]),
-                to: employee
+                hourBit: HourMask.bit(at: event.timestampMillis, on: Day(number: day)),
+                counts: event.counts
             )
+            if newCell { cellCount &+= 1 }
             sessions.record(
                 employee: Int32(employee),
                 session: sessionKeys[Int(event.session)],
@@ -132,7 +136,6 @@ public struct ShardStore: Sendable {
                 cost: cost,
                 newestDay: newest
             )
-            hours.record(employee: employee, at: event.timestampMillis)
         }
         if applied > 0 {
             newestDay = Day(number: newest)
@@ -143,41 +146,9 @@ public struct ShardStore: Sendable {
         return applied
     }
 
-    @inline(__always)
-    private mutating func addCell(_ counts: TokenCounts, key: UInt64, to employee: Int) {
-        // Each employee's cells are kept sorted by day and each key has exactly one cell. Events arrive mostly
-        // in time order: an event of the employee's newest day searches only that day's cells at the end of
-        // the list, an event of a newer day appends at once, and only an older (out-of-order) event searches
-        // back to its day and inserts there.
-        let day = Int32(bitPattern: UInt32(truncatingIfNeeded: key >> 32))
-        let (found, insertAt): (Int?, Int) = cells[employee].withUnsafeBufferPointer { list in
-            var i = list.count - 1
-            while i >= 0 && list[i].day > day { i -= 1 }
-            let end = i + 1
-            while i >= 0 && list[i].day == day {
-                if list[i].key == key { return (i, end) }
-                i -= 1
-            }
-            return (nil, end)
-        }
-        if let found {
-            cells[employee][found].counts.add(counts)
-        } else {
-            if insertAt == cells[employee].count {
-                cells[employee].append(UsageCell(key: key, counts: counts))
-            } else {
-                cells[employee].insert(UsageCell(key: key, counts: counts), at: insertAt)
-            }
-            cellCount &+= 1
-        }
-    }
-
     private mutating func internEmployee(_ name: String) -> Int32 {
-        if let known = employeeIndex[name] { return known }
-        let id = Int32(employeeNames.count)
-        employeeIndex[name] = id
-        employeeNames.append(name)
-        cells.append([])
+        let id = employees.intern(name)
+        if Int(id) == details.employeeCount { details.addEmployee() }
         return id
     }
 
@@ -200,7 +171,7 @@ public struct ShardStore: Sendable {
 
     public var stats: ShardStats {
         ShardStats(
-            employees: UInt64(employeeNames.count),
+            employees: UInt64(employees.count),
             events: eventCount,
             batches: batchCount,
             cells: cellCount,

@@ -2,44 +2,85 @@ import TokenBoardCore
 import XCTest
 
 final class RecentEventKeysTests: XCTestCase {
-    func testSecondDeliveryIsRefusedUntilTheKeyLeavesTheWindow() {
-        var window = RecentEventKeys(capacity: 3)
+    func testSecondDeliveryIsRefusedWhileItsGenerationIsRemembered() {
+        var window = RecentEventKeys(capacity: 4)
+        XCTAssertEqual(window.generation, 2)
         XCTAssertTrue(window.insert(10))
         XCTAssertTrue(window.insert(20))
         XCTAssertFalse(window.insert(10))
+        // The first generation {10, 20} is full: 30 starts the second, and both are remembered.
         XCTAssertTrue(window.insert(30))
-        XCTAssertEqual(window.count, 3)
-        // A fourth key evicts the oldest (10): 10 is new again, 20 is now the oldest and is evicted by it.
+        XCTAssertFalse(window.insert(10))
         XCTAssertTrue(window.insert(40))
-        XCTAssertEqual(window.keysInArrivalOrder, [20, 30, 40])
-        XCTAssertTrue(window.insert(10))
-        XCTAssertEqual(window.keysInArrivalOrder, [30, 40, 10])
+        XCTAssertEqual(window.count, 4)
+        // 50 starts a third generation, forgetting {10, 20} whole: 10 is new again.
+        XCTAssertTrue(window.insert(50))
         XCTAssertFalse(window.contains(20))
         XCTAssertTrue(window.contains(30))
-        XCTAssertEqual(window.count, 3)
+        XCTAssertFalse(window.insert(40))
+        XCTAssertTrue(window.insert(10))
+        XCTAssertEqual(window.count, 4)
+        XCTAssertEqual(Array(window.keysInArrivalOrder.prefix(2)).sorted(), [30, 40])
+        XCTAssertEqual(Array(window.keysInArrivalOrder.suffix(2)).sorted(), [10, 50])
     }
 
-    /// Against the obvious model (an array in arrival order), through many evictions, with keys chosen so that
-    /// probe runs collide and wrap around the table, which exercises the backward-shift deletion.
-    func testAgreesWithASimpleModelThroughManyEvictions() {
+    /// Against the obvious model (two arrays, one per generation), through many generations, with keys chosen so
+    /// that probe runs collide and wrap around the tables; then a window rebuilt from `keysInArrivalOrder` must
+    /// answer like the original.
+    func testAgreesWithASimpleModelThroughManyGenerations() {
         var rng = SplitMix64(seed: 7)
         for capacity in [1, 2, 5, 64, 1000] {
             var window = RecentEventKeys(capacity: capacity)
-            var model: [UInt64] = []
-            for _ in 0..<20_000 {
+            let generation = max(1, capacity / 2)
+            var previous: [UInt64] = []
+            var current: [UInt64] = []
+            for step in 0..<20_000 {
                 let key = UInt64.random(in: 1...UInt64(capacity * 3), using: &rng)
-                let expected = !model.contains(key)
-                XCTAssertEqual(window.insert(key), expected)
+                let expected = !previous.contains(key) && !current.contains(key)
+                if step % 3 == 0 {
+                    XCTAssertEqual(window.admit([key, 0]), [expected, true])
+                } else {
+                    XCTAssertEqual(window.insert(key), expected)
+                }
                 if expected {
-                    model.append(key)
-                    if model.count > capacity { model.removeFirst() }
+                    if current.count == generation {
+                        previous = current
+                        current = []
+                    }
+                    current.append(key)
                 }
             }
-            XCTAssertEqual(window.keysInArrivalOrder, model, "capacity \(capacity)")
+            XCTAssertEqual(window.count, previous.count + current.count)
+            let keys = window.keysInArrivalOrder
+            XCTAssertEqual(Array(keys.prefix(previous.count)).sorted(), previous.sorted(), "capacity \(capacity)")
+            XCTAssertEqual(Array(keys.suffix(current.count)).sorted(), current.sorted(), "capacity \(capacity)")
+            var rebuilt = RecentEventKeys(capacity: capacity)
+            for key in keys { XCTAssertTrue(rebuilt.insert(key)) }
             for key in 1...UInt64(capacity * 3) {
-                XCTAssertEqual(window.contains(key), model.contains(key))
+                let remembered = previous.contains(key) || current.contains(key)
+                XCTAssertEqual(window.contains(key), remembered)
+                XCTAssertEqual(rebuilt.contains(key), remembered)
             }
+            // The next new key rotates both the same way.
+            let fresh = UInt64(capacity * 3 + 1)
+            XCTAssertTrue(window.insert(fresh))
+            XCTAssertTrue(rebuilt.insert(fresh))
+            XCTAssertEqual(window.keysInArrivalOrder.sorted(), rebuilt.keysInArrivalOrder.sorted())
         }
+    }
+
+    /// Keys repeated inside one batch: only the first copy is admitted, also across a generation change.
+    func testABatchDropsItsOwnRepeatsAcrossAGenerationChange() {
+        var window = RecentEventKeys(capacity: 4)
+        XCTAssertEqual(
+            window.admit([1, 2, 3, 1, 0, 4, 5, 3, 0, 6]),
+            [true, true, true, false, true, true, true, false, true, true]
+        )
+        // Generations: {1, 2} forgotten, {3, 4} previous, {5, 6} current. A duplicate does not rotate them.
+        XCTAssertEqual(window.count, 4)
+        XCTAssertEqual(window.admit([4, 6]), [false, false])
+        // 1 is new and finds {5, 6} full: {3, 4} is forgotten, so 3 is new too, and 6 is still remembered.
+        XCTAssertEqual(window.admit([1, 3, 6]), [true, true, false])
     }
 
     func testEventKeyDigestIsStableAndNeverZeroForAnId() {

@@ -26,8 +26,8 @@ struct WorkerCommand: AsyncParsableCommand {
 
             Numbered batches (a producer id and a sequence per worker, as the replayer sends them) are applied once:
             a resent batch is acknowledged as a duplicate. Events that carry an id are also de-duplicated: the
-            worker remembers the ids of its latest 262,144 keyed events (6 MiB) and drops a second
-            delivery within that window. If the log cannot be written (disk full, read-only disk), ingest fails
+            worker remembers the ids of at least its latest 131,072 keyed events and up to 262,144 (4 MiB), and
+            drops a second delivery within that window. If the log cannot be written (disk full, read-only disk), ingest fails
             with a storage error to the client and queries go on being served.
             """
     )

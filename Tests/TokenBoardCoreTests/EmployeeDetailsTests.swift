@@ -1,0 +1,99 @@
+import XCTest
+
+@testable import TokenBoardCore
+
+final class EmployeeDetailsTests: XCTestCase {
+    /// Events mostly in day order with some late ones, against a dictionary per employee: the same cells (one
+    /// per key, exact sums), the same hour masks, and new cells reported exactly once per key. Then a copy
+    /// restored from the sorted lists must keep agreeing as more events arrive.
+    func testAgreesWithDictionariesAndSurvivesARestore() {
+        var rng = SplitMix64(seed: 5)
+        var details = EmployeeDetails()
+        var cells = [[UInt64: TokenCounts]](repeating: [:], count: 30)
+        var masks = [[Int32: UInt32]](repeating: [:], count: 30)
+        for _ in 0..<30 { details.addEmployee() }
+
+        func feed(_ steps: Range<Int>, into target: inout EmployeeDetails) {
+            for step in steps {
+                let employee = Int.random(in: 0..<30, using: &rng)
+                // The day advances with the step; one event in eight lands up to five days late.
+                var day = Int32(20_000 + step / 100)
+                if Int.random(in: 0..<8, using: &rng) == 0 { day -= Int32.random(in: 1...5, using: &rng) }
+                let key = UsageCell.key(
+                    day: day,
+                    model: UInt16.random(in: 0..<3, using: &rng),
+                    tool: UInt16.random(in: 0..<2, using: &rng)
+                )
+                let bit = UInt32(1) << UInt32.random(in: 0..<24, using: &rng)
+                let counts = TokenCounts(input: UInt64(step), output: 1, cacheWrite: 0, cacheRead: UInt64(step % 7))
+                let isNew = cells[employee][key] == nil
+                XCTAssertEqual(
+                    target.record(employee: employee, day: day, key: key, hourBit: bit, counts: counts),
+                    isNew,
+                    "step \(step)"
+                )
+                cells[employee][key, default: .zero].add(counts)
+                masks[employee][day, default: 0] |= bit
+            }
+        }
+
+        func check(_ details: EmployeeDetails, _ context: String) {
+            for employee in 0..<30 {
+                let sorted = details.sortedCells(of: employee)
+                XCTAssertEqual(sorted.map(\.key), cells[employee].keys.sorted(), context)
+                XCTAssertEqual(sorted.map(\.counts), cells[employee].keys.sorted().map { cells[employee][$0]! })
+                var visited = 0
+                details.forEachCell(of: employee) { cell in
+                    XCTAssertEqual(cells[employee][cell.key], cell.counts)
+                    visited += 1
+                }
+                XCTAssertEqual(visited, cells[employee].count)
+                XCTAssertEqual(
+                    details.sortedHourMasks(of: employee),
+                    masks[employee].keys.sorted().map { HourMask(day: $0, hours: masks[employee][$0]!) },
+                    context
+                )
+                // Days with at least 2 active hours between days 20,003 and 20,010.
+                let expected = masks[employee].filter {
+                    (20_003...20_010).contains($0.key) && $0.value.nonzeroBitCount >= 2
+                }
+                XCTAssertEqual(
+                    details.activeDays(of: employee, from: 20_003, through: 20_010, minHours: 2).sorted(),
+                    expected.keys.sorted()
+                )
+            }
+        }
+
+        feed(0..<2000, into: &details)
+        check(details, "before restore")
+        var restored = EmployeeDetails()
+        for employee in 0..<30 {
+            restored.restoreEmployee(
+                cells: details.sortedCells(of: employee),
+                hours: details.sortedHourMasks(of: employee)
+            )
+        }
+        check(restored, "restored")
+        feed(2000..<3000, into: &restored)
+        check(restored, "after restore")
+    }
+
+    /// A snapshot without hour masks (layout 1 or 2): the newest day's next event starts its mask.
+    func testRestoreWithoutMasksStartsTheNewestDaysMask() {
+        var details = EmployeeDetails()
+        let key = UsageCell.key(day: 7, model: 0, tool: 0)
+        details.restoreEmployee(cells: [UsageCell(key: key, counts: TokenCounts(input: 1))], hours: [])
+        XCTAssertFalse(details.record(employee: 0, day: 7, key: key, hourBit: 1 << 3, counts: TokenCounts(input: 2)))
+        XCTAssertTrue(
+            details.record(
+                employee: 0,
+                day: 7,
+                key: UsageCell.key(day: 7, model: 1, tool: 0),
+                hourBit: 1 << 3,
+                counts: TokenCounts(input: 4)
+            )
+        )
+        XCTAssertEqual(details.sortedHourMasks(of: 0), [HourMask(day: 7, hours: 1 << 3)])
+        XCTAssertEqual(details.sortedCells(of: 0).map(\.counts.input), [3, 4])
+    }
+}
