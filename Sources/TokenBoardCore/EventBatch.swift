@@ -1,6 +1,7 @@
 /// A batch of events in the form they travel and are applied in: each distinct employee, model, tool and session
-/// string appears once in a table and events refer to it by index, so a worker resolves each string once per
-/// batch instead of once per event.
+/// string appears in a table (once, as `EventBatchBuilder` builds them; a table may repeat a name, which changes
+/// nothing) and events refer to it by index, so a worker resolves each string once per batch instead of once per
+/// event.
 public struct EventBatch: Sendable, Hashable {
     public var employees: [String]
     public var models: [String]
@@ -23,6 +24,18 @@ public struct EventBatch: Sendable, Hashable {
     }
 
     public var isEmpty: Bool { events.isEmpty }
+
+    /// The most events `init(converting:)` takes: so many cannot name more than the 65,536 distinct models or
+    /// tools a batch can address.
+    public static let maxConvertedEvents = Int(UInt16.max) + 1
+
+    /// The batch of up to `maxConvertedEvents` canonical events, in order, each string interned once.
+    public init(converting events: some Collection<UsageEvent>) {
+        precondition(events.count <= Self.maxConvertedEvents, "at most 65,536 events per conversion")
+        var builder = EventBatchBuilder()
+        for event in events { builder.append(event) }
+        self = builder.take()
+    }
 
     /// Checks that every index points into its table and every count is plausible; a batch that fails is refused
     /// whole, so a bad peer can never change a counter.
