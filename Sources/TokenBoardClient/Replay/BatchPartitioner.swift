@@ -107,7 +107,12 @@ struct BatchPartitioner {
         let employee = Int(event.employee)
         let worker = owners[employee]
         var overflow: EventBatch?
-        if !fits(event, in: worker) { overflow = take(worker) }
+        // Rare: only a batch that already names 65,536 models or tools needs the full check.
+        if pending[worker].batch.models.count > Int(UInt16.max) || pending[worker].batch.tools.count > Int(UInt16.max),
+            !fits(event, in: worker)
+        {
+            overflow = take(worker)
+        }
         let stamp = UInt64(pending[worker].stamp) << 32
         var routed = event
         if employees[employee] & ~0xFFFF_FFFF == stamp {
@@ -135,6 +140,7 @@ struct BatchPartitioner {
     private func fits(_ event: BatchedEvent, in worker: Int) -> Bool {
         let limit = Int(UInt16.max) + 1
         let stamp = UInt64(pending[worker].stamp) << 32
+        // A full table takes the event only when it already names the event's model or tool.
         if pending[worker].batch.models.count >= limit, pending[worker].models[Int(event.model)] & ~0xFFFF_FFFF != stamp
         {
             return false
