@@ -33,8 +33,10 @@ public struct EventBatch: Sendable, Hashable {
     public init(converting events: some Collection<UsageEvent>) {
         precondition(events.count <= Self.maxConvertedEvents, "at most 65,536 events per conversion")
         var builder = EventBatchBuilder()
+        builder.reserve(events.count)
         for event in events { builder.append(event) }
-        self = builder.take()
+        // Not `take()`: that would reserve room for a next batch this builder never builds.
+        self = builder.batch
     }
 
     /// Checks that every index points into its table and every count is plausible; a batch that fails is refused
@@ -131,6 +133,11 @@ public struct EventBatchBuilder: Sendable {
     public init() {}
 
     public var count: Int { batch.events.count }
+
+    /// Makes room for `count` events, so appending them does not grow the batch step by step.
+    public mutating func reserve(_ count: Int) {
+        batch.events.reserveCapacity(count)
+    }
 
     /// Appends an event, keyed by the digest of its id for de-duplication. Returns false (and appends nothing)
     /// when the batch already holds the 65,536 distinct models or tools its indices can address; the caller then

@@ -116,8 +116,8 @@ struct ReplaySession {
         progress(state)
     }
 
-    /// Waits until the pacer lets the event stamped `timestampMillis` go, sending partly filled batches that have lingered long enough
-    /// meanwhile. Returns false, without waiting further, once `deadline` has passed.
+    /// Waits until the pacer lets the event stamped `timestampMillis` go, sending partly filled batches that have
+    /// lingered long enough meanwhile. Returns false, without waiting further, once `deadline` has passed.
     private mutating func pace(
         _ timestampMillis: Int64,
         deadline: ContinuousClock.Instant?,
