@@ -122,10 +122,10 @@ public struct BatchedEvent: Sendable, Hashable {
 /// Builds an `EventBatch` from canonical events, interning strings as it goes.
 public struct EventBatchBuilder: Sendable {
     public private(set) var batch = EventBatch()
-    private var employeeIndex: [String: UInt32] = [:]
+    private var employeeIndex = StringInterner()
     private var modelIndex: [String: UInt16] = [:]
     private var toolIndex: [String: UInt16] = [:]
-    private var sessionIndex: [String: UInt32] = [:]
+    private var sessionIndex = StringInterner()
     // Consecutive events mostly share a model and a tool: compare with the previous ones before hashing.
     private var lastModel: (name: String, index: UInt16)?
     private var lastTool: (name: String, index: UInt16)?
@@ -171,8 +171,8 @@ public struct EventBatchBuilder: Sendable {
         }
         lastModel = (event.model, model)
         lastTool = (event.tool, tool)
-        let employee = Self.intern(event.employee, &employeeIndex, &batch.employees)
-        let session = Self.intern(event.session, &sessionIndex, &batch.sessions)
+        let employee = employeeIndex.index(of: event.employee, in: &batch.employees)
+        let session = sessionIndex.index(of: event.session, in: &batch.sessions)
         batch.events.append(
             BatchedEvent(
                 employee: employee,
@@ -192,20 +192,12 @@ public struct EventBatchBuilder: Sendable {
         let result = batch
         batch = EventBatch()
         batch.events.reserveCapacity(result.events.count)
-        employeeIndex.removeAll(keepingCapacity: true)
+        employeeIndex.removeAll()
         modelIndex.removeAll(keepingCapacity: true)
         toolIndex.removeAll(keepingCapacity: true)
-        sessionIndex.removeAll(keepingCapacity: true)
+        sessionIndex.removeAll()
         lastModel = nil
         lastTool = nil
         return result
-    }
-
-    private static func intern(_ value: String, _ index: inout [String: UInt32], _ table: inout [String]) -> UInt32 {
-        if let known = index[value] { return known }
-        let id = UInt32(table.count)
-        index[value] = id
-        table.append(value)
-        return id
     }
 }
