@@ -1,6 +1,14 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// CRC32C uses the SSE 4.2 `crc32` instruction on x86-64 (checked at run time); the intrinsics' header only
+// compiles with the feature enabled for the C importer.
+#if arch(x86_64)
+    let coreSwiftSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-msse4.2"])]
+#else
+    let coreSwiftSettings: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "tokenboard",
     platforms: [.macOS(.v15)],
@@ -47,7 +55,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .target(name: "TokenBoardCore"),
+        .target(name: "TokenBoardCore", swiftSettings: coreSwiftSettings),
         .target(
             name: "TokenBoardWire",
             dependencies: [

@@ -19,18 +19,22 @@ public enum LZ4 {
     }
 
     /// Compresses `source` into `destination` and returns the number of bytes written, or nil when the result
-    /// does not fit into `destination` (callers then send the block uncompressed).
+    /// does not fit into `destination` (callers then send the block uncompressed). `acceleration` trades ratio for
+    /// speed (liblz4's "fast" mode: 1 is the default compressor, each step up skips more of the search); every
+    /// setting produces ordinary LZ4 blocks that `decompress` reads.
     public static func compress(
         _ source: UnsafeRawBufferPointer,
-        into destination: UnsafeMutableRawBufferPointer
+        into destination: UnsafeMutableRawBufferPointer,
+        acceleration: Int = 1
     ) -> Int? {
         guard source.count <= maxInputSize, let src = source.baseAddress, let dst = destination.baseAddress
         else { return nil }
-        let written = LZ4_compress_default(
+        let written = LZ4_compress_fast(
             src.assumingMemoryBound(to: CChar.self),
             dst.assumingMemoryBound(to: CChar.self),
             Int32(source.count),
-            Int32(clamping: destination.count)
+            Int32(clamping: destination.count),
+            Int32(clamping: max(1, acceleration))
         )
         return written > 0 ? Int(written) : nil
     }

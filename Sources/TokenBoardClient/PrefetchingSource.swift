@@ -2,13 +2,14 @@ import Foundation
 import TokenBoardCore
 
 /// Runs an event source (a log reader) on a thread of its own, a few chunks ahead of the consumer, so parsing
-/// and sending use two cores. The source is touched only by that thread once the prefetcher starts.
-public final class PrefetchingSource: @unchecked Sendable {
+/// and sending use two cores. The source is touched only by that thread once the prefetcher starts. A chunk is an
+/// array of events (`next(into:)`) or an `EventBatch` (`UsageLogReader.nextBatch`).
+public final class PrefetchingSource<Chunk>: @unchecked Sendable {
     /// What the source reports after each chunk: whether more may follow, and how far it has read.
-    public typealias Produce = (inout [UsageEvent]) throws -> (more: Bool, position: Int64)
+    public typealias Produce = (inout Chunk) throws -> (more: Bool, position: Int64)
 
     private let condition = NSCondition()
-    private var ready: [[UsageEvent]] = []
+    private var ready: [Chunk] = []
     private var finished = false
     private var cancelled = false
     private var producerReturned = false
@@ -16,17 +17,24 @@ public final class PrefetchingSource: @unchecked Sendable {
     private var producedPosition: Int64 = 0
     private let depth: Int
 
-    /// Starts producing chunks of up to `chunkSize` events, at most `depth` ahead of the consumer.
-    public init(depth: Int = 4, chunkSize: Int = 65536, produce: @escaping Produce) {
+    /// Starts producing chunks, at most `depth` ahead of the consumer; `produce` fills one made by `empty` (and a
+    /// chunk it leaves empty is not handed out).
+    public init(
+        depth: Int = 4,
+        empty: @escaping () -> Chunk,
+        isEmpty: @escaping (Chunk) -> Bool,
+        produce: @escaping Produce
+    ) {
         self.depth = max(1, depth)
-        let box = UncheckedBox(produce)
+        let makeChunk = UncheckedBox(empty)
+        let isEmpty = UncheckedBox(isEmpty)
+        let produce = UncheckedBox(produce)
         Thread.detachNewThread { [self] in
             var more = true
             while more {
-                var chunk: [UsageEvent] = []
-                chunk.reserveCapacity(chunkSize)
+                var chunk = makeChunk.value()
                 do {
-                    let step = try box.value(&chunk)
+                    let step = try produce.value(&chunk)
                     more = step.more
                     condition.lock()
                     producedPosition = step.position
@@ -43,7 +51,7 @@ public final class PrefetchingSource: @unchecked Sendable {
                     condition.unlock()
                     return
                 }
-                if !chunk.isEmpty { ready.append(chunk) }
+                if !isEmpty.value(chunk) { ready.append(chunk) }
                 if !more {
                     finished = true
                     producerReturned = true
@@ -54,18 +62,17 @@ public final class PrefetchingSource: @unchecked Sendable {
         }
     }
 
-    /// Hands out the next chunk (waiting for it); false once the source is exhausted. Rethrows the source's error.
-    public func next(into events: inout [UsageEvent]) throws -> Bool {
+    /// Hands out the next chunk (waiting for it); nil once the source is exhausted. Rethrows the source's error.
+    public func next() throws -> Chunk? {
         condition.lock()
         defer { condition.unlock() }
         while ready.isEmpty && !finished && failure == nil { condition.wait() }
         if !ready.isEmpty {
-            events.append(contentsOf: ready.removeFirst())
             condition.broadcast()
-            return true
+            return ready.removeFirst()
         }
         if let failure { throw failure }
-        return false
+        return nil
     }
 
     /// How far the source had read when it produced its latest chunk.
@@ -91,6 +98,37 @@ public final class PrefetchingSource: @unchecked Sendable {
         cancelled = true
         condition.broadcast()
         while !producerReturned { condition.wait() }
+    }
+}
+
+extension PrefetchingSource where Chunk == [UsageEvent] {
+    /// Starts producing arrays of up to `chunkSize` events, at most `depth` ahead of the consumer.
+    public convenience init(depth: Int = 4, chunkSize: Int = 65536, produce: @escaping Produce) {
+        self.init(
+            depth: depth,
+            empty: {
+                var chunk: [UsageEvent] = []
+                chunk.reserveCapacity(chunkSize)
+                return chunk
+            },
+            isEmpty: \.isEmpty,
+            produce: produce
+        )
+    }
+
+    /// Appends the next chunk's events (waiting for them); false once the source is exhausted. Rethrows the source's
+    /// error.
+    public func next(into events: inout [UsageEvent]) throws -> Bool {
+        guard let chunk = try next() else { return false }
+        events.append(contentsOf: chunk)
+        return true
+    }
+}
+
+extension PrefetchingSource where Chunk == EventBatch {
+    /// Starts producing batches (`UsageLogReader.nextBatch`), at most `depth` ahead of the consumer.
+    public convenience init(depth: Int = 4, produce: @escaping Produce) {
+        self.init(depth: depth, empty: { EventBatch() }, isEmpty: \.isEmpty, produce: produce)
     }
 }
 

@@ -1,5 +1,13 @@
+#if arch(x86_64)
+    internal import _Builtin_intrinsics.intel
+    internal import _Builtin_intrinsics.intel.cpuid
+#endif
+
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of wire frames and log records and the
-/// hash that maps employees to slots. Slicing-by-8 tables; the standard check value of "123456789" is 0xE3069283.
+/// hash that maps employees to slots; the standard check value of "123456789" is 0xE3069283.
+///
+/// On x86-64 CPUs with SSE 4.2 (checked once at run time) it uses the CPU's `crc32` instruction, eight bytes at a
+/// time; elsewhere slicing-by-8 tables. Both give the same value for every input.
 public enum CRC32C {
     @usableFromInline static let tables: [UInt32] = {
         var table = [UInt32](repeating: 0, count: 8 * 256)
@@ -18,8 +26,30 @@ public enum CRC32C {
         return table
     }()
 
+    /// Whether this CPU has the `crc32` instruction (SSE 4.2); false on other architectures.
+    static let hasHardwareSupport: Bool = {
+        #if arch(x86_64)
+            var eax: UInt32 = 0
+            var ebx: UInt32 = 0
+            var ecx: UInt32 = 0
+            var edx: UInt32 = 0
+            guard __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 else { return false }
+            return ecx & (1 << 20) != 0
+        #else
+            return false
+        #endif
+    }()
+
     /// The checksum of `bytes`, continuing from `crc` (the checksum of what came before, 0 to start).
     public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+        #if arch(x86_64)
+            if hasHardwareSupport { return hardwareChecksum(bytes, continuing: crc) }
+        #endif
+        return tableChecksum(bytes, continuing: crc)
+    }
+
+    /// The slicing-by-8 path, for CPUs without a CRC-32C instruction (and to check the hardware path against).
+    static func tableChecksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
         var c = ~crc
         var index = 0
         let count = bytes.count
@@ -42,6 +72,27 @@ public enum CRC32C {
         }
         return ~c
     }
+
+    #if arch(x86_64)
+        /// The SSE 4.2 path: one `crc32` instruction per eight bytes, then per byte for the tail. Only called when
+        /// `hasHardwareSupport` is true.
+        static func hardwareChecksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+            guard let base = bytes.baseAddress else { return crc }
+            let count = bytes.count
+            var c = UInt64(~crc)
+            var index = 0
+            while count - index >= 8 {
+                c = _mm_crc32_u64(c, base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                index += 8
+            }
+            var c32 = UInt32(truncatingIfNeeded: c)
+            while index < count {
+                c32 = _mm_crc32_u8(c32, base.load(fromByteOffset: index, as: UInt8.self))
+                index += 1
+            }
+            return ~c32
+        }
+    #endif
 
     /// The checksum of a byte sequence.
     public static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {

@@ -1,6 +1,7 @@
 /// A batch of events in the form they travel and are applied in: each distinct employee, model, tool and session
-/// string appears once in a table and events refer to it by index, so a worker resolves each string once per
-/// batch instead of once per event.
+/// string appears in a table (once, as `EventBatchBuilder` builds them; a table may repeat a name, which changes
+/// nothing) and events refer to it by index, so a worker resolves each string once per batch instead of once per
+/// event.
 public struct EventBatch: Sendable, Hashable {
     public var employees: [String]
     public var models: [String]
@@ -23,6 +24,20 @@ public struct EventBatch: Sendable, Hashable {
     }
 
     public var isEmpty: Bool { events.isEmpty }
+
+    /// The most events `init(converting:)` takes: so many cannot name more than the 65,536 distinct models or
+    /// tools a batch can address.
+    public static let maxConvertedEvents = Int(UInt16.max) + 1
+
+    /// The batch of up to `maxConvertedEvents` canonical events, in order, each string interned once.
+    public init(converting events: some Collection<UsageEvent>) {
+        precondition(events.count <= Self.maxConvertedEvents, "at most 65,536 events per conversion")
+        var builder = EventBatchBuilder()
+        builder.reserve(events.count)
+        for event in events { builder.append(event) }
+        // Not `take()`: that would reserve room for a next batch this builder never builds.
+        self = builder.batch
+    }
 
     /// Checks that every index points into its table and every count is plausible; a batch that fails is refused
     /// whole, so a bad peer can never change a counter.
@@ -107,10 +122,10 @@ public struct BatchedEvent: Sendable, Hashable {
 /// Builds an `EventBatch` from canonical events, interning strings as it goes.
 public struct EventBatchBuilder: Sendable {
     public private(set) var batch = EventBatch()
-    private var employeeIndex: [String: UInt32] = [:]
+    private var employeeIndex = StringInterner()
     private var modelIndex: [String: UInt16] = [:]
     private var toolIndex: [String: UInt16] = [:]
-    private var sessionIndex: [String: UInt32] = [:]
+    private var sessionIndex = StringInterner()
     // Consecutive events mostly share a model and a tool: compare with the previous ones before hashing.
     private var lastModel: (name: String, index: UInt16)?
     private var lastTool: (name: String, index: UInt16)?
@@ -118,6 +133,11 @@ public struct EventBatchBuilder: Sendable {
     public init() {}
 
     public var count: Int { batch.events.count }
+
+    /// Makes room for `count` events, so appending them does not grow the batch step by step.
+    public mutating func reserve(_ count: Int) {
+        batch.events.reserveCapacity(count)
+    }
 
     /// Appends an event, keyed by the digest of its id for de-duplication. Returns false (and appends nothing)
     /// when the batch already holds the 65,536 distinct models or tools its indices can address; the caller then
@@ -151,8 +171,8 @@ public struct EventBatchBuilder: Sendable {
         }
         lastModel = (event.model, model)
         lastTool = (event.tool, tool)
-        let employee = Self.intern(event.employee, &employeeIndex, &batch.employees)
-        let session = Self.intern(event.session, &sessionIndex, &batch.sessions)
+        let employee = employeeIndex.index(of: event.employee, in: &batch.employees)
+        let session = sessionIndex.index(of: event.session, in: &batch.sessions)
         batch.events.append(
             BatchedEvent(
                 employee: employee,
@@ -172,20 +192,12 @@ public struct EventBatchBuilder: Sendable {
         let result = batch
         batch = EventBatch()
         batch.events.reserveCapacity(result.events.count)
-        employeeIndex.removeAll(keepingCapacity: true)
+        employeeIndex.removeAll()
         modelIndex.removeAll(keepingCapacity: true)
         toolIndex.removeAll(keepingCapacity: true)
-        sessionIndex.removeAll(keepingCapacity: true)
+        sessionIndex.removeAll()
         lastModel = nil
         lastTool = nil
         return result
-    }
-
-    private static func intern(_ value: String, _ index: inout [String: UInt32], _ table: inout [String]) -> UInt32 {
-        if let known = index[value] { return known }
-        let id = UInt32(table.count)
-        index[value] = id
-        table.append(value)
-        return id
     }
 }

@@ -105,6 +105,66 @@ public final class BinaryLogReader: UsageLogReader {
         return appended > 0
     }
 
+    /// Hands out up to `max` events of the current block (reading the next block first when it is used up) as a
+    /// batch whose string tables are the block's own: no string is made per event, and each id is digested
+    /// (`EventKey`) straight from its bytes. A batch never spans two blocks.
+    public func nextBatch(into batch: inout EventBatch, max: Int) throws -> Bool {
+        precondition(max > 0, "max must be positive")
+        while block.remaining == 0 {
+            if reachedEOF { return false }
+            try loadBlock()
+        }
+        let n = min(block.remaining, max)
+        batch = EventBatch(
+            employees: block.employees,
+            models: block.models,
+            tools: block.tools,
+            sessions: block.sessions,
+            events: decodeBatched(n)
+        )
+        return true
+    }
+
+    /// The current block's next `n` records as batched events (indices into the block's tables).
+    private func decodeBatched(_ n: Int) -> [BatchedEvent] {
+        let p = UnsafeRawPointer(raw.base)
+        var record = block.nextRecord
+        var id = block.nextID
+        let events = [BatchedEvent](unsafeUninitializedCapacity: n) { storage, initialized in
+            for index in 0..<n {
+                @inline(__always) func u64(_ offset: Int) -> UInt64 {
+                    UInt64(littleEndian: p.loadUnaligned(fromByteOffset: record + offset, as: UInt64.self))
+                }
+                @inline(__always) func u32(_ offset: Int) -> UInt32 {
+                    UInt32(littleEndian: p.loadUnaligned(fromByteOffset: record + offset, as: UInt32.self))
+                }
+                @inline(__always) func u16(_ offset: Int) -> UInt16 {
+                    UInt16(littleEndian: p.loadUnaligned(fromByteOffset: record + offset, as: UInt16.self))
+                }
+                let idLength = Int(u32(12))
+                (storage.baseAddress.unsafelyUnwrapped + index).initialize(
+                    to: BatchedEvent(
+                        employee: u32(0),
+                        model: u16(8),
+                        tool: u16(10),
+                        session: u32(4),
+                        timestampMillis: Int64(bitPattern: u64(16)),
+                        eventKey: EventKey.digest(utf8: UnsafeRawBufferPointer(start: p + id, count: idLength)),
+                        counts: TokenCounts(input: u64(24), output: u64(32), cacheWrite: u64(40), cacheRead: u64(48))
+                    )
+                )
+                record += BinaryLogLayout.recordSize
+                id += idLength
+            }
+            initialized = n
+        }
+        block.nextRecord = record
+        block.nextID = id
+        block.remaining -= n
+        linesRead += n
+        return events
+    }
+
     /// Appends the current block's next `n` records, already checked by `check`.
     private func decode(_ n: Int, into events: inout [UsageEvent]) {
         let p = UnsafeRawPointer(raw.base)

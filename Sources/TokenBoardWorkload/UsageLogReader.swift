@@ -33,8 +33,31 @@ public protocol UsageLogReader: AnyObject {
     /// stay appended, and reading may continue after it); a read error throws `LogFileError`.
     func next(into events: inout [UsageEvent], max: Int) throws -> Bool
 
+    /// Replaces `batch` with up to `max` (at most 65,536) events in batch form, the form the replayer partitions
+    /// and sends. Returns true when the batch holds at least one event and false once the file is exhausted.
+    /// Errors as `next`; in strict mode the events read before the bad record are left in `batch`. A binary log
+    /// hands out its blocks' tables as they are; other formats build the tables from parsed events.
+    func nextBatch(into batch: inout EventBatch, max: Int) throws -> Bool
+
     /// Closes the file early; `next` then reports the end of the file.
     func close()
+}
+
+extension UsageLogReader {
+    /// Parses up to `max` events with `next` and interns their strings into one batch.
+    public func nextBatch(into batch: inout EventBatch, max: Int) throws -> Bool {
+        precondition(max > 0 && max <= EventBatch.maxConvertedEvents, "max must be 1 to 65,536")
+        var events: [UsageEvent] = []
+        events.reserveCapacity(max)
+        do {
+            let more = try next(into: &events, max: max)
+            batch = EventBatch(converting: events)
+            return more
+        } catch {
+            batch = EventBatch(converting: events)
+            throw error
+        }
+    }
 }
 
 extension UsageLogReader {

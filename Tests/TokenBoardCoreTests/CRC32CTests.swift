@@ -1,5 +1,6 @@
-import TokenBoardCore
 import XCTest
+
+@testable import TokenBoardCore
 
 final class CRC32CTests: XCTestCase {
     func testStandardCheckValue() {
@@ -62,5 +63,35 @@ final class CRC32CTests: XCTestCase {
         for key in ["alice", "carol@example.com", "zoë", "Ω-omega", "🙂", String(repeating: "x", count: 300)] {
             XCTAssertEqual(CRC32C.checksum(utf8: key), Reference.crc32c(key), key)
         }
+    }
+
+    /// The hardware path (where this CPU has one) and the table path agree on random input of every length up to
+    /// a few blocks, at every alignment, and when continuing from a random earlier checksum.
+    func testHardwareAndTablePathsAgree() throws {
+        #if arch(x86_64)
+            try XCTSkipUnless(CRC32C.hasHardwareSupport, "this CPU has no SSE 4.2 crc32 instruction")
+            var rng = SplitMix64(seed: 0x5EED_C3C)
+            for length in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 255, 1000, 4096, 65_537] {
+                let padded = (0..<(length + 8)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                for offset in 0..<8 {
+                    let start = UInt32.random(in: 0...UInt32.max, using: &rng)
+                    padded.withUnsafeBytes { raw in
+                        let slice = UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + length)])
+                        XCTAssertEqual(
+                            CRC32C.hardwareChecksum(slice, continuing: start),
+                            CRC32C.tableChecksum(slice, continuing: start),
+                            "length \(length) offset \(offset)"
+                        )
+                        XCTAssertEqual(CRC32C.hardwareChecksum(slice), CRC32C.tableChecksum(slice))
+                    }
+                }
+            }
+            XCTAssertEqual(
+                Array("123456789".utf8).withUnsafeBytes { CRC32C.hardwareChecksum($0) },
+                0xE306_9283
+            )
+        #else
+            throw XCTSkip("the hardware path exists on x86-64 only")
+        #endif
     }
 }

@@ -98,6 +98,28 @@ final class FrameCodecTests: XCTestCase {
         XCTAssertEqual(Array(try encodedBytes(frame)[6..<8]), [0, 0])
     }
 
+    /// Every acceleration gives a frame that decodes to the same payload (the receiver does not know the setting);
+    /// a higher one saves fewer bytes, and a very high one may give up and send the payload raw.
+    func testEveryCompressionAccelerationDecodesAlike() throws {
+        var random = SplitMix64(seed: 5)
+        // Like the counts of ingest records: random low bytes, zero high bytes.
+        let bytes = (0..<4096).flatMap { _ in
+            withUnsafeBytes(of: UInt64.random(in: 0..<(1 << 24), using: &random).littleEndian) { Array($0) }
+        }
+        let frame = Frame(typeCode: 0x7E, requestID: 9, payload: ByteBuffer(bytes: bytes))
+        var sizes: [Int: Int] = [:]
+        for acceleration in [1, 8, 64] {
+            let encoded = try encodedBytes(frame, limits: FrameLimits(compressionAcceleration: acceleration))
+            XCTAssertEqual(try decodeFrames(encoded), [frame], "acceleration \(acceleration)")
+            sizes[acceleration] = encoded.count
+            if acceleration <= 8 { XCTAssertEqual(Array(encoded[6..<8]), [1, 0], "acceleration \(acceleration)") }
+        }
+        XCTAssertLessThan(sizes[1, default: 0], 28 + bytes.count * 7 / 8)
+        XCTAssertLessThanOrEqual(sizes[1, default: 0], sizes[8, default: 0])
+        // The setting reaches liblz4: the fastest search finds less.
+        XCTAssertLessThan(sizes[1, default: 0], sizes[64, default: 0])
+    }
+
     func testPipelinedFramesInOneBuffer() throws {
         let samples = Fixtures.samples
         let (channel, recorder) = try makeServerChannel()

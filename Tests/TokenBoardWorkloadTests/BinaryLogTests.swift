@@ -102,6 +102,60 @@ final class BinaryLogTests: XCTestCase {
         XCTAssertLessThan(reader.fileSize * 3, try CanonicalLogReader(path: jsonl).fileSize)
     }
 
+    /// `nextBatch` hands out each block's events with the block's own tables: expanded, they are the events `next`
+    /// reads (the ids as their `EventKey` digests), and no batch spans two blocks.
+    func testBatchesOfABinaryLogHoldTheEventsNextReads() throws {
+        let folder = try TemporaryFolder()
+        let (jsonl, binary) = try generated(folder: folder, eventsPerBlock: 700)
+        let expected = try readAll(CanonicalLogReader(path: jsonl))
+        let reader = try BinaryLogReader(path: binary)
+        var batch = EventBatch()
+        var sizes: [Int] = []
+        var events: [UsageEvent] = []
+        var keys: [UInt64] = []
+        while try reader.nextBatch(into: &batch, max: 500) {
+            sizes.append(batch.events.count)
+            XCTAssertNoThrow(try batch.validate())
+            events += batch.usageEvents
+            keys += batch.events.map(\.eventKey)
+        }
+        // 5,000 events in blocks of 700: each block in a batch of 500 and one of the rest; the last block has 100.
+        XCTAssertEqual(sizes, Array(repeating: [500, 200], count: 7).flatMap { $0 } + [100])
+        XCTAssertEqual(
+            events,
+            expected.map {
+                UsageEvent(
+                    id: "",
+                    timestampMillis: $0.timestampMillis,
+                    employee: $0.employee,
+                    model: $0.model,
+                    tool: $0.tool,
+                    session: $0.session,
+                    counts: $0.counts
+                )
+            }
+        )
+        XCTAssertEqual(keys, expected.map { EventKey.digest($0.id) })
+        XCTAssertEqual(reader.linesRead, 5000)
+        XCTAssertEqual(reader.bytesRead, reader.fileSize)
+    }
+
+    /// Every other format builds its batches from parsed events: the same events, each string interned once.
+    func testBatchesOfAJSONLLogAreItsEventsInterned() throws {
+        let folder = try TemporaryFolder()
+        let (jsonl, _) = try generated(folder: folder, eventsPerBlock: 700)
+        let expected = try readAll(CanonicalLogReader(path: jsonl))
+        let reader = try CanonicalLogReader(path: jsonl)
+        var batch = EventBatch()
+        var batches: [EventBatch] = []
+        while try reader.nextBatch(into: &batch, max: 2048) { batches.append(batch) }
+        XCTAssertEqual(batches.map(\.events.count), [2048, 2048, 904])
+        var builder = EventBatchBuilder()
+        for event in expected.prefix(2048) { builder.append(event) }
+        XCTAssertEqual(batches.first, builder.take())
+        XCTAssertEqual(batches.flatMap(\.events).map(\.eventKey), expected.map { EventKey.digest($0.id) })
+    }
+
     /// Where each block of a binary log starts, walking the headers' stored lengths.
     private func blockOffsets(_ bytes: [UInt8]) -> [Int] {
         var offsets: [Int] = []

@@ -3,7 +3,7 @@ import TokenBoardCore
 import TokenBoardWire
 
 /// One replay's state: the map, the lanes (connections) to each worker with their unacknowledged batches, a
-/// batch being built per worker, the pacer and the acknowledgement latencies.
+/// batch being built per worker (`BatchPartitioner`), the pacer and the acknowledgement latencies.
 struct ReplaySession {
     /// A paced event is sent at once if it is due within this much: sleeping for less costs more than it keeps.
     static let pacingGranularity = Duration.milliseconds(1)
@@ -14,7 +14,7 @@ struct ReplaySession {
     private var lanes: [Lane] = []
     /// Per worker, the lane its next batch goes to (0 ..< connectionsPerWorker).
     private var nextLane: [Int]
-    private var builders: [EventBatchBuilder]
+    private var partitioner: BatchPartitioner
     private var pacer: Pacer
     private var latency = LatencyHistogram()
     private var state = ReplayProgress()
@@ -31,7 +31,7 @@ struct ReplaySession {
         map = reply.map
         let connections = max(1, options.connectionsPerWorker)
         nextLane = Array(repeating: 0, count: map.workers.count)
-        builders = Array(repeating: EventBatchBuilder(), count: map.workers.count)
+        partitioner = BatchPartitioner(map: map, capacity: min(options.batchSize, 1 << 16))
         pacer = Pacer(options.pacing, burst: Pacer.defaultBurst(for: options.pacing))
         start = ContinuousClock.now
         lastReport = start
@@ -49,32 +49,35 @@ struct ReplaySession {
         }
     }
 
+    /// Sends every event of the batches `source` hands out (it replaces the batch and returns false once
+    /// exhausted; the batch it returns false with is still sent).
     mutating func replay(
-        source: (inout [UsageEvent]) throws -> Bool,
+        source: (inout EventBatch) throws -> Bool,
         progress: (ReplayProgress) -> Void
     ) async throws -> ReplayProgress {
         start = clock.now
         lastReport = start
         let deadline = options.duration.map { start.advanced(by: $0) }
         var appended: UInt64 = 0
-        var chunk: [UsageEvent] = []
-        chunk.reserveCapacity(65536)
+        var chunk = EventBatch()
         var more = true
         sending: while more {
-            chunk.removeAll(keepingCapacity: true)
+            chunk = EventBatch()
             more = try source(&chunk)
-            for event in chunk {
+            partitioner.start(chunk)
+            for index in chunk.events.indices {
                 if pacer.isPaced {
-                    guard try await pace(event, deadline: deadline, progress: progress) else {
+                    let timestamp = chunk.events[index].timestampMillis
+                    guard try await pace(timestamp, deadline: deadline, progress: progress) else {
                         state.stop = .duration
                         break sending
                     }
                 }
-                let worker = map.ownerIndex(of: event.employee)
-                builders[worker].append(event)
+                let (worker, overflow) = partitioner.append(index)
+                if let overflow { try await send(overflow, to: worker) }
                 appended += 1
-                if builders[worker].count >= options.batchSize {
-                    try await send(builders[worker].take(), to: worker)
+                if partitioner.count(of: worker) >= options.batchSize {
+                    try await send(partitioner.take(worker), to: worker)
                 }
                 if let limit = options.limit, appended >= limit {
                     state.stop = .limit
@@ -88,8 +91,8 @@ struct ReplaySession {
             }
             try await report(now, progress)
         }
-        for worker in builders.indices where builders[worker].count > 0 {
-            try await send(builders[worker].take(), to: worker)
+        for worker in map.workers.indices where partitioner.count(of: worker) > 0 {
+            try await send(partitioner.take(worker), to: worker)
         }
         for lane in lanes.indices {
             while !lanes[lane].inflight.isEmpty { try await settleOldest(of: lane) }
@@ -113,24 +116,24 @@ struct ReplaySession {
         progress(state)
     }
 
-    /// Waits until the pacer lets `event` go, sending partly filled batches that have lingered long enough
-    /// meanwhile. Returns false, without waiting further, once `deadline` has passed.
+    /// Waits until the pacer lets the event stamped `timestampMillis` go, sending partly filled batches that have
+    /// lingered long enough meanwhile. Returns false, without waiting further, once `deadline` has passed.
     private mutating func pace(
-        _ event: UsageEvent,
+        _ timestampMillis: Int64,
         deadline: ContinuousClock.Instant?,
         progress: (ReplayProgress) -> Void
     ) async throws -> Bool {
         var now = clock.now
         let due = start.advanced(
-            by: .nanoseconds(pacer.admit(timestampMillis: event.timestampMillis, now: (now - start).wholeNanoseconds))
+            by: .nanoseconds(pacer.admit(timestampMillis: timestampMillis, now: (now - start).wholeNanoseconds))
         )
         if lingerDeadline == nil { lingerDeadline = now.advanced(by: options.linger) }
         while true {
             if let deadline, now >= deadline { return false }
             if let linger = lingerDeadline, now >= linger {
                 lingerDeadline = nil
-                for worker in builders.indices where builders[worker].count > 0 {
-                    try await send(builders[worker].take(), to: worker)
+                for worker in map.workers.indices where partitioner.count(of: worker) > 0 {
+                    try await send(partitioner.take(worker), to: worker)
                 }
             }
             try await report(now, progress)

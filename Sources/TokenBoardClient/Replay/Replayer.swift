@@ -30,9 +30,35 @@ public final class Replayer: Sendable {
         source: (inout [UsageEvent]) throws -> Bool,
         progress: (ReplayProgress) -> Void = { _ in }
     ) async throws -> ReplayProgress {
+        var events: [UsageEvent] = []
+        var taken = 0
+        var more = true
+        return try await run(
+            batchSource: { batch in
+                while taken == events.count && more {
+                    events.removeAll(keepingCapacity: true)
+                    taken = 0
+                    more = try source(&events)
+                }
+                let end = min(events.count, taken + EventBatch.maxConvertedEvents)
+                batch = EventBatch(converting: events[taken..<end])
+                taken = end
+                return taken < events.count || more
+            },
+            progress: progress
+        )
+    }
+
+    /// Replays every event of the batches `batchSource` hands out (it replaces the batch and returns false once
+    /// exhausted, `UsageLogReader.nextBatch` style), or as many as the options' limits allow. The batches are split
+    /// per worker by table index, so no string is hashed per event: the fast path for binary logs.
+    public func run(
+        batchSource: (inout EventBatch) throws -> Bool,
+        progress: (ReplayProgress) -> Void = { _ in }
+    ) async throws -> ReplayProgress {
         var session = try await ReplaySession(replayer: self)
         do {
-            let result = try await session.replay(source: source, progress: progress)
+            let result = try await session.replay(source: batchSource, progress: progress)
             await session.closeAll()
             return result
         } catch {

@@ -2,8 +2,8 @@ import LZ4
 import NIOCore
 import TokenBoardCore
 
-/// Turns `Frame`s into bytes: header, then the payload, LZ4-compressed when it is at least
-/// `compressionThreshold` bytes and compression makes it smaller.
+/// Turns `Frame`s into bytes: header, then the payload, LZ4-compressed (at `compressionAcceleration`) when it is at
+/// least `compressionThreshold` bytes and compression makes it smaller.
 ///
 /// A frame whose payload exceeds `maxPayloadBytes` fails its write with `WireError.payloadTooLarge` (and the
 /// error is fired down the pipeline); nothing of it is sent.
@@ -48,7 +48,8 @@ public final class FrameEncoder: MessageToByteEncoder {
                 out.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { destination in
                     LZ4.compress(
                         source,
-                        into: UnsafeMutableRawBufferPointer(start: destination.baseAddress, count: length - 1)
+                        into: UnsafeMutableRawBufferPointer(start: destination.baseAddress, count: length - 1),
+                        acceleration: limits.compressionAcceleration
                     )
                         ?? 0
                 }

@@ -92,9 +92,9 @@ struct ReplayCommand: AsyncParsableCommand {
         var current = 0
         var doneBytes: Int64 = 0
         // The readers belong to the prefetch thread from here on; progress reads the position it reports.
-        let prefetch = PrefetchingSource { events in
+        let prefetch = PrefetchingSource<EventBatch> { batch in
             while current < readers.count {
-                if try readers[current].next(into: &events, max: 65536) {
+                if try readers[current].nextBatch(into: &batch, max: EventBatch.maxConvertedEvents) {
                     return (true, doneBytes + readers[current].bytesRead)
                 }
                 doneBytes += readers[current].fileSize
@@ -106,7 +106,11 @@ struct ReplayCommand: AsyncParsableCommand {
         defer { prefetch.cancel() }
 
         let result = try await replayer.run(
-            source: { events in try prefetch.next(into: &events) },
+            batchSource: { batch in
+                guard let next = try prefetch.next() else { return false }
+                batch = next
+                return true
+            },
             progress: { state in progress.update(statusLine.render(state, bytesRead: prefetch.position)) }
         )
         progress.finish()

@@ -1,0 +1,160 @@
+import TokenBoardCore
+import XCTest
+
+@testable import TokenBoardClient
+
+final class BatchPartitionerTests: XCTestCase {
+    /// A deterministic generator, so a failure repeats.
+    private struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    private func randomEvents(_ count: Int, seed: UInt64) -> [UsageEvent] {
+        var rng = Generator(state: seed)
+        return (0..<count).map { i in
+            let employee = Int.random(in: 0..<400, using: &rng)
+            return UsageEvent(
+                id: i % 7 == 0 ? "" : "e-\(i)",
+                timestampMillis: 1_790_000_000_000 + Int64(i),
+                employee: "emp-\(employee)",
+                model: ["m-a", "m-b", "m-c", "m-d"][Int.random(in: 0..<4, using: &rng)],
+                tool: ["", "cursor", "cli"][Int.random(in: 0..<3, using: &rng)],
+                session: "s-\(employee)-\(Int.random(in: 0..<5, using: &rng))",
+                counts: TokenCounts(input: UInt64(i), output: 1, cacheWrite: 2, cacheRead: UInt64(employee))
+            )
+        }
+    }
+
+    /// The independent reference: each worker's events in order, one by one into an `EventBatchBuilder`, a batch
+    /// every `batchSize` events and the rest at the end.
+    private func reference(_ events: [UsageEvent], map: ShardMap, batchSize: Int) -> [[EventBatch]] {
+        var builders = Array(repeating: EventBatchBuilder(), count: map.workers.count)
+        var batches = Array(repeating: [EventBatch](), count: map.workers.count)
+        for event in events {
+            let worker = map.ownerIndex(of: event.employee)
+            builders[worker].append(event)
+            if builders[worker].count == batchSize { batches[worker].append(builders[worker].take()) }
+        }
+        for worker in builders.indices where builders[worker].count > 0 {
+            batches[worker].append(builders[worker].take())
+        }
+        return batches
+    }
+
+    /// Routes `events`, cut into source batches of `sourceSizes` events (the last one takes the rest), and
+    /// collects every worker's batches.
+    private func partition(
+        _ events: [UsageEvent],
+        map: ShardMap,
+        batchSize: Int,
+        sourceSizes: [Int]
+    ) -> [[EventBatch]] {
+        var partitioner = BatchPartitioner(map: map, capacity: batchSize)
+        var batches = Array(repeating: [EventBatch](), count: map.workers.count)
+        var start = 0
+        var sizes = sourceSizes.makeIterator()
+        while start < events.count {
+            let end = min(events.count, start + (sizes.next() ?? events.count))
+            partitioner.start(EventBatch(converting: events[start..<end]))
+            for index in 0..<(end - start) {
+                let (worker, overflow) = partitioner.append(index)
+                XCTAssertNil(overflow)
+                if partitioner.count(of: worker) == batchSize { batches[worker].append(partitioner.take(worker)) }
+            }
+            start = end
+        }
+        for worker in map.workers.indices where partitioner.count(of: worker) > 0 {
+            batches[worker].append(partitioner.take(worker))
+        }
+        return batches
+    }
+
+    /// From one source batch, every worker's batches are exactly those the one-event-at-a-time builder makes: the
+    /// same events, and the same tables in the same order.
+    func testBatchesOfOneSourceEqualThoseOfTheEventByEventBuilder() {
+        let map = ShardMap.initial(workers: ["w1", "w2", "w3", "w4"])
+        let events = randomEvents(5000, seed: 7)
+        for batchSize in [1, 3, 64, 1000, 10_000] {
+            XCTAssertEqual(
+                partition(events, map: map, batchSize: batchSize, sourceSizes: []),
+                reference(events, map: map, batchSize: batchSize),
+                "batch size \(batchSize)"
+            )
+        }
+    }
+
+    /// Source batches of uneven sizes, each with tables of its own: every worker gets the same events in the same
+    /// batches as from the builder. A batch that spans two sources may name a string twice (once per source it
+    /// took events from), never more often than it has sources.
+    func testBatchesOfManySourcesHoldTheBuildersEvents() {
+        let map = ShardMap.initial(workers: ["w1", "w2", "w3", "w4"])
+        let events = randomEvents(5000, seed: 9)
+        var rng = Generator(state: 3)
+        let sourceSizes = (0..<100).map { _ in Int.random(in: 1...900, using: &rng) }
+        for batchSize in [1, 3, 64, 1000, 10_000] {
+            let batches = partition(events, map: map, batchSize: batchSize, sourceSizes: sourceSizes)
+            let expected = reference(events, map: map, batchSize: batchSize)
+            XCTAssertEqual(batches.map(\.count), expected.map(\.count), "batch size \(batchSize)")
+            for (got, want) in zip(batches.joined(), expected.joined()) {
+                XCTAssertEqual(got.usageEvents, want.usageEvents, "batch size \(batchSize)")
+                XCTAssertEqual(got.events.map(\.eventKey), want.events.map(\.eventKey))
+                XCTAssertNoThrow(try got.validate())
+            }
+        }
+        // Batches of 10,000 (one per worker) span every source: a name appears at most once per source.
+        let batches = partition(events, map: map, batchSize: 10_000, sourceSizes: sourceSizes).joined()
+        for batch in batches {
+            XCTAssertLessThanOrEqual(batch.models.count, 4 * sourceSizes.count)
+            XCTAssertEqual(Set(batch.models), ["m-a", "m-b", "m-c", "m-d"])
+        }
+    }
+
+    /// A worker's batch whose model table is full (65,536 names) is handed back before an event with a new model,
+    /// which starts the next batch; an event with a model it already names still joins it.
+    func testAFullModelTableHandsTheBatchBackFirst() {
+        let map = ShardMap.initial(workers: ["w1"])
+        let limit = Int(UInt16.max) + 1
+        let events = (0..<(limit + 2)).map { i in
+            // The last event repeats the first model.
+            UsageEvent(
+                timestampMillis: Int64(i),
+                employee: "ann",
+                model: "m-\(i == limit + 1 ? 0 : i)",
+                counts: TokenCounts(input: 1)
+            )
+        }
+        var partitioner = BatchPartitioner(map: map, capacity: 1 << 20)
+        var overflows: [EventBatch] = []
+        for chunk in [events[0..<40_000], events[40_000...]] {
+            partitioner.start(EventBatch(converting: chunk))
+            for index in 0..<chunk.count {
+                let (worker, overflow) = partitioner.append(index)
+                XCTAssertEqual(worker, 0)
+                if let overflow { overflows.append(overflow) }
+            }
+        }
+        let rest = partitioner.take(0)
+        XCTAssertEqual(overflows.count, 1)
+        XCTAssertEqual(overflows.first?.events.count, limit)
+        XCTAssertEqual(overflows.first?.models.count, limit)
+        XCTAssertEqual(overflows.first?.usageEvents, Array(events[0..<limit]).map(\.withoutID))
+        XCTAssertEqual(rest.models, ["m-65536", "m-0"])
+        XCTAssertEqual(rest.usageEvents, Array(events[limit...]).map(\.withoutID))
+    }
+}
+
+extension UsageEvent {
+    /// The event as `EventBatch.usageEvents` gives it back (a batch keeps only the id's digest).
+    fileprivate var withoutID: UsageEvent {
+        var copy = self
+        copy.id = ""
+        return copy
+    }
+}
