@@ -1,5 +1,6 @@
 /// Gives each distinct string of a table its index there, appending strings it has not seen: the employee and
-/// session tables of `EventBatchBuilder`, which meet a string per event.
+/// session tables of `EventBatchBuilder`, which meet a string per event, and a shard's employee keys
+/// (`EmployeeTable`), which meet one per distinct employee of every batch.
 ///
 /// An open-addressing table (linear probing, at most half full) of indices into the caller's table, hashed by
 /// CRC-32C of the UTF-8 bytes (one instruction per eight bytes on x86-64) rather than by `Hasher`, whose seeded
@@ -18,6 +19,22 @@ struct StringInterner: Sendable {
         guard !hashes.isEmpty else { return }
         hashes.removeAll(keepingCapacity: true)
         slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    }
+
+    /// The index of `value` in `table`, or nil when it is not there. `table` must be the one this interner has seen
+    /// every string of.
+    func index(of value: String, inTable table: [String]) -> UInt32? {
+        guard !slots.isEmpty else { return nil }
+        let hash = CRC32C.checksum(utf8: value)
+        var slot = firstSlot(hash)
+        let mask = slots.count - 1
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return nil }
+            let index = Int(entry - 1)
+            if hashes[index] == hash && table[index] == value { return UInt32(index) }
+            slot = (slot + 1) & mask
+        }
     }
 
     /// The index of `value` in `table`, appending it first when it is not there yet. `table` must be the one this
