@@ -311,10 +311,14 @@ public final class WriteAheadLog: @unchecked Sendable {
         report: inout RecoveryReport,
         apply: (IngestRequest) throws -> Void
     ) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return }
-        defer { try? handle.close() }
-        let fileSize = Int64((try? handle.seekToEnd()) ?? 0)
-        try handle.seek(toOffset: 0)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else {
+            throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        let fileSize = Int64(status.st_size)
         let decoder = FrameDecoder()
         var buffer = ByteBuffer()
         var consumed: Int64 = 0
@@ -329,10 +333,15 @@ public final class WriteAheadLog: @unchecked Sendable {
             report.truncatedTailBytes += fileSize - offset
             try cut(path, at: offset)
         }
+        var needsMore = false
         while true {
-            if !atEnd, buffer.readableBytes < 32 << 20 {
-                let chunk = try handle.read(upToCount: 16 << 20) ?? Data()
-                if chunk.isEmpty { atEnd = true } else { buffer.writeBytes(chunk) }
+            if !atEnd, needsMore || buffer.readableBytes < Self.replayReadAhead {
+                needsMore = false
+                // Straight from the file into the buffer, after moving the unread tail to its front: Foundation's
+                // FileHandle.read grew a fresh Data per call (page faults and copies were most of the replay).
+                buffer.discardReadBytes()
+                let read = try Self.read(fd, into: &buffer, path: path)
+                if read == 0 { atEnd = true }
             }
             let recordStart = consumed
             let before = buffer.readerIndex
@@ -354,6 +363,8 @@ public final class WriteAheadLog: @unchecked Sendable {
                     if buffer.readableBytes > 0 { try tornTail(at: recordStart) }
                     break
                 }
+                // A record longer than what is read ahead: read on until it is whole.
+                needsMore = true
                 continue
             }
             consumed += Int64(buffer.readerIndex - before)
@@ -369,6 +380,25 @@ public final class WriteAheadLog: @unchecked Sendable {
             buffer.discardReadBytes()
         }
         report.bytes += consumed
+    }
+
+    /// How much of a segment replay keeps read ahead of the record it decodes (a record is at most one frame).
+    public static let replayReadAhead = 8 << 20
+
+    /// Reads up to `replayReadAhead` bytes at the file's position onto the end of `buffer`; 0 at end of file.
+    private static func read(_ fd: Int32, into buffer: inout ByteBuffer, path: String) throws -> Int {
+        while true {
+            var failure: Int32 = 0
+            let count = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: replayReadAhead) { raw in
+                let count = Glibc.read(fd, raw.baseAddress, replayReadAhead)
+                if count < 0 { failure = errno }
+                return max(count, 0)
+            }
+            if failure == 0 { return count }
+            guard failure == EINTR else {
+                throw Failure(description: "cannot read \(path): \(String(cString: strerror(failure)))")
+            }
+        }
     }
 
     private static func cut(_ path: String, at offset: Int64) throws {

@@ -70,6 +70,40 @@ final class WriteAheadLogTests: XCTestCase {
         XCTAssertEqual(report.bytes, try fileSize())
     }
 
+    /// Records longer than replay reads ahead at a time (15 MB of hardly compressible events each, between small
+    /// ones) come back whole and in order.
+    func testRecordsLongerThanTheReadAheadComeBackWhole() throws {
+        let log = try WriteAheadLog(directory: directory, policy: .never, segment: 1)
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func noise() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 24
+        }
+        func large(_ tag: Int) -> IngestRequest {
+            var builder = EventBatchBuilder()
+            for i in 0..<250_000 {
+                builder.append(
+                    UsageEvent(
+                        timestampMillis: Day(year: 2026, month: 10, day: 1).startMillis + Int64(i),
+                        employee: "emp-\(tag)",
+                        model: "m",
+                        counts: TokenCounts(input: noise(), output: noise(), cacheWrite: noise(), cacheRead: noise())
+                    )
+                )
+            }
+            return IngestRequest(mapVersion: 1, batch: builder.take())
+        }
+        let batches = [request(1), large(2), large(3), request(4), large(5)]
+        for batch in batches { try log.append(batch) }
+        try log.sync()
+        XCTAssertGreaterThan(try fileSize(), Int64(3 * WriteAheadLog.replayReadAhead))
+        let (seen, report) = try replayAll()
+        XCTAssertEqual(seen, batches)
+        XCTAssertEqual(report.records, 5)
+        XCTAssertEqual(report.events, 750_006)
+        XCTAssertEqual(report.truncatedTailBytes, 0)
+    }
+
     func testTornLastRecordIsCutOffAndTheRestRecovered() throws {
         let log = try WriteAheadLog(directory: directory, policy: .never, segment: 1)
         try log.append(request(1))
