@@ -123,6 +123,22 @@ struct ChunkedLists<Element: Sendable>: Sendable {
         forEachSlot(of: list, from: (Int(list.head), 0), body)
     }
 
+    /// Calls `body` with each chunk's elements of `list` in place, in order: the fast way to read a whole list (no
+    /// call and no index arithmetic per element).
+    func forEachChunk(of list: List, _ body: (UnsafeBufferPointer<Element>) -> Void) {
+        var chunk = Int(list.head)
+        var position = 0
+        var ordinal = 0
+        let count = Int(list.count)
+        while position < count {
+            let length = Swift.min(chunkSize(ordinal), count - position)
+            elements.withContiguousElements(from: chunk, count: length, body)
+            position += length
+            if position < count { chunk = Int(next[chunk >> shift]) }
+            ordinal += 1
+        }
+    }
+
     /// The elements of `list`, in order.
     func elements(of list: List) -> [Element] {
         var all: [Element] = []

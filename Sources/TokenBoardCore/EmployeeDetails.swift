@@ -109,6 +109,11 @@ struct EmployeeDetails: Sendable {
         }
     }
 
+    /// Calls `body` with the cells of `employee` a chunk at a time, in place, in list order.
+    func forEachCellChunk(of employee: Int, _ body: (UnsafeBufferPointer<UsageCell>) -> Void) {
+        cells.forEachChunk(of: records[employee].cells, body)
+    }
+
     /// The cells of `employee` sorted by key (day, then model and tool): the snapshot's order.
     func sortedCells(of employee: Int) -> [UsageCell] {
         cells.elements(of: records[employee].cells).sorted { $0.key < $1.key }

@@ -21,6 +21,20 @@ struct SegmentedArray<Element: Sendable>: Sendable, RandomAccessCollection {
         set { segments[index >> Self.shift][index & Self.mask] = newValue }
     }
 
+    /// Calls `body` with elements `start..<start + count` in place; they must lie in one segment.
+    @inline(__always)
+    func withContiguousElements<Result>(
+        from start: Int,
+        count: Int,
+        _ body: (UnsafeBufferPointer<Element>) -> Result
+    ) -> Result {
+        let offset = start & Self.mask
+        precondition(offset + count <= Self.segmentSize, "a run of elements crosses a segment")
+        return segments[start >> Self.shift].withUnsafeBufferPointer { segment in
+            body(UnsafeBufferPointer(rebasing: segment[offset..<(offset + count)]))
+        }
+    }
+
     /// How many more elements fit before a new segment starts.
     var roomInSegment: Int { count & Self.mask == 0 ? 0 : Self.segmentSize - count & Self.mask }
 

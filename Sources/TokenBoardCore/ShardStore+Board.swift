@@ -34,10 +34,6 @@ extension ShardStore {
     public func activeEntries(window: Window, anchor: Day) -> [RankedEmployee] {
         let range = window.range(anchor: anchor)
         let sums = windowSums(range, metric: .tokens)
-        var entries: [RankedEmployee] = []
-        for employee in 0..<sums.events.count where sums.events[employee] > 0 {
-            entries.append(detail(of: employee, in: range))
-        }
-        return entries
+        return (0..<sums.events.count).filter { sums.events[$0] > 0 }.map { detail(of: $0, in: range) }
     }
 }

@@ -142,20 +142,28 @@ extension ShardStore {
         return totals
     }
 
-    /// One employee's full totals over `range`, from their cells.
+    /// One employee's full totals over `range`, from their cells. Read a chunk at a time with the sums in locals:
+    /// the top K of every query sums hundreds of employees' cells this way.
     func detail(of employee: Int, in range: ClosedRange<Day>) -> RankedEmployee {
-        var result = RankedEmployee(employee: employeeNames[employee], counts: .zero, cost: 0)
         let low = range.lowerBound.number
         let high = range.upperBound.number
-        details.forEachCell(of: employee) { cell in
-            guard cell.day >= low && cell.day <= high else { return }
-            result.counts.add(cell.counts)
-            if let rates = modelRates[Int(cell.model)] {
-                result.cost = result.cost.saturatingAdd(rates.cost(of: cell.counts))
-            } else {
-                result.unpricedTokens = result.unpricedTokens.saturatingAdd(cell.counts.total)
+        var counts = TokenCounts.zero
+        var cost: UInt64 = 0
+        var unpriced: UInt64 = 0
+        modelRates.withUnsafeBufferPointer { rates in
+            details.forEachCellChunk(of: employee) { chunk in
+                for cell in chunk where cell.day >= low && cell.day <= high {
+                    counts.add(cell.counts)
+                    if let rates = rates[Int(cell.model)] {
+                        cost = cost.saturatingAdd(rates.cost(of: cell.counts))
+                    } else {
+                        unpriced = unpriced.saturatingAdd(cell.counts.total)
+                    }
+                }
             }
         }
+        var result = RankedEmployee(employee: employeeNames[employee], counts: counts, cost: cost)
+        result.unpricedTokens = unpriced
         return result
     }
 }

@@ -19,6 +19,9 @@ final class ChunkedListsTests: XCTestCase {
             }
             for list in 0..<20 {
                 XCTAssertEqual(pool.elements(of: lists[list]), model[list], "shift \(shift) list \(list)")
+                var chunked: [Int] = []
+                pool.forEachChunk(of: lists[list]) { chunked.append(contentsOf: $0) }
+                XCTAssertEqual(chunked, model[list], "chunk by chunk: shift \(shift) list \(list)")
                 XCTAssertEqual(slots[list].map { pool[$0] }, model[list])
                 XCTAssertEqual(Int(lists[list].count), model[list].count)
                 for position in [0, 1, 5, model[list].count - 1] where position < model[list].count {
