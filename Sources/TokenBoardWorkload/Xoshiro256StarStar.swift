@@ -1,6 +1,7 @@
-/// SplitMix64, used only to expand a 64-bit seed into xoshiro state: consecutive outputs are well mixed even for
-/// seeds such as 0, 1, 2, which xoshiro itself must never be seeded with directly.
-public struct SplitMix64: Sendable {
+/// SplitMix64, used to expand a 64-bit seed into xoshiro state: consecutive outputs are well mixed even for
+/// seeds such as 0, 1, 2, which xoshiro itself must never be seeded with directly. Also a small deterministic
+/// `RandomNumberGenerator` for tests that draw random inputs.
+public struct SplitMix64: Sendable, RandomNumberGenerator {
     /// The counter that each output is mixed from.
     public var state: UInt64
 

@@ -1,23 +1,12 @@
 import TokenBoardCore
+import TokenBoardWorkload
 import XCTest
 
 @testable import TokenBoardClient
 
 final class BatchPartitionerTests: XCTestCase {
-    /// A deterministic generator, so a failure repeats.
-    private struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private func randomEvents(_ count: Int, seed: UInt64) -> [UsageEvent] {
-        var rng = Generator(state: seed)
+        var rng = SplitMix64(seed: seed)
         return (0..<count).map { i in
             let employee = Int.random(in: 0..<400, using: &rng)
             return UsageEvent(
@@ -96,7 +85,7 @@ final class BatchPartitionerTests: XCTestCase {
     func testBatchesOfManySourcesHoldTheBuildersEvents() {
         let map = ShardMap.initial(workers: ["w1", "w2", "w3", "w4"])
         let events = randomEvents(5000, seed: 9)
-        var rng = Generator(state: 3)
+        var rng = SplitMix64(seed: 3)
         let sourceSizes = (0..<100).map { _ in Int.random(in: 1...900, using: &rng) }
         for batchSize in [1, 3, 64, 1000, 10_000] {
             let batches = partition(events, map: map, batchSize: batchSize, sourceSizes: sourceSizes)
