@@ -143,10 +143,7 @@ struct ChunkedLists<Element: Sendable>: Sendable {
     func elements(of list: List) -> [Element] {
         var all: [Element] = []
         all.reserveCapacity(Int(list.count))
-        forEachSlot(of: list) { slot in
-            all.append(elements[slot])
-            return true
-        }
+        forEachChunk(of: list) { all.append(contentsOf: $0) }
         return all
     }
 }

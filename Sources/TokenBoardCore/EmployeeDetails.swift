@@ -100,18 +100,12 @@ struct EmployeeDetails: Sendable {
         return true
     }
 
-    /// Calls `body` with each cell of `employee`, in no particular order.
+    /// Calls `body` with each cell of `employee`, in list order (read a chunk at a time, in place).
     @inline(__always)
     func forEachCell(of employee: Int, _ body: (UsageCell) -> Void) {
-        cells.forEachSlot(of: records[employee].cells) { slot in
-            body(cells[slot])
-            return true
+        cells.forEachChunk(of: records[employee].cells) { chunk in
+            for cell in chunk { body(cell) }
         }
-    }
-
-    /// Calls `body` with the cells of `employee` a chunk at a time, in place, in list order.
-    func forEachCellChunk(of employee: Int, _ body: (UnsafeBufferPointer<UsageCell>) -> Void) {
-        cells.forEachChunk(of: records[employee].cells, body)
     }
 
     /// The cells of `employee` sorted by key (day, then model and tool): the snapshot's order.

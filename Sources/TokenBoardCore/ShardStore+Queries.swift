@@ -142,8 +142,8 @@ extension ShardStore {
         return totals
     }
 
-    /// One employee's full totals over `range`, from their cells. Read a chunk at a time with the sums in locals:
-    /// the top K of every query sums hundreds of employees' cells this way.
+    /// One employee's full totals over `range`, from their cells, with the sums in locals: the top K of every query
+    /// sums hundreds of employees' cells this way.
     func detail(of employee: Int, in range: ClosedRange<Day>) -> RankedEmployee {
         let low = range.lowerBound.number
         let high = range.upperBound.number
@@ -151,14 +151,13 @@ extension ShardStore {
         var cost: UInt64 = 0
         var unpriced: UInt64 = 0
         modelRates.withUnsafeBufferPointer { rates in
-            details.forEachCellChunk(of: employee) { chunk in
-                for cell in chunk where cell.day >= low && cell.day <= high {
-                    counts.add(cell.counts)
-                    if let rates = rates[Int(cell.model)] {
-                        cost = cost.saturatingAdd(rates.cost(of: cell.counts))
-                    } else {
-                        unpriced = unpriced.saturatingAdd(cell.counts.total)
-                    }
+            details.forEachCell(of: employee) { cell in
+                guard cell.day >= low && cell.day <= high else { return }
+                counts.add(cell.counts)
+                if let rates = rates[Int(cell.model)] {
+                    cost = cost.saturatingAdd(rates.cost(of: cell.counts))
+                } else {
+                    unpriced = unpriced.saturatingAdd(cell.counts.total)
                 }
             }
         }

@@ -25,16 +25,7 @@ struct StringInterner: Sendable {
     /// every string of.
     func index(of value: String, inTable table: [String]) -> UInt32? {
         guard !slots.isEmpty else { return nil }
-        let hash = CRC32C.checksum(utf8: value)
-        var slot = firstSlot(hash)
-        let mask = slots.count - 1
-        while true {
-            let entry = slots[slot]
-            if entry == 0 { return nil }
-            let index = Int(entry - 1)
-            if hashes[index] == hash && table[index] == value { return UInt32(index) }
-            slot = (slot + 1) & mask
-        }
+        return probe(value, hash: CRC32C.checksum(utf8: value), in: table).index
     }
 
     /// The index of `value` in `table`, appending it first when it is not there yet. `table` must be the one this
@@ -42,20 +33,27 @@ struct StringInterner: Sendable {
     mutating func index(of value: String, in table: inout [String]) -> UInt32 {
         if (hashes.count + 1) * 2 > slots.count { grow() }
         let hash = CRC32C.checksum(utf8: value)
-        var slot = firstSlot(hash)
-        let mask = slots.count - 1
-        while true {
-            let entry = slots[slot]
-            if entry == 0 { break }
-            let index = Int(entry - 1)
-            if hashes[index] == hash && table[index] == value { return UInt32(index) }
-            slot = (slot + 1) & mask
-        }
+        let (found, slot) = probe(value, hash: hash, in: table)
+        if let found { return found }
         let index = UInt32(table.count)
         slots[slot] = index + 1
         hashes.append(hash)
         table.append(value)
         return index
+    }
+
+    /// Where `value` is (its index), or else the empty slot where it would go; the table is never full.
+    @inline(__always)
+    private func probe(_ value: String, hash: UInt32, in table: [String]) -> (index: UInt32?, slot: Int) {
+        var slot = firstSlot(hash)
+        let mask = slots.count - 1
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return (nil, slot) }
+            let index = Int(entry - 1)
+            if hashes[index] == hash && table[index] == value { return (UInt32(index), slot) }
+            slot = (slot + 1) & mask
+        }
     }
 
     /// The slot a hash is tried in first: CRC-32C's low bits of similar keys are not spread enough to use as they
