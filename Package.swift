@@ -106,11 +106,12 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "TokenBoardCoreTests", dependencies: ["TokenBoardCore"]),
+        // Random-input tests draw from the workload's SplitMix64.
+        .testTarget(name: "TokenBoardCoreTests", dependencies: ["TokenBoardCore", "TokenBoardWorkload"]),
         .testTarget(
             name: "TokenBoardWireTests",
             dependencies: [
-                "TokenBoardWire", "TokenBoardCore", "LZ4",
+                "TokenBoardWire", "TokenBoardCore", "TokenBoardWorkload", "LZ4",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
