@@ -98,7 +98,7 @@ let package = Package(
             name: "tokenboard",
             dependencies: [
                 "TokenBoardCore", "TokenBoardWire", "TokenBoardClient", "TokenBoardNode", "TokenBoardWorkload",
-                "TokenBoardBench",
+                "TokenBoardBench", "TokenBoardHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

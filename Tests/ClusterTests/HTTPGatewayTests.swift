@@ -260,4 +260,40 @@ final class HTTPGatewayTests: XCTestCase {
             XCTAssertEqual(status.status, 200)
         }
     }
+
+    func testLimitsComeFromTheCommandLine() async throws {
+        // 69 bytes a line: 20 lines (1,380 bytes) fit under a 2,048-byte body limit, 30 (2,070 bytes) do not.
+        let line = "{\"ts\":\"2026-10-01T00:00:00Z\",\"employee\":\"ann\",\"model\":\"m\",\"input\":7}\n"
+        XCTAssertEqual(line.utf8.count, 69)
+        try await TestCluster.run(workerIDs: ["w1"], coordinatorArguments: ["--http-max-body", "2048"], http: true) {
+            cluster in
+            let curl = Curl(directory: cluster.directory)
+            let events = try url(cluster, "/v1/events")
+            let small = cluster.directory + "/small.jsonl"
+            let large = cluster.directory + "/large.jsonl"
+            try Data(String(repeating: line, count: 20).utf8).write(to: URL(fileURLWithPath: small))
+            try Data(String(repeating: line, count: 30).utf8).write(to: URL(fileURLWithPath: large))
+            for transport in Curl.Transport.allCases {
+                let refused = try curl.request(events, over: transport, method: "POST", bodyFile: large)
+                XCTAssertEqual(refused.status, 413, "\(transport)")
+                let error = try refused.json()["error"] as! [String: Any]
+                XCTAssertEqual(error["message"] as? String, "request body exceeds 2048 bytes")
+            }
+            let accepted = try curl.request(events, over: .h2c, method: "POST", bodyFile: small)
+            XCTAssertEqual(accepted.status, 200, accepted.body)
+            XCTAssertEqual(try accepted.json()["events"] as? Int, 20)
+            let ann = try cluster.cli(["employee", "ann", "--json"]).json()["usage"] as! [String: Any]
+            XCTAssertEqual(ann["input"] as? Int, 140)
+        }
+
+        let bad = try CommandResult.run(
+            try TestCluster.locateBinary(),
+            ["coordinator", "--config", TestCluster.repositoryRoot + "/cluster/local.json", "--http-max-body", "10"]
+        )
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(
+            bad.stderr.contains("--http-max-body must be between 1024 and 1073741824 bytes"),
+            bad.stderr
+        )
+    }
 }

@@ -16,8 +16,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
             that port: HTTP/2 over cleartext with prior knowledge and HTTP/1.1, told apart by the first bytes. \
             The JSON API (docs/API.md): GET /v1/top, /v1/spend, /v1/employees/NAME, /v1/status, and \
             POST /v1/events (canonical JSONL, idempotent with an Idempotency-Key header); the web page at /; \
-            Prometheus metrics at /metrics. Limits: 16 KiB of request headers, 8 MiB of body, 100 concurrent \
-            streams per connection, 10 s to send a request's headers, 60 s idle.
+            Prometheus metrics at /metrics. Limits (the --http-* options): 16 KiB of request headers, 8 MiB \
+            of body, 100 concurrent streams per connection, 10 s to send a request's headers, 60 s idle.
             """
     )
 
@@ -31,6 +31,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
         help: "Serve the HTTP API, the web page and /metrics on HOST:PORT (h2c and HTTP/1.1); overrides the topology's."
     )
     var http: String?
+
+    @OptionGroup(title: "HTTP limits") var httpLimits: HTTPLimitOptions
 
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be in 0...65535") }
@@ -56,6 +58,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         )
         if let port { configuration.listen.port = port }
         if let http { configuration.http = Endpoint(http) }
+        configuration.httpLimits = httpLimits.limits
         let id = configuration.id
         let service = CoordinatorService(configuration: configuration, logger: logger) { endpoint, http in
             ReadyLine.announce(role: "coordinator", id: id, endpoint: endpoint, http: http)
