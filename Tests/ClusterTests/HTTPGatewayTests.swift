@@ -261,7 +261,7 @@ final class HTTPGatewayTests: XCTestCase {
         }
     }
 
-    func testLimitsComeFromTheCommandLine() async throws {
+    func testLimitsComeFromTheCommandLineAndFutureEventsAreRefused() async throws {
         // 69 bytes a line: 20 lines (1,380 bytes) fit under a 2,048-byte body limit, 30 (2,070 bytes) do not.
         let line = "{\"ts\":\"2026-10-01T00:00:00Z\",\"employee\":\"ann\",\"model\":\"m\",\"input\":7}\n"
         XCTAssertEqual(line.utf8.count, 69)
@@ -284,6 +284,23 @@ final class HTTPGatewayTests: XCTestCase {
             XCTAssertEqual(try accepted.json()["events"] as? Int, 20)
             let ann = try cluster.cli(["employee", "ann", "--json"]).json()["usage"] as! [String: Any]
             XCTAssertEqual(ann["input"] as? Int, 140)
+
+            // An event dated decades ahead (a sender's clock gone wrong) is refused whole by the worker, which
+            // keeps its default of one day's tolerance; the board's day stays 2026-10-01.
+            let future = cluster.directory + "/future.jsonl"
+            try Data((line + line.replacingOccurrences(of: "2026-10-01", with: "2099-01-01")).utf8)
+                .write(to: URL(fileURLWithPath: future))
+            let refused = try curl.request(events, over: .http1, method: "POST", bodyFile: future)
+            XCTAssertEqual(refused.status, 400, refused.body)
+            let error = try refused.json()["error"] as! [String: Any]
+            XCTAssertEqual(error["code"] as? String, "batch-rejected")
+            XCTAssertTrue(
+                (error["message"] as? String ?? "").contains("the event is dated 2099-01-01, more than 1 day after"),
+                "\(error)"
+            )
+            let board = try cluster.cli(["top", "--json"]).json()
+            XCTAssertEqual(board["anchor"] as? String, "2026-10-01")
+            XCTAssertEqual((board["company"] as! [String: Any])["input"] as? Int, 140)
         }
 
         let bad = try CommandResult.run(
