@@ -65,8 +65,9 @@ extension ShardStore {
             previous = totals
         }
 
-        out.write(UInt64(producers.last.count))
-        for (producer, sequence) in producers.last.sorted(by: { $0.key < $1.key }) {
+        let remembered = producers.remembered
+        out.write(UInt64(remembered.count))
+        for (producer, sequence) in remembered {
             out.write(producer)
             out.write(sequence)
         }
@@ -207,7 +208,7 @@ extension ShardStore {
         let producerCount = try input.readCount(limit: input.remaining / 16)
         for _ in 0..<producerCount {
             let producer = try input.read(UInt64.self)
-            producers.last[producer] = try input.read(UInt64.self)
+            producers.restore(producer: producer, sequence: try input.read(UInt64.self))
         }
         let window = try input.readCount(limit: 1 << 30)
         guard window > 0 else { throw input.malformed("event id window of 0") }
