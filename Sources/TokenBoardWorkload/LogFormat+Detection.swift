@@ -112,6 +112,17 @@ private struct LineShape {
                         try s.skipValue(depth: 3)
                     }
                     return
+                } else if key.is("response") && s.peek == UInt8(ascii: "{") {
+                    // A Batch API output line: a chat completion or response under `response.body`.
+                    try s.forEachMember(depth: 2) { (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
+                        guard key.is("body") && s.peek == UInt8(ascii: "{") else { return try s.skipValue(depth: 3) }
+                        try s.forEachMember(depth: 3) {
+                            (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
+                            if key.is("usage") && s.peek == UInt8(ascii: "{") { shape.openAIUsage = true }
+                            try s.skipValue(depth: 4)
+                        }
+                    }
+                    return
                 } else if key.is("usage") && s.peek == UInt8(ascii: "{") {
                     try s.forEachMember(depth: 2) { (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
                         if key.is("prompt_tokens") || key.is("completion_tokens") || key.is("input_tokens")

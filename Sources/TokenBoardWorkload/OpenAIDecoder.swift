@@ -45,35 +45,17 @@ public struct OpenAIDecoder: JSONLineDecoder {
         guard s.peek == UInt8(ascii: "{") else { try s.refuseNonObject() }
 
         var record = OpenAIRecord()
+        var response = OpenAIRecord()
         try s.forEachMember(depth: 1) { (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
-            if key.is("id") {
-                record.id = try s.optionalString(field: "id")
-            } else if key.is("model") {
-                if let raw = try s.stringValue(field: "model") {
-                    record.model = try s.string(raw, field: "model", cache: &models)
-                } else {
-                    record.model = nil
-                }
-            } else if key.is("user") {
-                record.user = try s.optionalString(field: "user")
-            } else if key.is("created") {
-                record.created = try s.unixSecondsValue(field: "created")
-            } else if key.is("created_at") {
-                record.createdAt = try s.unixSecondsValue(field: "created_at")
-            } else if key.is("timestamp") {
-                record.timestamp = try s.timestampValue(&dates, field: "timestamp")
-            } else if key.is("usage") {
-                if try !s.takeNull() {
-                    guard s.peek == UInt8(ascii: "{") else { throw s.wrongType(field: "usage", expected: "an object") }
-                    try s.forEachMember(depth: 2) { (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
-                        try record.usage.read(key, &s, prefix: "usage.", depth: 2)
-                    }
-                }
+            if key.is("response") {
+                try readBatchResponse(&s, into: &response)
             } else {
-                try record.usage.read(key, &s, prefix: "", depth: 1)
+                try read(key, &s, into: &record, prefix: "", depth: 1)
             }
         }
         try s.expectEndOfLine()
+        // A Batch API output line: the completion is the response's body, under the line's own id.
+        if response.usage.isPresent || response.model != nil { record.adopt(response) }
 
         guard let counts = try record.usage.counts() else { return .skipped }
         guard let timestamp = record.created ?? record.createdAt ?? record.timestamp else {
@@ -93,6 +75,65 @@ public struct OpenAIDecoder: JSONLineDecoder {
             )
         )
         return .usage
+    }
+
+    /// Reads one member of a record (top level, or a Batch API response's body) named `prefix + key`.
+    private mutating func read(
+        _ key: JSONKey,
+        _ s: inout JSONScanner,
+        into record: inout OpenAIRecord,
+        prefix: String,
+        depth: Int
+    ) throws(LogLineError.Reason) {
+        if key.is("id") {
+            record.id = try s.optionalString(field: prefix + "id")
+        } else if key.is("model") {
+            if let raw = try s.stringValue(field: prefix + "model") {
+                record.model = try s.string(raw, field: prefix + "model", cache: &models)
+            } else {
+                record.model = nil
+            }
+        } else if key.is("user") {
+            record.user = try s.optionalString(field: prefix + "user")
+        } else if key.is("created") {
+            record.created = try s.unixSecondsValue(field: prefix + "created")
+        } else if key.is("created_at") {
+            record.createdAt = try s.unixSecondsValue(field: prefix + "created_at")
+        } else if key.is("timestamp") {
+            record.timestamp = try s.timestampValue(&dates, field: prefix + "timestamp")
+        } else if key.is("usage") {
+            if try !s.takeNull() {
+                guard s.peek == UInt8(ascii: "{") else {
+                    throw s.wrongType(field: prefix + "usage", expected: "an object")
+                }
+                try s.forEachMember(depth: depth + 1) {
+                    (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
+                    try record.usage.read(key, &s, prefix: prefix + "usage.", depth: depth + 1)
+                }
+            }
+        } else {
+            try record.usage.read(key, &s, prefix: prefix, depth: depth)
+        }
+    }
+
+    /// The `response` of a Batch API output line (`{"id":"batch_req_…","custom_id":…,"response":{"status_code":
+    /// 200,"body":{…a chat completion or response…}},"error":null}`): its body's members; a null response or body
+    /// (a failed request) leaves nothing.
+    private mutating func readBatchResponse(_ s: inout JSONScanner, into response: inout OpenAIRecord)
+        throws(LogLineError.Reason)
+    {
+        if try s.takeNull() { return }
+        guard s.peek == UInt8(ascii: "{") else { throw s.wrongType(field: "response", expected: "an object") }
+        try s.forEachMember(depth: 2) { (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
+            guard key.is("body") else { return try s.skipValue(depth: 3) }
+            if try s.takeNull() { return }
+            guard s.peek == UInt8(ascii: "{") else {
+                throw s.wrongType(field: "response.body", expected: "an object")
+            }
+            try s.forEachMember(depth: 3) { (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
+                try read(key, &s, into: &response, prefix: "response.body.", depth: 3)
+            }
+        }
     }
 
     private mutating func employee(user: String?) throws(LogLineError.Reason) -> String {
@@ -124,6 +165,18 @@ private struct OpenAIRecord {
     var createdAt: Int64?
     var timestamp: Int64?
     var usage = OpenAIUsage()
+
+    /// Takes a Batch API response body's fields over the line's: the body is the API call. The line's `id`
+    /// stays when the body has none.
+    mutating func adopt(_ body: OpenAIRecord) {
+        id = body.id ?? id
+        model = body.model ?? model
+        user = body.user ?? user
+        created = body.created ?? created
+        createdAt = body.createdAt ?? createdAt
+        timestamp = body.timestamp ?? timestamp
+        usage = body.usage
+    }
 }
 
 /// Token counts in either of OpenAI's two spellings.
@@ -134,6 +187,9 @@ private struct OpenAIUsage {
     var input: UInt64?
     var output: UInt64?
     var cachedInput: UInt64?
+
+    /// Whether any count was read.
+    var isPresent: Bool { prompt != nil || completion != nil || input != nil || output != nil }
 
     /// Reads the value of `key` if it is a count (or details object) of either spelling; skips it otherwise.
     mutating func read(_ key: JSONKey, _ s: inout JSONScanner, prefix: String, depth: Int)
