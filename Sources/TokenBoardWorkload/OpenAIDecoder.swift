@@ -3,36 +3,19 @@ import TokenBoardCore
 /// Decodes OpenAI-style usage records, one JSON object per line (docs/LOG-FORMAT.md): a chat completion's
 /// `usage` (`prompt_tokens`, `completion_tokens`, `prompt_tokens_details.cached_tokens`) or a Responses API
 /// `usage` (`input_tokens`, `output_tokens`, `input_tokens_details.cached_tokens`), under `usage` or at the top
-/// level. OpenAI counts cached tokens inside the prompt, so input is prompt minus cached and cache reads are the
-/// cached tokens: billed once each.
+/// level, or in the `response.body` of a Batch API output line. OpenAI counts cached tokens inside the prompt, so
+/// input is prompt minus cached and cache reads are the cached tokens: billed once each.
 public struct OpenAIDecoder: JSONLineDecoder {
     public static var format: LogFormat { .openAI }
     /// The tool every event is credited to: the records say which API was called, not which client called it.
     public static let tool = "openai-api"
 
-    /// Where a record's employee comes from.
-    public struct Employees: Sendable, Hashable {
-        /// `--employee`: every record's, whatever its `user`.
-        public var fixed: String?
-        /// `user` rules map a record's `user`; an unmapped user is the employee key itself.
-        public var map: EmployeeMap?
-        /// For records without a `user`: the employee of the file's `path` rule.
-        public var fileDefault: String?
-
-        public init(fixed: String? = nil, map: EmployeeMap? = nil, fileDefault: String? = nil) {
-            self.fixed = fixed
-            self.map = map
-            self.fileDefault = fileDefault
-        }
-    }
-
-    private let employees: Employees
-    private var mappedUsers: [String: String] = [:]
+    private var employees: RecordEmployees
     private var models = StringCache()
     private var dates = DateCache()
 
     /// A decoder that finds each record's employee through `employees`.
-    public init(employees: Employees) {
+    public init(employees: RecordEmployees) {
         self.employees = employees
     }
 
@@ -67,7 +50,7 @@ public struct OpenAIDecoder: JSONLineDecoder {
             UsageEvent(
                 id: record.id ?? "",
                 timestampMillis: timestamp,
-                employee: try employee(user: record.user),
+                employee: try employees.employee(user: record.user),
                 model: model,
                 tool: Self.tool,
                 session: "",
@@ -134,22 +117,6 @@ public struct OpenAIDecoder: JSONLineDecoder {
                 try read(key, &s, into: &response, prefix: "response.body.", depth: 3)
             }
         }
-    }
-
-    private mutating func employee(user: String?) throws(LogLineError.Reason) -> String {
-        if let fixed = employees.fixed { return fixed }
-        if let user, !user.isEmpty {
-            if let known = mappedUsers[user] { return known }
-            let employee = employees.map?.employee(forUser: user) ?? user
-            guard employee.utf8.count <= CanonicalLineParser.maxEmployeeBytes else {
-                throw .fieldTooLong(field: "user", limit: CanonicalLineParser.maxEmployeeBytes)
-            }
-            // Bounded: a log with endless distinct users simply stops being remembered.
-            if mappedUsers.count < 65536 { mappedUsers[user] = employee }
-            return employee
-        }
-        guard let fileDefault = employees.fileDefault else { throw .noEmployee }
-        return fileDefault
     }
 }
 

@@ -7,11 +7,11 @@ import TokenBoardWorkload
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Ingest real usage logs (Claude Code, OpenAI, canonical, binary) into the cluster, once.",
+        abstract: "Ingest real usage logs (Claude Code, OpenAI, Gemini, canonical, binary) into the cluster, once.",
         discussion: """
             Reads the logs like replay (--format auto tells each file's format from its content) and sends their
-            events to the owning workers. Claude Code and OpenAI logs need an employee: --employee NAME for all of
-            them, or an --employee-map (docs/LOG-FORMAT.md); a log that maps to nobody stops the import before
+            events to the owning workers. Claude Code, OpenAI and Gemini logs need an employee: --employee NAME for
+            all of them, or an --employee-map (docs/LOG-FORMAT.md); a log that maps to nobody stops the import before
             anything is sent, naming the file.
 
             Idempotent: the batches are numbered under a producer id derived from the logs' bytes, their formats
