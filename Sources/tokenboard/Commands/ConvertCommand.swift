@@ -9,11 +9,11 @@ struct ConvertCommand: AsyncParsableCommand {
         commandName: "convert",
         abstract: "Convert usage logs of any format into one binary or canonical JSONL log.",
         discussion: """
-            Reads the logs in order (--format auto tells each file's format from its content) and writes their
-            events to OUT: --to binary (default) for replays at full speed, --to canonical for JSONL. Claude Code
-            responses are de-duplicated and OpenAI and Gemini cached tokens taken out of the input count on the way, so the
-            output holds exactly the events replay or import would send. The output is written to OUT.partial and
-            renamed when complete; bad lines are counted, reported with file and line, and skipped (--strict:
+            Reads the logs in order (--format auto tells each file's format from its content) and writes their \
+            events to OUT: --to binary (default) for replays at full speed, --to canonical for JSONL. Claude Code \
+            responses are de-duplicated and OpenAI and Gemini cached tokens taken out of the input count on the way, so the \
+            output holds exactly the events replay or import would send. The output is written to OUT.partial and \
+            renamed when complete; bad lines are counted, reported with file and line, and skipped (--strict: \
             the first one stops the conversion and no output is left).
             """
     )

@@ -7,9 +7,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
         commandName: "coordinator",
         abstract: "Run the coordinator: tracks workers and answers cluster queries by merging shard answers.",
         discussion: """
-            Listens where the topology says (or --port). Once listening it prints one JSON line on standard
-            output; logs go to standard error. SIGTERM or SIGINT stops it gracefully. Tier rules come from the
-            topology's "badges" file (docs/BOARD.md); without one the shipped defaults apply. Teams come from
+            Listens where the topology says (or --port). Once listening it prints one JSON line on standard \
+            output; logs go to standard error. SIGTERM or SIGINT stops it gracefully. Tier rules come from the \
+            topology's "badges" file (docs/BOARD.md); without one the shipped defaults apply. Teams come from \
             its optional "directory" CSV (employee,team,org,manager); unlisted employees are "unassigned".
 
             With --http HOST:PORT (or an "http" address on the topology's coordinator) it also serves HTTP on \

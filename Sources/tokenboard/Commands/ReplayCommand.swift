@@ -9,24 +9,24 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Stream usage logs into the cluster, each event straight to the worker that owns its employee.",
         discussion: """
-            Reads usage logs in any --format (docs/LOG-FORMAT.md), fetches the shard map from the coordinator, and sends
-            compressed, pipelined batches to the owning workers. Shows progress on standard error (events
-            acknowledged and sent, events/s, MB/s of batches sent, errors, ETA) and prints events/s and the
-            acknowledgement latency per batch (p50, p90, p99, p99.9, max, from an HDR histogram) when done. Bad
-            lines are counted, reported with file and line number, and skipped (--strict makes the first one
+            Reads usage logs in any --format (docs/LOG-FORMAT.md), fetches the shard map from the coordinator, and sends \
+            compressed, pipelined batches to the owning workers. Shows progress on standard error (events \
+            acknowledged and sent, events/s, MB/s of batches sent, errors, ETA) and prints events/s and the \
+            acknowledgement latency per batch (p50, p90, p99, p99.9, max, from an HDR histogram) when done. Bad \
+            lines are counted, reported with file and line number, and skipped (--strict makes the first one \
             fatal).
 
-            By default it sends as fast as the workers acknowledge; --rate paces events per second, --speed by
-            the log's own timestamps. --limit and --duration stop early; either way every batch sent is
-            acknowledged before the command ends. --verify MANIFEST then checks the cluster's answers against
+            By default it sends as fast as the workers acknowledge; --rate paces events per second, --speed by \
+            the log's own timestamps. --limit and --duration stop early; either way every batch sent is \
+            acknowledged before the command ends. --verify MANIFEST then checks the cluster's answers against \
             the manifest (as `tokenboard verify` does) and exits 1 on any difference.
 
-            Batches are numbered per worker under a producer id: when a worker's connection fails (a crash, a
-            restart) the replayer reconnects and resends what was not acknowledged, and the worker applies each
-            batch once. Replaying the same log again with the same --producer-id (and batch size) changes
-            nothing: every batch is acknowledged as a duplicate. With --connections N each worker's batches go
-            round-robin over N connections, each numbering its own batches under a producer id derived from
-            --producer-id. Paced, limited or timed replays send partly filled batches, so replaying such a run
+            Batches are numbered per worker under a producer id: when a worker's connection fails (a crash, a \
+            restart) the replayer reconnects and resends what was not acknowledged, and the worker applies each \
+            batch once. Replaying the same log again with the same --producer-id (and batch size) changes \
+            nothing: every batch is acknowledged as a duplicate. With --connections N each worker's batches go \
+            round-robin over N connections, each numbering its own batches under a producer id derived from \
+            --producer-id. Paced, limited or timed replays send partly filled batches, so replaying such a run \
             again under the same producer id is not a pure duplicate: use a new one (the default).
             """
     )

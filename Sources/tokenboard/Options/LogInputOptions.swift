@@ -27,7 +27,7 @@ struct LogInputOptions: ParsableArguments {
         help: ArgumentHelp(
             "Rules naming the employee of Claude Code, OpenAI and Gemini logs.",
             discussion: """
-                Lines of path:PATTERN,EMPLOYEE (matched against a log's path) and user:PATTERN,EMPLOYEE (against an
+                Lines of path:PATTERN,EMPLOYEE (matched against a log's path) and user:PATTERN,EMPLOYEE (against an \
                 OpenAI or Gemini record's user); see docs/LOG-FORMAT.md.
                 """,
             valueName: "file"
