@@ -26,6 +26,7 @@ struct TokenBoard: AsyncParsableCommand {
             Queries find the coordinator through --coordinator HOST:PORT, $TOKENBOARD_COORDINATOR, or the
             topology file (--config, default cluster/local.json).
             """,
+        version: "tokenboard 0.9.0 (wire protocol v1)",
         subcommands: [
             WorkerCommand.self, CoordinatorCommand.self, TopCommand.self, SpendCommand.self, EmployeeCommand.self,
             StatusCommand.self, TiersCommand.self, TitlesCommand.self, BudgetsCommand.self, GenCommand.self,
