@@ -98,7 +98,7 @@ let package = Package(
             name: "tokenboard",
             dependencies: [
                 "TokenBoardCore", "TokenBoardWire", "TokenBoardClient", "TokenBoardNode", "TokenBoardWorkload",
-                "TokenBoardBench", "TokenBoardHTTP",
+                "TokenBoardBench", "TokenBoardHTTP", "TokenBoardGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import TokenBoardCore
+import TokenBoardGateway
 import TokenBoardNode
 
 struct CoordinatorCommand: AsyncParsableCommand {
@@ -32,6 +34,19 @@ struct CoordinatorCommand: AsyncParsableCommand {
     )
     var http: String?
 
+    @Option(
+        name: .customLong("ingest-token-file"),
+        help: ArgumentHelp(
+            "Require Authorization: Bearer TOKEN on POST /v1/events, with a token listed in this file.",
+            discussion: """
+                One token per line (16 to 256 printable ASCII characters); # starts a comment. List two while \
+                rotating. Without the option anyone who can reach the HTTP port can post events.
+                """,
+            valueName: "file"
+        )
+    )
+    var ingestTokenFile: String?
+
     @OptionGroup(title: "HTTP limits") var httpLimits: HTTPLimitOptions
 
     func validate() throws {
@@ -59,6 +74,21 @@ struct CoordinatorCommand: AsyncParsableCommand {
         if let port { configuration.listen.port = port }
         if let http { configuration.http = Endpoint(http) }
         configuration.httpLimits = httpLimits.limits
+        if let ingestTokenFile {
+            let text: String
+            do {
+                text = try String(contentsOfFile: ingestTokenFile, encoding: .utf8)
+            } catch {
+                throw CommandFailure(
+                    "cannot read --ingest-token-file \(ingestTokenFile): \(error.localizedDescription)"
+                )
+            }
+            do throws(IngestTokensError) {
+                configuration.ingestTokens = try IngestTokens(fileText: text, file: ingestTokenFile)
+            } catch {
+                throw CommandFailure(error.description)
+            }
+        }
         let id = configuration.id
         let service = CoordinatorService(configuration: configuration, logger: logger) { endpoint, http in
             ReadyLine.announce(role: "coordinator", id: id, endpoint: endpoint, http: http)
