@@ -45,11 +45,6 @@ public struct GeminiDecoder: JSONLineDecoder {
                 "cachedContentTokenCount (\(usage.cached)) exceeds promptTokenCount (\(usage.prompt)), which includes the cached tokens"
             )
         }
-        guard let timestamp = record.createTime ?? record.processedTime ?? record.timestamp else {
-            throw .missingField("createTime")
-        }
-        guard let model = record.model else { throw .missingField("modelVersion") }
-        guard !model.isEmpty else { throw .emptyField("modelVersion") }
         let counts = TokenCounts(
             input: usage.prompt - usage.cached + usage.toolUsePrompt,
             output: usage.candidates + usage.thoughts,
@@ -60,13 +55,14 @@ public struct GeminiDecoder: JSONLineDecoder {
             throw .inconsistentCounts("a token count exceeds \(TokenCounts.maxPerEvent)")
         }
         events.append(
-            UsageEvent(
-                id: record.id ?? "",
-                timestampMillis: timestamp,
-                employee: try employees.employee(user: record.user),
-                model: model,
+            try employees.event(
+                id: record.id,
+                timestamp: record.createTime ?? record.processedTime ?? record.timestamp,
+                timeField: "createTime",
+                model: record.model,
+                modelField: "modelVersion",
+                user: record.user,
                 tool: Self.tool,
-                session: "",
                 counts: counts
             )
         )

@@ -41,19 +41,15 @@ public struct OpenAIDecoder: JSONLineDecoder {
         if response.usage.isPresent || response.model != nil { record.adopt(response) }
 
         guard let counts = try record.usage.counts() else { return .skipped }
-        guard let timestamp = record.created ?? record.createdAt ?? record.timestamp else {
-            throw .missingField("created")
-        }
-        guard let model = record.model else { throw .missingField("model") }
-        guard !model.isEmpty else { throw .emptyField("model") }
         events.append(
-            UsageEvent(
-                id: record.id ?? "",
-                timestampMillis: timestamp,
-                employee: try employees.employee(user: record.user),
-                model: model,
+            try employees.event(
+                id: record.id,
+                timestamp: record.created ?? record.createdAt ?? record.timestamp,
+                timeField: "created",
+                model: record.model,
+                modelField: "model",
+                user: record.user,
                 tool: Self.tool,
-                session: "",
                 counts: counts
             )
         )

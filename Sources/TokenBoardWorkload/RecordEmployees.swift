@@ -1,3 +1,5 @@
+import TokenBoardCore
+
 /// Where the employee of an API usage record comes from (OpenAI and Gemini records): `--employee` for every
 /// record; else the record's `user`, mapped by the employee map's `user:` rules (an unmapped user is the employee
 /// key itself); else, for a record without a user, the employee of the file's `path:` rule.
@@ -15,6 +17,32 @@ public struct RecordEmployees: Sendable {
         self.fixed = fixed
         self.map = map
         self.fileDefault = fileDefault
+    }
+
+    /// The canonical event of one API usage record (no session: the records name none), refusing a record without
+    /// a time or a model, named by the format's own field names.
+    mutating func event(
+        id: String?,
+        timestamp: Int64?,
+        timeField: String,
+        model: String?,
+        modelField: String,
+        user: String?,
+        tool: String,
+        counts: TokenCounts
+    ) throws(LogLineError.Reason) -> UsageEvent {
+        guard let timestamp else { throw .missingField(timeField) }
+        guard let model else { throw .missingField(modelField) }
+        guard !model.isEmpty else { throw .emptyField(modelField) }
+        return UsageEvent(
+            id: id ?? "",
+            timestampMillis: timestamp,
+            employee: try employee(user: user),
+            model: model,
+            tool: tool,
+            session: "",
+            counts: counts
+        )
     }
 
     /// The employee of a record whose `user` field (if any) is `user`.

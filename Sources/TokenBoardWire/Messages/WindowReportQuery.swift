@@ -1,8 +1,8 @@
 import NIOCore
 import TokenBoardCore
 
-/// A question to the coordinator about the board over one window — who is flagged, who holds each title, where
-/// the tier floors lie — that names only the window, its anchor (nil: the newest day) and whether a partial
+/// A question to the coordinator about one window — the company's spend, who is flagged, who holds each title,
+/// where the tier floors lie — that names only the window, its anchor (nil: the newest day) and whether a partial
 /// answer will do. Every such query has the same payload: window, anchor Day?, allowPartial bool.
 public protocol WindowReportQuery: WireMessage {
     var window: Window { get }
