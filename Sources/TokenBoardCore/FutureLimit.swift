@@ -1,8 +1,8 @@
 /// How far past the receiving worker's clock an event may be dated.
 ///
 /// The board's default day is the newest day any event carries, so one event dated years ahead (a gateway or
-/// laptop with a wrong clock) would move every window past all real usage and leave every board empty; the shard
-/// would also keep running totals for every day up to it. Such a batch is refused whole, before it is logged.
+/// laptop with a wrong clock) would move every window past all real usage and leave every board empty. Such a batch
+/// is refused whole, before it is logged.
 public struct FutureLimit: Sendable, Hashable {
     /// Whole days of tolerance past the clock.
     public var days: Int
