@@ -137,4 +137,49 @@ final class DeployUnitTests: XCTestCase {
         XCTAssertEqual(topology.coordinator.httpEndpoint, Endpoint(host: "0.0.0.0", port: 8080))
         XCTAssertEqual(topology.runDirectory, "/var/lib/tokenboard")
     }
+
+    func testCheckReportsTheShippedFilesAndEveryBrokenOne() throws {
+        let binary = try TestCluster.locateBinary()
+        let root = TestCluster.repositoryRoot
+        let shipped = try CommandResult.run(binary, ["check", "--config", root + "/cluster/local.json", "--json"])
+        XCTAssertEqual(shipped.status, 0, shipped.stdout + shipped.stderr)
+        let report = try shipped.json()
+        XCTAssertEqual(report["ok"] as? Bool, true)
+        XCTAssertEqual((report["workers"] as? [Any])?.count, 4)
+        // Model names in the shipped price book, counted from its JSON here.
+        let book = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: root + "/cluster/prices.json"))
+        )
+        let groups = (book as! [String: Any])["models"] as! [[String: Any]]
+        XCTAssertEqual(report["priced_models"] as? Int, Set(groups.flatMap { $0["models"] as! [String] }).count)
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tokenboard-check-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data("{ not json".utf8).write(to: URL(fileURLWithPath: folder + "/badges.json"))
+        try Data(
+            """
+            {"name": "broken", "run_dir": "run", "prices": "missing.json", "badges": "badges.json",
+             "coordinator": {"id": "c1", "host": "127.0.0.1", "port": 7400},
+             "workers": [{"id": "w1", "host": "127.0.0.1", "port": 7401}, {"id": "w2", "host": "127.0.0.1", "port": 7402}]}
+            """.utf8
+        ).write(to: URL(fileURLWithPath: folder + "/files.json"))
+        let broken = try CommandResult.run(binary, ["check", "--config", folder + "/files.json"])
+        XCTAssertEqual(broken.status, 1)
+        let problems = broken.stdout.split(separator: "\n").filter { $0.hasPrefix("error: ") }
+        XCTAssertEqual(problems.count, 2, broken.stdout)
+        XCTAssertTrue(problems[0].contains("missing.json"), broken.stdout)
+        XCTAssertTrue(problems[1].contains("badges.json"), broken.stdout)
+
+        try Data(
+            """
+            {"name": "clash", "run_dir": "run", "prices": "\(root)/cluster/prices.json",
+             "coordinator": {"id": "c1", "host": "127.0.0.1", "port": 7400},
+             "workers": [{"id": "w1", "host": "127.0.0.1", "port": 7401}, {"id": "w2", "host": "127.0.0.1", "port": 7401}]}
+            """.utf8
+        ).write(to: URL(fileURLWithPath: folder + "/clash.json"))
+        let clash = try CommandResult.run(binary, ["check", "--config", folder + "/clash.json"])
+        XCTAssertEqual(clash.status, 1)
+        XCTAssertTrue(clash.stdout.contains("nodes 'w1' and 'w2' both listen on 127.0.0.1:7401"), clash.stdout)
+    }
 }
