@@ -73,55 +73,28 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let opener = try input.opener()
-        var readers: [any UsageLogReader] = []
-        for path in logs {
-            readers.append(try opener.open(path))
-        }
-        let totalBytes = readers.reduce(Int64(0)) { $0 + $1.fileSize }
         var options = ReplayOptions()
         options.batchSize = batch
         options.inflightPerWorker = inflight
         if let producerID { options.producerID = producerID }
         options.retryFor = .milliseconds(Int64(retryFor * 1000))
         control.apply(to: &options)
+        let sharded = logs.filter { ShardedLogReader.isSharded(path: $0) }
+        if !sharded.isEmpty && sharded.count != logs.count {
+            throw CommandFailure(
+                "\(sharded[0]) is a sharded log and \(logs.first { !sharded.contains($0) } ?? "") is not: replay sharded logs on their own"
+            )
+        }
         let manifest = try verify.map { try verification.loadManifest($0) }
         let replayer = Replayer(coordinator: try cluster.coordinatorEndpoint(), options: options)
-        let progress = ProgressLine(enabled: !quiet)
-        let statusLine = ReplayStatusLine(inputBytes: totalBytes, limit: options.limit, duration: options.duration)
-        var current = 0
-        var doneBytes: Int64 = 0
-        // The readers belong to the prefetch thread from here on; progress reads the position it reports.
-        let prefetch = PrefetchingSource<EventBatch> { batch in
-            while current < readers.count {
-                if try readers[current].nextBatch(into: &batch, max: EventBatch.maxConvertedEvents) {
-                    return (true, doneBytes + readers[current].bytesRead)
-                }
-                doneBytes += readers[current].fileSize
-                readers[current].close()
-                current += 1
-            }
-            return (false, doneBytes)
-        }
-        defer { prefetch.cancel() }
-
-        let result = try await replayer.run(
-            batchSource: { batch in
-                guard let next = try prefetch.next() else { return false }
-                batch = next
-                return true
-            },
-            progress: { state in progress.update(statusLine.render(state, bytesRead: prefetch.position)) }
+        let outcome = try sharded.isEmpty ? await replayLogs(replayer) : await replaySharded(replayer)
+        let (result, totalBytes, badLines, errors) = (
+            outcome.result, outcome.totalBytes, outcome.badLines, outcome.errors
         )
-        progress.finish()
-        // A limit can stop the replay before the input ends: the readers are read below, once the thread is done.
-        prefetch.stop()
         var verified: VerificationReport?
         if let manifest, let verify {
             verified = try await verification.verify(manifest, path: verify, cluster: cluster)
         }
-        let badLines = readers.reduce(0) { $0 + $1.badLines }
-        let errors = readers.flatMap(\.firstErrors)
         let summary = ReplaySummary(
             events: result.eventsAcked,
             batches: result.batchesAcked,
@@ -140,7 +113,9 @@ struct ReplayCommand: AsyncParsableCommand {
             stoppedBy: result.stop,
             connectionFailures: result.connectionFailures,
             ackLatency: result.ackLatency,
-            verification: verified
+            verification: verified,
+            sharded: !sharded.isEmpty,
+            repartitioned: result.repartitioned
         )
         try output.emit(summary) { _ in
             var text = ""
@@ -148,6 +123,12 @@ struct ReplayCommand: AsyncParsableCommand {
                 "replayed \(Formatting.grouped(result.eventsAcked)) events in \(String(format: "%.2f", summary.seconds)) s: \(Formatting.grouped(UInt64(result.eventsPerSecond))) events/s, \(Formatting.grouped(result.batchesAcked)) batches"
             )
             text += line("producer \(options.producerID)")
+            if !sharded.isEmpty {
+                text += line(
+                    result.repartitioned.map { "sharded log partitioned again: \($0)" }
+                        ?? "sharded log: every block sent to its worker as it is"
+                )
+            }
             text += line("ack latency per batch: \(result.ackLatency.line())")
             switch result.stop {
             case .limit: text += line("stopped at --limit \(Formatting.grouped(result.eventsSent)) events")
@@ -170,6 +151,108 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 }
 
+extension ReplayCommand {
+    /// What a replay read and how it went.
+    struct Outcome {
+        var result: ReplayProgress
+        var totalBytes: Int64
+        var badLines: Int
+        var errors: [LogLineError]
+    }
+
+    /// Replays logs of any format, partitioning their events here.
+    private func replayLogs(_ replayer: Replayer) async throws -> Outcome {
+        let opener = try input.opener()
+        var readers: [any UsageLogReader] = []
+        for path in logs {
+            readers.append(try opener.open(path))
+        }
+        let totalBytes = readers.reduce(Int64(0)) { $0 + $1.fileSize }
+        let progress = ProgressLine(enabled: !quiet)
+        let options = replayer.options
+        let statusLine = ReplayStatusLine(inputBytes: totalBytes, limit: options.limit, duration: options.duration)
+        var current = 0
+        var doneBytes: Int64 = 0
+        // The readers belong to the prefetch thread from here on; progress reads the position it reports.
+        let prefetch = PrefetchingSource<EventBatch> { batch in
+            while current < readers.count {
+                if try readers[current].nextBatch(into: &batch, max: EventBatch.maxConvertedEvents) {
+                    return (true, doneBytes + readers[current].bytesRead)
+                }
+                doneBytes += readers[current].fileSize
+                readers[current].close()
+                current += 1
+            }
+            return (false, doneBytes)
+        }
+        defer { prefetch.cancel() }
+        let result = try await replayer.run(
+            batchSource: { batch in
+                guard let next = try prefetch.next() else { return false }
+                batch = next
+                return true
+            },
+            progress: { state in progress.update(statusLine.render(state, bytesRead: prefetch.position)) }
+        )
+        progress.finish()
+        // A limit can stop the replay before the input ends: the readers are read below, once the thread is done.
+        prefetch.stop()
+        return Outcome(
+            result: result,
+            totalBytes: totalBytes,
+            badLines: readers.reduce(0) { $0 + $1.badLines },
+            errors: readers.flatMap(\.firstErrors)
+        )
+    }
+
+    /// Replays sharded logs (all laid out for one map), block by block.
+    private func replaySharded(_ replayer: Replayer) async throws -> Outcome {
+        var readers = try logs.map { try ShardedLogReader(path: $0) }
+        let map = readers[0].map
+        if let other = readers.first(where: { $0.map != map }) {
+            throw CommandFailure("\(other.path) is sharded for another map than \(readers[0].path): replay them apart")
+        }
+        let totalBytes = readers.reduce(Int64(0)) { $0 + $1.fileSize }
+        let progress = ProgressLine(enabled: !quiet)
+        let options = replayer.options
+        let statusLine = ReplayStatusLine(inputBytes: totalBytes, limit: options.limit, duration: options.duration)
+        var current = 0
+        var doneBytes: Int64 = 0
+        // Blocks travel in groups, so the threads hand over a lock once per group rather than once per block.
+        let prefetch = PrefetchingSource<[ShardedLogBlock]>(depth: 4, empty: { [] }, isEmpty: \.isEmpty) { blocks in
+            while current < readers.count {
+                while blocks.count < 16, let block = try readers[current].next() { blocks.append(block) }
+                if !blocks.isEmpty { return (true, doneBytes + readers[current].bytesRead) }
+                doneBytes += readers[current].fileSize
+                readers[current].close()
+                current += 1
+            }
+            return (false, doneBytes)
+        }
+        defer { prefetch.cancel() }
+        var pending: [ShardedLogBlock] = []
+        var noted = false
+        let result = try await replayer.run(
+            sharded: {
+                if pending.isEmpty, let next = try prefetch.next() { pending = next.reversed() }
+                return pending.popLast()
+            },
+            recordedMap: map,
+            progress: { state in
+                if let reason = state.repartitioned, !noted, !quiet {
+                    noted = true
+                    FileHandle.standardError.write(Data("note: partitioning the sharded log again: \(reason)\n".utf8))
+                }
+                progress.update(statusLine.render(state, bytesRead: prefetch.position))
+            }
+        )
+        progress.finish()
+        prefetch.stop()
+        readers.removeAll()
+        return Outcome(result: result, totalBytes: totalBytes, badLines: 0, errors: [])
+    }
+}
+
 struct ReplaySummary: Encodable {
     var events: UInt64
     var batches: UInt64
@@ -189,9 +272,12 @@ struct ReplaySummary: Encodable {
     var connectionFailures: UInt64 = 0
     var ackLatency = LatencyPercentiles()
     var verification: VerificationReport?
+    /// Whether the input was a sharded log, and if so why its blocks were not sent as they are (nil: they were).
+    var sharded = false
+    var repartitioned: String?
 
     enum CodingKeys: String, CodingKey {
-        case events, batches, seconds, reconnects, errors, pacing, connections, verification
+        case events, batches, seconds, reconnects, errors, pacing, connections, verification, sharded, repartitioned
         case eventsSent = "events_sent"
         case stoppedBy = "stopped_by"
         case connectionFailures = "connection_failures"
