@@ -44,7 +44,7 @@ struct ConvertCommand: AsyncParsableCommand {
     var shards: String?
 
     @Option(name: .long, help: "With --shards: events per block, the batch size its replays send (1 to 65536).")
-    var batch: Int = 8192
+    var batch: Int = 32768
 
     @OptionGroup var input: LogInputOptions
 
