@@ -132,7 +132,8 @@ public final class Replayer: Sendable {
     }
 
     func connect(_ endpoint: Endpoint) async throws -> Connection {
-        try await Connection.connect(to: endpoint, group: group)
+        let limits = options.compressBatches ? FrameLimits.default : FrameLimits(compressionThreshold: .max)
+        return try await Connection.connect(to: endpoint, group: group, limits: limits)
     }
 }
 
