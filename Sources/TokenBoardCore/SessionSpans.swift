@@ -29,7 +29,7 @@ public struct SessionSpans: Sendable {
     }
 
     /// One run of one session id.
-    public struct Run: Sendable, Hashable {
+    public struct Run: Sendable, Hashable, BitwiseCopyable {
         public var session: UInt64
         public var first: Int64
         public var last: Int64

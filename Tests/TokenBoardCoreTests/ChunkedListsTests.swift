@@ -50,23 +50,28 @@ final class ChunkedListsTests: XCTestCase {
     }
 
     /// Enough elements to fill several pool segments: chunks that would straddle a segment end start the next
-    /// segment instead, and every list still reads back whole.
+    /// segment instead, and every list still reads back whole. Elements of 128 bytes, so a segment is 16,384 of
+    /// them and the lists stay short enough for a quick test.
     func testListsSpanningSeveralSegments() {
+        typealias Wide = SIMD16<Int64>
         var rng = SplitMix64(seed: 13)
-        var pool = ChunkedLists<Int>(chunkShift: 3, filler: -1)
-        var lists = [ChunkedLists<Int>.List](repeating: .init(), count: 7)
-        var model = [[Int]](repeating: [], count: 7)
-        for value in 0..<(3 * SegmentedArray<Int>.segmentSize) {
+        var pool = ChunkedLists<Wide>(chunkShift: 3, filler: Wide(repeating: -1))
+        var lists = [ChunkedLists<Wide>.List](repeating: .init(), count: 7)
+        var model = [[Wide]](repeating: [], count: 7)
+        let segment = SegmentedArray<Wide>.segmentSize
+        XCTAssertEqual(segment, 16_384)
+        for value in 0..<(3 * segment) {
             let list = Int.random(in: 0..<7, using: &rng)
-            pool.append(value, to: &lists[list])
-            model[list].append(value)
+            let element = Wide(repeating: Int64(value))
+            pool.append(element, to: &lists[list])
+            model[list].append(element)
         }
         for list in 0..<7 {
             XCTAssertEqual(pool.elements(of: lists[list]), model[list])
             let middle = model[list].count / 2
             XCTAssertEqual(pool[pool.slot(at: middle, in: lists[list])], model[list][middle])
         }
-        XCTAssertGreaterThan(pool.slotCount, 3 * SegmentedArray<Int>.segmentSize)
+        XCTAssertGreaterThan(pool.slotCount, 3 * segment)
     }
 
     func testAWalkStopsWhenTheBodySaysSo() {
