@@ -55,13 +55,22 @@ struct ChunkedLists<Element: BitwiseCopyable & Sendable>: Sendable {
     /// The chunk holding list position `position` (its ordinal) and the position its chunk starts at.
     @inline(__always)
     func chunk(ofPosition position: Int) -> (ordinal: Int, start: Int) {
+        // Arithmetic, not a walk over the chunk sizes: the ingest path asks this for every event, and the heaviest
+        // employees' lists have hundreds of chunks.
         var ordinal = 0
         var start = 0
-        while start + chunkSize(ordinal) <= position {
-            start += chunkSize(ordinal)
-            ordinal += 1
+        for doubling in 0..<Self.maxDoublings {
+            // Two chunks of this size, then the size doubles.
+            let size = 1 << (shift + doubling)
+            if position < start + 2 * size {
+                let k = (position - start) >> (shift + doubling)
+                return (ordinal + k, start + k * size)
+            }
+            ordinal += 2
+            start += 2 * size
         }
-        return (ordinal, start)
+        let k = (position - start) >> (shift + Self.maxDoublings)
+        return (ordinal + k, start + k << (shift + Self.maxDoublings))
     }
 
     /// Appends `element` to `list` and returns its slot.

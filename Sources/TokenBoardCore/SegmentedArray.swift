@@ -77,8 +77,24 @@ struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAcce
         self[count - 1] = element
     }
 
+    /// Appends `n` copies of `element`, with one ownership check per segment rather than per element.
     mutating func append(_ element: Element, count n: Int) {
-        for _ in 0..<n { append(element) }
+        var left = n
+        while left > 0 {
+            if count & Self.mask == 0 {
+                segments.append(PageBlock(byteCount: Self.segmentSize * Self.stride, hugePages: hugePages))
+            }
+            let segment = count >> Self.shift
+            let run = Swift.min(left, Self.segmentSize - count & Self.mask)
+            makeUnique(segment)
+            let start = (segments[segment].base + (count & Self.mask) * Self.stride).bindMemory(
+                to: Element.self,
+                capacity: run
+            )
+            start.update(repeating: element, count: run)
+            count += run
+            left -= run
+        }
     }
 
     mutating func removeAll() {

@@ -91,4 +91,22 @@ final class ChunkedListsTests: XCTestCase {
         }
         XCTAssertEqual(empty, 0)
     }
+
+    /// The chunk of a position, computed, against walking the chunk sizes one by one.
+    func testChunkOfPositionAgreesWithAWalkOverChunkSizes() {
+        for shift in 0...4 {
+            let pool = ChunkedLists<Int32>(chunkShift: shift, filler: 0)
+            var ordinal = 0
+            var start = 0
+            for position in 0..<5_000 {
+                if position == start + pool.chunkSize(ordinal) {
+                    start += pool.chunkSize(ordinal)
+                    ordinal += 1
+                }
+                let chunk = pool.chunk(ofPosition: position)
+                XCTAssertEqual(chunk.ordinal, ordinal, "shift \(shift) position \(position)")
+                XCTAssertEqual(chunk.start, start, "shift \(shift) position \(position)")
+            }
+        }
+    }
 }
