@@ -34,6 +34,8 @@ let package = Package(
             pkgConfig: "libnghttp2",
             providers: [.apt(["libnghttp2-dev"])]
         ),
+        // A cache-line prefetch hint (a header only) for the shard store's apply path.
+        .systemLibrary(name: "CPrefetch"),
         .target(name: "LZ4", dependencies: ["CLZ4"]),
         .target(name: "NGHTTP2", dependencies: ["CNghttp2"]),
         .target(
@@ -55,7 +57,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .target(name: "TokenBoardCore", swiftSettings: coreSwiftSettings),
+        .target(name: "TokenBoardCore", dependencies: ["CPrefetch"], swiftSettings: coreSwiftSettings),
         .target(
             name: "TokenBoardWire",
             dependencies: [

@@ -8,7 +8,7 @@
 /// cache miss) while a short one wastes little (the slack is at most its last chunk).
 ///
 /// Elements are only appended, never removed; a slot stays valid for the life of the pool.
-struct ChunkedLists<Element: Sendable>: Sendable {
+struct ChunkedLists<Element: BitwiseCopyable & Sendable>: Sendable {
     /// One list's chunks and length.
     struct List: Sendable, Hashable {
         /// Start slots of the first and the last chunk; -1 while the list is empty.
@@ -21,16 +21,20 @@ struct ChunkedLists<Element: Sendable>: Sendable {
     let shift: Int
     /// What unused slots of a chunk hold.
     private let filler: Element
-    private var elements = SegmentedArray<Element>()
+    private var elements: SegmentedArray<Element>
     /// The start slot of the chunk after the chunk starting at slot `s`, at `s >> shift`; -1 for a list's last.
-    private var next = SegmentedArray<Int32>()
+    private var next: SegmentedArray<Int32>
 
     /// The largest chunk is `1 << maxDoublings` smallest ones.
     static var maxDoublings: Int { 2 }
 
-    init(chunkShift: Int, filler: Element) {
+    /// `hugePages` is for the elements (see `SegmentedArray`).
+    init(chunkShift: Int, filler: Element, hugePages: Bool = false) {
         shift = chunkShift
         self.filler = filler
+        elements = SegmentedArray(hugePages: hugePages)
+        // The chain links are a few MB at most, read once per chunk.
+        next = SegmentedArray()
     }
 
     /// Elements of a list's `ordinal`-th chunk (0 for the first).
@@ -51,13 +55,22 @@ struct ChunkedLists<Element: Sendable>: Sendable {
     /// The chunk holding list position `position` (its ordinal) and the position its chunk starts at.
     @inline(__always)
     func chunk(ofPosition position: Int) -> (ordinal: Int, start: Int) {
+        // Arithmetic, not a walk over the chunk sizes: the ingest path asks this for every event, and the heaviest
+        // employees' lists have hundreds of chunks.
         var ordinal = 0
         var start = 0
-        while start + chunkSize(ordinal) <= position {
-            start += chunkSize(ordinal)
-            ordinal += 1
+        for doubling in 0..<Self.maxDoublings {
+            // Two chunks of this size, then the size doubles.
+            let size = 1 << (shift + doubling)
+            if position < start + 2 * size {
+                let k = (position - start) >> (shift + doubling)
+                return (ordinal + k, start + k * size)
+            }
+            ordinal += 2
+            start += 2 * size
         }
-        return (ordinal, start)
+        let k = (position - start) >> (shift + Self.maxDoublings)
+        return (ordinal + k, start + k << (shift + Self.maxDoublings))
     }
 
     /// Appends `element` to `list` and returns its slot.

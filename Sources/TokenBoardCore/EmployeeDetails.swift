@@ -25,7 +25,13 @@ struct EmployeeDetails: Sendable {
     }
 
     private(set) var records: [Record] = []
-    private(set) var cells = ChunkedLists<UsageCell>(chunkShift: 2, filler: UsageCell(key: 0, counts: .zero))
+    /// In huge pages: tens of MB, and every top K reads the chains of its employees' cells, a chunk a random
+    /// access (see `PageBlock`).
+    private(set) var cells = ChunkedLists<UsageCell>(
+        chunkShift: 2,
+        filler: UsageCell(key: 0, counts: .zero),
+        hugePages: true
+    )
     private(set) var hours = ChunkedLists<HourMask>(chunkShift: 3, filler: HourMask(day: 0, hours: 0))
 
     var employeeCount: Int { records.count }

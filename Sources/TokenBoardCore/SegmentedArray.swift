@@ -1,24 +1,53 @@
-/// An append-only array kept in fixed-size segments of 16,384 elements. Growing never moves or frees what is
-/// stored: a doubling array copies itself at each growth and hands the old buffer back to the allocator, which
-/// for the store's pools (tens of MB) costs the copy and leaves freed buffers resident in the heap.
-struct SegmentedArray<Element: Sendable>: Sendable, RandomAccessCollection {
-    private static var shift: Int { 14 }
+/// An append-only array of plain values kept in fixed-size segments of about 2 MiB each (a power of two elements:
+/// 65,536 of 40 bytes), each a `PageBlock` the kernel may back with one huge page. Growing never moves or frees
+/// what is stored: a doubling array copies itself at each growth and hands the old buffer back to the allocator,
+/// which for the store's pools (tens of MB) costs the copy and leaves freed buffers resident in the heap.
+///
+/// A value type: copies share segments, and a write to a shared segment copies that segment only (a snapshot's
+/// copy of the store costs the segments written while it is kept, not the whole pool). Segments ask for huge pages
+/// only when the array is made with `hugePages` (the store's pools): a huge page is resident whole from its first
+/// write, which a small array (a test's) should not pay for.
+struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAccessCollection {
+    /// log2 of the elements per segment: the smallest power of two of them filling at least 2 MiB.
+    private static var shift: Int {
+        Swift.max(0, 21 - (Int.bitWidth - 1 - MemoryLayout<Element>.stride.leadingZeroBitCount))
+    }
     private static var mask: Int { (1 << shift) - 1 }
     /// Elements per segment.
     static var segmentSize: Int { 1 << shift }
+    private static var stride: Int { MemoryLayout<Element>.stride }
 
-    private var segments: [[Element]] = []
+    private var segments: [PageBlock] = []
     private(set) var count = 0
+    /// Whether segments ask the kernel for 2 MiB pages.
+    let hugePages: Bool
 
-    init() {}
+    init(hugePages: Bool = false) {
+        self.hugePages = hugePages
+    }
 
     var startIndex: Int { 0 }
     var endIndex: Int { count }
 
     @inline(__always)
     subscript(index: Int) -> Element {
-        get { segments[index >> Self.shift][index & Self.mask] }
-        set { segments[index >> Self.shift][index & Self.mask] = newValue }
+        get {
+            precondition(index >= 0 && index < count, "index out of range")
+            return segments[index >> Self.shift].base.load(
+                fromByteOffset: (index & Self.mask) * Self.stride,
+                as: Element.self
+            )
+        }
+        set {
+            precondition(index >= 0 && index < count, "index out of range")
+            let segment = index >> Self.shift
+            makeUnique(segment)
+            segments[segment].base.storeBytes(
+                of: newValue,
+                toByteOffset: (index & Self.mask) * Self.stride,
+                as: Element.self
+            )
+        }
     }
 
     /// Calls `body` with elements `start..<start + count` in place; they must lie in one segment.
@@ -30,9 +59,10 @@ struct SegmentedArray<Element: Sendable>: Sendable, RandomAccessCollection {
     ) -> Result {
         let offset = start & Self.mask
         precondition(offset + count <= Self.segmentSize, "a run of elements crosses a segment")
-        return segments[start >> Self.shift].withUnsafeBufferPointer { segment in
-            body(UnsafeBufferPointer(rebasing: segment[offset..<(offset + count)]))
-        }
+        precondition(start >= 0 && start + count <= self.count, "elements out of range")
+        let block = segments[start >> Self.shift]
+        let elements = (block.base + offset * Self.stride).assumingMemoryBound(to: Element.self)
+        return withExtendedLifetime(block) { body(UnsafeBufferPointer(start: elements, count: count)) }
     }
 
     /// How many more elements fit before a new segment starts.
@@ -41,20 +71,43 @@ struct SegmentedArray<Element: Sendable>: Sendable, RandomAccessCollection {
     @inline(__always)
     mutating func append(_ element: Element) {
         if count & Self.mask == 0 {
-            var segment: [Element] = []
-            segment.reserveCapacity(Self.segmentSize)
-            segments.append(segment)
+            segments.append(PageBlock(byteCount: Self.segmentSize * Self.stride, hugePages: hugePages))
         }
-        segments[segments.count - 1].append(element)
         count += 1
+        self[count - 1] = element
     }
 
+    /// Appends `n` copies of `element`, with one ownership check per segment rather than per element.
     mutating func append(_ element: Element, count n: Int) {
-        for _ in 0..<n { append(element) }
+        var left = n
+        while left > 0 {
+            if count & Self.mask == 0 {
+                segments.append(PageBlock(byteCount: Self.segmentSize * Self.stride, hugePages: hugePages))
+            }
+            let segment = count >> Self.shift
+            let run = Swift.min(left, Self.segmentSize - count & Self.mask)
+            makeUnique(segment)
+            let start = (segments[segment].base + (count & Self.mask) * Self.stride).bindMemory(
+                to: Element.self,
+                capacity: run
+            )
+            start.update(repeating: element, count: run)
+            count += run
+            left -= run
+        }
     }
 
     mutating func removeAll() {
         segments = []
         count = 0
+    }
+
+    /// Gives this array its own copy of `segment` when another array shares it.
+    @inline(__always)
+    private mutating func makeUnique(_ segment: Int) {
+        if !isKnownUniquelyReferenced(&segments[segment]) {
+            let used = Swift.min(Self.segmentSize, count - (segment << Self.shift))
+            segments[segment] = segments[segment].copy(usedBytes: used * Self.stride, hugePages: hugePages)
+        }
     }
 }

@@ -17,8 +17,8 @@
 /// in time order (and for an event extending a run at either end); an event landing inside a run splits a gap
 /// it cannot see, so it marks the run's cadence unknown (`minGap` 0), which never looks idle.
 ///
-/// Memory: 80 bytes per run plus 24 per employee. The table holds at most `capacity` runs (default 1,000,000,
-/// about 80 MB); when it is full, runs that ended more than `horizonDays` (90) before the newest day are dropped
+/// Memory: 72 bytes per run plus 24 per employee. The table holds at most `capacity` runs (default 1,000,000,
+/// about 72 MB); when it is full, runs that ended more than `horizonDays` (90) before the newest day are dropped
 /// — they can only matter to windows ending that far back — at most once per newest day, and if that frees
 /// nothing, further new runs are not tracked (counted in `untracked`).
 public struct SessionSpans: Sendable {
@@ -29,21 +29,39 @@ public struct SessionSpans: Sendable {
     }
 
     /// One run of one session id.
-    public struct Run: Sendable, Hashable {
+    public struct Run: Sendable, Hashable, BitwiseCopyable {
         public var session: UInt64
         public var first: Int64
         public var last: Int64
         /// Events in the run.
         public var requests: UInt32 = 0
+        /// `minGap` and `maxGap` in 32 bits (`UInt32.max` for `Int64.max`): a gap within a run is at most
+        /// `maxGapMillis`, and a run is 64 bytes instead of 72 (a shard holds about 20 runs per employee a month).
+        private var shortestGap: UInt32 = .max
         /// Sums over the run's events.
         public var tokens: UInt64 = 0
         public var output: UInt64 = 0
         /// List-price cost in nano-dollars.
         public var cost: UInt64 = 0
+        private var longestGap: UInt32 = 0
+
         /// The shortest and longest gap between consecutive requests (ms); `minGap` is `Int64.max` while the
-        /// run has one request, and 0 when the cadence is unknown (see the type's comment).
-        public var minGap: Int64 = .max
-        public var maxGap: Int64 = 0
+        /// run has one request, and 0 when the cadence is unknown (see the type's comment). Both are at most
+        /// `maxGapMillis` otherwise (a value outside that is kept clamped to 32 bits; `Run.isPlausible` tells).
+        public var minGap: Int64 {
+            get { shortestGap == .max ? .max : Int64(shortestGap) }
+            set { shortestGap = newValue == .max ? .max : UInt32(clamping: newValue) }
+        }
+        public var maxGap: Int64 {
+            get { Int64(longestGap) }
+            set { longestGap = UInt32(clamping: newValue) }
+        }
+
+        /// Whether `minGap` and `maxGap` are gaps a run can have (for checking a loaded snapshot).
+        static func isPlausible(minGap: Int64, maxGap: Int64) -> Bool {
+            (minGap == .max || (0...SessionSpans.maxGapMillis).contains(minGap))
+                && (0...SessionSpans.maxGapMillis).contains(maxGap)
+        }
 
         public init(session: UInt64, first: Int64, last: Int64) {
             self.session = session
@@ -67,11 +85,13 @@ public struct SessionSpans: Sendable {
                 gap = first - millis
                 first = millis
             } else {
-                minGap = 0
+                shortestGap = 0
                 return
             }
-            if gap < minGap { minGap = gap }
-            if gap > maxGap { maxGap = gap }
+            // 0 ≤ gap ≤ maxGapMillis: the event is within the run's reach.
+            let gap32 = UInt32(truncatingIfNeeded: gap)
+            if gap32 < shortestGap { shortestGap = gap32 }
+            if gap32 > longestGap { longestGap = gap32 }
         }
     }
 

@@ -142,25 +142,58 @@ extension ShardStore {
         return totals
     }
 
-    /// One employee's full totals over `range`, from their cells, with the sums in locals: the top K of every query
-    /// sums hundreds of employees' cells this way.
+    /// One employee's full totals over `range`, from their cells: the top K of every query sums hundreds of
+    /// employees' cells this way, so the counts are summed per model first and each model is priced once. That is
+    /// exact, not an estimate: cost is linear in the counts and every sum saturates at `UInt64.max`, and for
+    /// non-negative terms a saturating sum is `min(true sum, max)` in any order or grouping (a count that
+    /// saturates does so in both ways of summing; times a zero rate it is zero in both).
     func detail(of employee: Int, in range: ClosedRange<Day>) -> RankedEmployee {
         let low = range.lowerBound.number
         let high = range.upperBound.number
+        let models = modelRates.count
         var counts = TokenCounts.zero
         var cost: UInt64 = 0
         var unpriced: UInt64 = 0
-        modelRates.withUnsafeBufferPointer { rates in
+        // A shard with very many models would pay for every model per employee: it prices each cell instead.
+        guard models <= Self.modelsSummedPerModel else {
+            modelRates.withUnsafeBufferPointer { rates in
+                details.forEachCell(of: employee) { cell in
+                    guard cell.day >= low && cell.day <= high else { return }
+                    counts.add(cell.counts)
+                    if let rates = rates[Int(cell.model)] {
+                        cost = cost.saturatingAdd(rates.cost(of: cell.counts))
+                    } else {
+                        unpriced = unpriced.saturatingAdd(cell.counts.total)
+                    }
+                }
+            }
+            return ranked(employee, counts: counts, cost: cost, unpriced: unpriced)
+        }
+        withUnsafeTemporaryAllocation(of: TokenCounts.self, capacity: Swift.max(models, 1)) { perModel in
+            perModel.initialize(repeating: .zero)
             details.forEachCell(of: employee) { cell in
                 guard cell.day >= low && cell.day <= high else { return }
-                counts.add(cell.counts)
-                if let rates = rates[Int(cell.model)] {
-                    cost = cost.saturatingAdd(rates.cost(of: cell.counts))
-                } else {
-                    unpriced = unpriced.saturatingAdd(cell.counts.total)
+                perModel[Int(cell.model)].add(cell.counts)
+            }
+            modelRates.withUnsafeBufferPointer { rates in
+                for model in 0..<models {
+                    let sum = perModel[model]
+                    counts.add(sum)
+                    if let rates = rates[model] {
+                        cost = cost.saturatingAdd(rates.cost(of: sum))
+                    } else {
+                        unpriced = unpriced.saturatingAdd(sum.total)
+                    }
                 }
             }
         }
+        return ranked(employee, counts: counts, cost: cost, unpriced: unpriced)
+    }
+
+    /// Up to this many models, `detail` sums per model (a 32-byte entry each, on the stack).
+    static var modelsSummedPerModel: Int { 512 }
+
+    private func ranked(_ employee: Int, counts: TokenCounts, cost: UInt64, unpriced: UInt64) -> RankedEmployee {
         var result = RankedEmployee(employee: employeeNames[employee], counts: counts, cost: cost)
         result.unpricedTokens = unpriced
         return result

@@ -232,8 +232,13 @@ extension ShardStore {
                     run.tokens = try input.read()
                     run.output = try input.read()
                     run.cost = try input.read()
-                    run.minGap = try input.read()
-                    run.maxGap = try input.read()
+                    let minGap = try input.read(Int64.self)
+                    let maxGap = try input.read(Int64.self)
+                    guard SessionSpans.Run.isPlausible(minGap: minGap, maxGap: maxGap) else {
+                        throw input.malformed("session run gaps \(minGap) and \(maxGap) are out of range")
+                    }
+                    run.minGap = minGap
+                    run.maxGap = maxGap
                 } else {
                     run.minGap = 0
                 }

@@ -1,6 +1,6 @@
 /// The four token counts a model bills separately. `input` never includes cached tokens: readers of formats that
 /// fold cache reads into the prompt count (OpenAI's `prompt_tokens`) subtract them first.
-public struct TokenCounts: Sendable, Hashable, Codable {
+public struct TokenCounts: Sendable, Hashable, Codable, BitwiseCopyable {
     public var input: UInt64
     public var output: UInt64
     public var cacheWrite: UInt64

@@ -51,23 +51,28 @@ final class ChunkedListsTests: XCTestCase {
     }
 
     /// Enough elements to fill several pool segments: chunks that would straddle a segment end start the next
-    /// segment instead, and every list still reads back whole.
+    /// segment instead, and every list still reads back whole. Elements of 128 bytes, so a segment is 16,384 of
+    /// them and the lists stay short enough for a quick test.
     func testListsSpanningSeveralSegments() {
+        typealias Wide = SIMD16<Int64>
         var rng = SplitMix64(seed: 13)
-        var pool = ChunkedLists<Int>(chunkShift: 3, filler: -1)
-        var lists = [ChunkedLists<Int>.List](repeating: .init(), count: 7)
-        var model = [[Int]](repeating: [], count: 7)
-        for value in 0..<(3 * SegmentedArray<Int>.segmentSize) {
+        var pool = ChunkedLists<Wide>(chunkShift: 3, filler: Wide(repeating: -1))
+        var lists = [ChunkedLists<Wide>.List](repeating: .init(), count: 7)
+        var model = [[Wide]](repeating: [], count: 7)
+        let segment = SegmentedArray<Wide>.segmentSize
+        XCTAssertEqual(segment, 16_384)
+        for value in 0..<(3 * segment) {
             let list = Int.random(in: 0..<7, using: &rng)
-            pool.append(value, to: &lists[list])
-            model[list].append(value)
+            let element = Wide(repeating: Int64(value))
+            pool.append(element, to: &lists[list])
+            model[list].append(element)
         }
         for list in 0..<7 {
             XCTAssertEqual(pool.elements(of: lists[list]), model[list])
             let middle = model[list].count / 2
             XCTAssertEqual(pool[pool.slot(at: middle, in: lists[list])], model[list][middle])
         }
-        XCTAssertGreaterThan(pool.slotCount, 3 * SegmentedArray<Int>.segmentSize)
+        XCTAssertGreaterThan(pool.slotCount, 3 * segment)
     }
 
     func testAWalkStopsWhenTheBodySaysSo() {
@@ -86,5 +91,23 @@ final class ChunkedListsTests: XCTestCase {
             return true
         }
         XCTAssertEqual(empty, 0)
+    }
+
+    /// The chunk of a position, computed, against walking the chunk sizes one by one.
+    func testChunkOfPositionAgreesWithAWalkOverChunkSizes() {
+        for shift in 0...4 {
+            let pool = ChunkedLists<Int32>(chunkShift: shift, filler: 0)
+            var ordinal = 0
+            var start = 0
+            for position in 0..<5_000 {
+                if position == start + pool.chunkSize(ordinal) {
+                    start += pool.chunkSize(ordinal)
+                    ordinal += 1
+                }
+                let chunk = pool.chunk(ofPosition: position)
+                XCTAssertEqual(chunk.ordinal, ordinal, "shift \(shift) position \(position)")
+                XCTAssertEqual(chunk.start, start, "shift \(shift) position \(position)")
+            }
+        }
     }
 }

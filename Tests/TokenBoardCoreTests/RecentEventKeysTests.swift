@@ -90,4 +90,22 @@ final class RecentEventKeysTests: XCTestCase {
         XCTAssertEqual(EventKey.digest("a"), 0xaf63_dc4c_8601_ec8c)
         XCTAssertNotEqual(EventKey.digest("req-1"), EventKey.digest("req-2"))
     }
+
+    /// The window is a value: a copy (a snapshot's view of the store) keeps its keys while the original goes on,
+    /// through a generation change on either side.
+    func testCopiesAreIndependent() {
+        var window = RecentEventKeys(capacity: 8)
+        for key: UInt64 in 1...6 { XCTAssertTrue(window.insert(key)) }
+        var copy = window
+        XCTAssertTrue(copy.insert(100))
+        for key: UInt64 in 200...210 { XCTAssertTrue(window.insert(key)) }
+        XCTAssertFalse(window.contains(100))
+        XCTAssertFalse(window.contains(1))
+        XCTAssertTrue(copy.contains(1))
+        XCTAssertTrue(copy.contains(100))
+        XCTAssertFalse(copy.contains(200))
+        XCTAssertFalse(copy.insert(6))
+        XCTAssertEqual(copy.count, 7)
+        XCTAssertEqual(copy.keysInArrivalOrder.sorted(), [1, 2, 3, 4, 5, 6, 100])
+    }
 }

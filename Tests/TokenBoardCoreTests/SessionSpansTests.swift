@@ -77,4 +77,25 @@ final class SessionSpansTests: XCTestCase {
         feed(4000..<6000, into: &restored)
         check(restored)
     }
+
+    /// Gaps are kept in 32 bits: every gap a run can have reads back exactly, the one-request marker too, and a
+    /// run with its employee and link is 72 bytes.
+    func testGapsRoundTripThroughTheirCompactForm() {
+        var run = SessionSpans.Run(session: 1, first: 0, last: 0)
+        XCTAssertEqual(run.minGap, .max)
+        XCTAssertEqual(run.maxGap, 0)
+        for gap: Int64 in [0, 1, 59_999, SessionSpans.maxGapMillis] {
+            run.minGap = gap
+            run.maxGap = gap
+            XCTAssertEqual(run.minGap, gap)
+            XCTAssertEqual(run.maxGap, gap)
+        }
+        run.minGap = .max
+        XCTAssertEqual(run.minGap, .max)
+        XCTAssertTrue(SessionSpans.Run.isPlausible(minGap: .max, maxGap: 0))
+        XCTAssertFalse(SessionSpans.Run.isPlausible(minGap: -1, maxGap: 0))
+        XCTAssertFalse(SessionSpans.Run.isPlausible(minGap: 0, maxGap: SessionSpans.maxGapMillis + 1))
+        XCTAssertEqual(MemoryLayout<SessionSpans.Run>.stride, 64)
+        XCTAssertEqual(MemoryLayout<SessionSpans.Node>.stride, 72)
+    }
 }

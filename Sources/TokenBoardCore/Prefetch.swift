@@ -1,0 +1,12 @@
+internal import CPrefetch
+
+/// A cache-line prefetch hint: asking for a later item's line while working on this one overlaps the cache misses
+/// of a loop over random addresses instead of paying them one after another. A hint changes no value and never
+/// faults, whatever the address.
+enum Prefetch {
+    /// Starts loading the cache line holding `address`.
+    @inline(__always)
+    static func line(_ address: UnsafeRawPointer) {
+        tokenboard_prefetch(address)
+    }
+}
