@@ -83,7 +83,7 @@ public final class Replayer: Sendable {
         do {
             let result: ReplayProgress
             if let reason = Self.repartitionReason(recorded: recorded, cluster: session.map, options: options) {
-                session.noteRepartitioned(reason)
+                session.noteRepartitioned(reason, progress: progress)
                 result = try await session.replay(
                     source: { batch in
                         guard let block = try source() else {
