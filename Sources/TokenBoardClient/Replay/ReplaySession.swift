@@ -108,9 +108,11 @@ struct ReplaySession {
         return state
     }
 
-    /// Notes why a sharded log's batches are partitioned again rather than sent as they are.
-    mutating func noteRepartitioned(_ reason: String) {
+    /// Notes why a sharded log's batches are partitioned again rather than sent as they are, and hands out
+    /// progress at once, so the reason is shown before anything is sent.
+    mutating func noteRepartitioned(_ reason: String, progress: (ReplayProgress) -> Void) {
         state.repartitioned = reason
+        progress(state)
     }
 
     /// Sends every batch `source` hands out (nil once exhausted) to its worker as it is: the batches were

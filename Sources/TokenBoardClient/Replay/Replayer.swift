@@ -5,8 +5,9 @@ import TokenBoardWire
 import TokenBoardWorkload
 
 /// Streams events to the workers that own them: fetches the shard map from the coordinator, partitions events by
-/// slot, and sends compressed, pipelined, numbered batches straight to each owner over one or more connections
-/// per worker, paced if asked (`ReplayOptions.pacing`). When a worker's connection fails (a crash, a restart, a
+/// slot, and sends pipelined, numbered batches (LZ4-compressed if asked) straight to each owner over one or more
+/// connections per worker, paced if asked (`ReplayOptions.pacing`); a sharded log's batches, partitioned ahead of
+/// time, go as they are. When a worker's connection fails (a crash, a restart, a
 /// timeout) it fetches the map again, reconnects and resends every unacknowledged batch in order; the worker
 /// applies each numbered batch once, so the result is exactly once. Every batch sent is acknowledged before
 /// `run` returns, also when a limit stops the replay early.
@@ -82,7 +83,7 @@ public final class Replayer: Sendable {
         do {
             let result: ReplayProgress
             if let reason = Self.repartitionReason(recorded: recorded, cluster: session.map, options: options) {
-                session.noteRepartitioned(reason)
+                session.noteRepartitioned(reason, progress: progress)
                 result = try await session.replay(
                     source: { batch in
                         guard let block = try source() else {
