@@ -100,7 +100,7 @@ let package = Package(
             name: "tokenboard",
             dependencies: [
                 "TokenBoardCore", "TokenBoardWire", "TokenBoardClient", "TokenBoardNode", "TokenBoardWorkload",
-                "TokenBoardBench",
+                "TokenBoardBench", "TokenBoardHTTP", "TokenBoardGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -108,11 +108,12 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "TokenBoardCoreTests", dependencies: ["TokenBoardCore"]),
+        // Random-input tests draw from the workload's SplitMix64.
+        .testTarget(name: "TokenBoardCoreTests", dependencies: ["TokenBoardCore", "TokenBoardWorkload"]),
         .testTarget(
             name: "TokenBoardWireTests",
             dependencies: [
-                "TokenBoardWire", "TokenBoardCore", "LZ4",
+                "TokenBoardWire", "TokenBoardCore", "TokenBoardWorkload", "LZ4",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]

@@ -29,8 +29,8 @@ public final class Connection: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addFrameCodec(limits: limits)
-                    try channel.pipeline.syncOperations.addHandler(ResponseRouter(endpoint: endpoint))
+                    try channel.pipeline.syncOperations.addFrameDecoder(limits: limits)
+                    try channel.pipeline.syncOperations.addHandler(ResponseRouter(endpoint: endpoint, limits: limits))
                 }
             }
         do {
@@ -60,12 +60,21 @@ public final class Connection: Sendable {
 
     /// Sends a frame (its request id is assigned on the way out) and returns the reply frame.
     public func send(_ frame: Frame, timeout: TimeAmount? = nil) -> EventLoopFuture<Frame> {
+        send(.frame(frame), timeout: timeout)
+    }
+
+    /// Sends a frame encoded ahead (its request id is set on the way out) and returns the reply frame.
+    public func send(_ frame: EncodedFrame, timeout: TimeAmount? = nil) -> EventLoopFuture<Frame> {
+        send(.encoded(frame), timeout: timeout)
+    }
+
+    func send(_ outgoing: PendingRequest.Outgoing, timeout: TimeAmount?) -> EventLoopFuture<Frame> {
         let promise = channel.eventLoop.makePromise(of: Frame.self)
         // A write to a closed channel never reaches the router, so its failure must fail the request too (a
         // second completion of the promise is ignored).
         let written = channel.eventLoop.makePromise(of: Void.self)
         written.futureResult.whenFailure { promise.fail($0) }
-        channel.writeAndFlush(PendingRequest(frame: frame, promise: promise, timeout: timeout), promise: written)
+        channel.writeAndFlush(PendingRequest(outgoing: outgoing, promise: promise, timeout: timeout), promise: written)
         return promise.futureResult
     }
 

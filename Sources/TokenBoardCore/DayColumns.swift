@@ -59,17 +59,22 @@ struct DayColumn: Sendable {
     }
 }
 
-/// The day columns of a shard, indexed by day number from the oldest day seen.
+/// The day columns of a shard: one column per day that has events, in day order. A day without events has no
+/// column — its running totals are those of the latest column before it — so a shard's memory grows with the days
+/// that have usage, not with the span of dates it has seen: one event dated years before the rest costs one column,
+/// not one per day in between.
 struct DayColumns: Sendable {
-    private(set) var firstDay: Int32 = 0
+    /// The day number of each column, ascending.
+    private(set) var days: [Int32] = []
     private(set) var columns: [DayColumn] = []
 
     /// The longest span of days one shard keeps columns for (ten years); a batch beyond it is refused.
     static let maxSpan = 3660
 
-    /// Replaces every column (loading a snapshot).
-    mutating func restore(firstDay: Int32, columns: [DayColumn]) {
-        self.firstDay = firstDay
+    /// Replaces every column (loading a snapshot): `days` ascending, one per column.
+    mutating func restore(days: [Int32], columns: [DayColumn]) {
+        precondition(days.count == columns.count, "one day per column")
+        self.days = days
         self.columns = columns
     }
 
@@ -77,34 +82,34 @@ struct DayColumns: Sendable {
     func accepts(low: Int32, high: Int32) -> Bool {
         var first = Int(low)
         var last = Int(high)
-        if !columns.isEmpty {
-            first = Swift.min(first, Int(firstDay))
-            last = Swift.max(last, Int(firstDay) + columns.count - 1)
+        if let oldest = days.first, let newest = days.last {
+            first = Swift.min(first, Int(oldest))
+            last = Swift.max(last, Int(newest))
         }
         return last - first < Self.maxSpan
     }
 
-    /// The column index for `day`, creating columns as needed (check `accepts` first).
+    /// The column index for `day`, creating its column as needed (check `accepts` first).
     @inline(__always)
     mutating func index(for day: Int32) -> Int {
-        if columns.isEmpty {
-            firstDay = day
-            columns.append(DayColumn())
-            return 0
+        // Events arrive mostly in time order: the newest column is the usual answer.
+        if let newest = days.last {
+            if day == newest { return days.count - 1 }
+            if day > newest {
+                // A new day starts from the running totals of the latest day before it.
+                days.append(day)
+                columns.append(columns[columns.count - 1].continued())
+                return columns.count - 1
+            }
         }
-        let offset = Int(day) - Int(firstDay)
-        if offset >= 0 && offset < columns.count { return offset }
-        if offset >= columns.count {
-            while columns.count <= offset { columns.append(columns[columns.count - 1].continued()) }
-            return offset
-        }
-        // Before the first day: running totals there are zero.
-        columns.insert(contentsOf: repeatElement(DayColumn(), count: -offset), at: 0)
-        firstDay = day
-        return 0
+        let position = firstIndex(notBefore: Int(day))
+        if position < days.count && days[position] == day { return position }
+        days.insert(day, at: position)
+        columns.insert(position > 0 ? columns[position - 1].continued() : DayColumn(), at: position)
+        return position
     }
 
-    /// Adds one event to its day and to the running totals of every later day.
+    /// Adds one event to its day and to the running totals of every later day with a column.
     @inline(__always)
     mutating func add(columnIndex: Int, employee: Int, model: Int, counts: TokenCounts, cost: UInt64) {
         let tokens = counts.total
@@ -114,12 +119,21 @@ struct DayColumns: Sendable {
         columns[columnIndex].addModel(model, counts: counts, cost: cost)
     }
 
-    /// Column indices of the days in `range` that exist.
+    /// Indices of the columns whose days fall in `range`: the running totals at the range's end are those of the
+    /// last of them, and those before its start are those of the column before the first.
     func indices(of range: ClosedRange<Day>) -> Range<Int> {
-        guard !columns.isEmpty else { return 0..<0 }
-        let low = Swift.max(Int(range.lowerBound.number) - Int(firstDay), 0)
-        let high = Swift.min(Int(range.upperBound.number) - Int(firstDay), columns.count - 1)
-        return low <= high ? low..<(high + 1) : 0..<0
+        firstIndex(notBefore: Int(range.lowerBound.number))..<firstIndex(notBefore: Int(range.upperBound.number) + 1)
+    }
+
+    /// The first column whose day is `day` or later (`days.count` if none).
+    private func firstIndex(notBefore day: Int) -> Int {
+        var low = 0
+        var high = days.count
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(days[middle]) < day { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }
 

@@ -67,7 +67,42 @@ public enum TopK {
     /// Merges per-shard top-K lists into the global top `k`. Exact because every employee lives on exactly one
     /// shard and each shard cut its list after summing the employee's whole window: anyone in the global top `k`
     /// is in the top `k` of their own shard.
+    ///
+    /// Shards send their lists in board order, so this walks the lists' heads (a k-way merge: a few comparisons
+    /// and one copy per entry kept) rather than pushing every entry through a heap; a list not in board order for
+    /// `metric` is sorted first.
     public static func merge(_ lists: [[RankedEmployee]], k: Int, by metric: RankingMetric) -> [RankedEmployee] {
-        select(lists.joined(), k: k, by: metric)
+        guard k > 0 else { return [] }
+        let ordered = lists.map { list in
+            isInBoardOrder(list, by: metric) ? list : list.sorted { RankedEmployee.ranksAhead($0, $1, by: metric) }
+        }
+        var heads = [Int](repeating: 0, count: ordered.count)
+        var merged: [RankedEmployee] = []
+        merged.reserveCapacity(Swift.min(k, ordered.reduce(0) { $0 + $1.count }))
+        while merged.count < k {
+            var best = -1
+            for list in ordered.indices where heads[list] < ordered[list].count {
+                if best < 0
+                    || RankedEmployee.ranksAhead(
+                        ordered[list][heads[list]],
+                        ordered[best][heads[best]],
+                        by: metric
+                    )
+                {
+                    best = list
+                }
+            }
+            guard best >= 0 else { break }
+            merged.append(ordered[best][heads[best]])
+            heads[best] += 1
+        }
+        return merged
+    }
+
+    /// Whether every entry of `list` ranks ahead of the next.
+    static func isInBoardOrder(_ list: [RankedEmployee], by metric: RankingMetric) -> Bool {
+        guard list.count > 1 else { return true }
+        for i in 1..<list.count where !RankedEmployee.ranksAhead(list[i - 1], list[i], by: metric) { return false }
+        return true
     }
 }

@@ -6,10 +6,11 @@
 /// price book prices only what arrives after the load with it.
 extension ShardStore {
     /// Version of the layout below; a snapshot of another version is refused, never misread.
-    /// Version 2 added session spans; version 3 their request counts, sums and gaps, and the active-hour masks.
-    /// Older snapshots still load: version 1 with no sessions, version 2 with runs whose cadence is unknown (never
-    /// idle) and no hour masks.
-    public static let snapshotVersion: UInt32 = 3
+    /// Version 2 added session spans; version 3 their request counts, sums and gaps, and the active-hour masks;
+    /// version 4 writes day columns only for days with events, each with its day (before, one per day from the
+    /// first). Older snapshots still load: version 1 with no sessions, version 2 with runs whose cadence is unknown
+    /// (never idle) and no hour masks, versions 1 to 3 with their columns of days without events dropped.
+    public static let snapshotVersion: UInt32 = 4
 
     private static let maxNames = 1 << 28
 
@@ -44,29 +45,35 @@ extension ShardStore {
             }
         }
 
-        out.write(days.firstDay)
-        out.write(UInt64(days.columns.count))
         var previous: [RunningTotals] = []
-        for column in days.columns {
-            let totals = column.totals
-            out.write(contentsOf: Self.delta(totals, previous, \.tokens))
-            out.write(contentsOf: Self.delta(totals, previous, \.cost))
-            out.write(contentsOf: Self.delta(totals, previous, \.output))
-            out.write(contentsOf: Self.delta(totals, previous, \.events))
-            out.write(UInt64(column.models.count))
-            for model in column.models {
-                out.write(model.counts.input)
-                out.write(model.counts.output)
-                out.write(model.counts.cacheWrite)
-                out.write(model.counts.cacheRead)
-                out.write(model.cost)
-                out.write(model.events)
+        if layout >= 4 {
+            out.write(UInt64(days.columns.count))
+            for (day, column) in zip(days.days, days.columns) {
+                out.write(day)
+                Self.write(column, after: previous, to: &out)
+                previous = column.totals
             }
-            previous = totals
+        } else {
+            // One column per day from the first: a day without events repeats the running totals before it.
+            let first = days.days.first ?? 0
+            let count = days.days.last.map { Int($0) - Int(first) + 1 } ?? 0
+            out.write(first)
+            out.write(UInt64(count))
+            var next = 0
+            for offset in 0..<count {
+                var column = DayColumn(totals: previous, models: [])
+                if days.days[next] == first + Int32(offset) {
+                    column = days.columns[next]
+                    next += 1
+                }
+                Self.write(column, after: previous, to: &out)
+                previous = column.totals
+            }
         }
 
-        out.write(UInt64(producers.last.count))
-        for (producer, sequence) in producers.last.sorted(by: { $0.key < $1.key }) {
+        let remembered = producers.remembered
+        out.write(UInt64(remembered.count))
+        for (producer, sequence) in remembered {
             out.write(producer)
             out.write(sequence)
         }
@@ -159,55 +166,52 @@ extension ShardStore {
         }
 
         var columns = DayColumns()
-        let firstDay = try input.read(Int32.self)
-        let columnCount = try input.readCount(limit: DayColumns.maxSpan)
+        var columnDays: [Int32] = []
         var restored: [DayColumn] = []
-        restored.reserveCapacity(columnCount)
         var previous: [RunningTotals] = []
-        for _ in 0..<columnCount {
-            var column = DayColumn()
-            let tokens = try input.readArray(of: UInt64.self)
-            let cost = try input.readArray(of: UInt64.self)
-            let output = try input.readArray(of: UInt64.self)
-            let eventCounts = try input.readArray(of: UInt32.self)
-            let n = tokens.count
-            guard cost.count == n, output.count == n, eventCounts.count == n, n <= 2 * employees.count + 64 else {
-                throw input.malformed("day column lengths disagree")
-            }
-            column.totals = (0..<n).map { e in
-                // Each day's own totals are stored; the column holds running totals.
-                let base = e < previous.count ? previous[e] : RunningTotals()
-                return RunningTotals(
-                    tokens: base.tokens &+ tokens[e],
-                    cost: base.cost &+ cost[e],
-                    output: base.output &+ output[e],
-                    events: base.events &+ eventCounts[e]
+        if version >= 4 {
+            let columnCount = try input.readCount(limit: DayColumns.maxSpan)
+            for _ in 0..<columnCount {
+                let day = try input.read(Int32.self)
+                if let last = columnDays.last, day <= last || Int(day) - Int(columnDays[0]) >= DayColumns.maxSpan {
+                    throw input.malformed("day columns out of order or spanning more than \(DayColumns.maxSpan) days")
+                }
+                let column = try Self.readColumn(
+                    after: previous,
+                    employees: employees.count,
+                    models: models.count,
+                    &input
                 )
+                columnDays.append(day)
+                restored.append(column)
+                previous = column.totals
             }
-            let modelCount = try input.readCount(limit: models.count)
-            column.models.reserveCapacity(modelCount)
-            for _ in 0..<modelCount {
-                var totals = ModelDayTotals()
-                totals.counts = TokenCounts(
-                    input: try input.read(),
-                    output: try input.read(),
-                    cacheWrite: try input.read(),
-                    cacheRead: try input.read()
+        } else {
+            let firstDay = try input.read(Int32.self)
+            let columnCount = try input.readCount(limit: DayColumns.maxSpan)
+            for offset in 0..<columnCount {
+                let column = try Self.readColumn(
+                    after: previous,
+                    employees: employees.count,
+                    models: models.count,
+                    &input
                 )
-                totals.cost = try input.read()
-                totals.events = try input.read()
-                column.models.append(totals)
+                // A day without events holds the running totals before it: no column of its own any more.
+                let hadEvents = column.models.contains { $0.events > 0 } || column.totals != previous
+                if hadEvents {
+                    columnDays.append(firstDay &+ Int32(offset))
+                    restored.append(column)
+                }
+                previous = column.totals
             }
-            previous = column.totals
-            restored.append(column)
         }
-        columns.restore(firstDay: firstDay, columns: restored)
+        columns.restore(days: columnDays, columns: restored)
 
         var producers = ProducerSequences()
         let producerCount = try input.readCount(limit: input.remaining / 16)
         for _ in 0..<producerCount {
             let producer = try input.read(UInt64.self)
-            producers.last[producer] = try input.read(UInt64.self)
+            producers.restore(producer: producer, sequence: try input.read(UInt64.self))
         }
         let window = try input.readCount(limit: 1 << 30)
         guard window > 0 else { throw input.malformed("event id window of 0") }
@@ -296,6 +300,68 @@ extension ShardStore {
     }
 
     /// One field of each employee's own totals for a day: the column's running totals minus the day before's.
+    /// One day column: each employee's totals of that day alone (the difference from the column before), then the
+    /// day's totals per model.
+    private static func write(_ column: DayColumn, after previous: [RunningTotals], to out: inout BinaryWriter) {
+        let totals = column.totals
+        out.write(contentsOf: delta(totals, previous, \.tokens))
+        out.write(contentsOf: delta(totals, previous, \.cost))
+        out.write(contentsOf: delta(totals, previous, \.output))
+        out.write(contentsOf: delta(totals, previous, \.events))
+        out.write(UInt64(column.models.count))
+        for model in column.models {
+            out.write(model.counts.input)
+            out.write(model.counts.output)
+            out.write(model.counts.cacheWrite)
+            out.write(model.counts.cacheRead)
+            out.write(model.cost)
+            out.write(model.events)
+        }
+    }
+
+    /// Reads what `write(_:after:to:)` wrote, back to running totals.
+    private static func readColumn(
+        after previous: [RunningTotals],
+        employees: Int,
+        models: Int,
+        _ input: inout BinaryReader
+    ) throws(BinaryReader.Malformed) -> DayColumn {
+        var column = DayColumn()
+        let tokens = try input.readArray(of: UInt64.self)
+        let cost = try input.readArray(of: UInt64.self)
+        let output = try input.readArray(of: UInt64.self)
+        let eventCounts = try input.readArray(of: UInt32.self)
+        let n = tokens.count
+        guard cost.count == n, output.count == n, eventCounts.count == n, n <= 2 * employees + 64 else {
+            throw input.malformed("day column lengths disagree")
+        }
+        column.totals = (0..<n).map { e in
+            // Each day's own totals are stored; the column holds running totals.
+            let base = e < previous.count ? previous[e] : RunningTotals()
+            return RunningTotals(
+                tokens: base.tokens &+ tokens[e],
+                cost: base.cost &+ cost[e],
+                output: base.output &+ output[e],
+                events: base.events &+ eventCounts[e]
+            )
+        }
+        let modelCount = try input.readCount(limit: models)
+        column.models.reserveCapacity(modelCount)
+        for _ in 0..<modelCount {
+            var totals = ModelDayTotals()
+            totals.counts = TokenCounts(
+                input: try input.read(),
+                output: try input.read(),
+                cacheWrite: try input.read(),
+                cacheRead: try input.read()
+            )
+            totals.cost = try input.read()
+            totals.events = try input.read()
+            column.models.append(totals)
+        }
+        return column
+    }
+
     private static func delta<T: FixedWidthInteger>(
         _ current: [RunningTotals],
         _ previous: [RunningTotals],

@@ -1,6 +1,6 @@
 /// The exact counters of one shard. Two views of the same events, both updated on ingest:
-/// - a ranking index of per-employee day totals (tokens, cost, output tokens, events), column per day, so any
-///   window's ranking is a sum of contiguous columns;
+/// - a ranking index of per-employee running totals (tokens, cost, output tokens, events), a column per day with
+///   events, so any window's ranking is the difference of two columns;
 /// - detail cells of token counts per employee per (day, model, tool), read only for the employees a query
 ///   returns and for one employee's breakdown;
 /// plus per-(day, model) shard totals for spend. Nothing is sampled or approximated.

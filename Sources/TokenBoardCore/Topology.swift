@@ -161,6 +161,17 @@ public struct Topology: Sendable, Hashable, Codable {
                 throw InvalidTopology(description: "\(source): node '\(node.id)' has http '\(http)', not HOST:PORT")
             }
         }
+        // Two nodes on one fixed address: the second could never listen (port 0 picks a free port, so it may repeat).
+        var taken: [String: String] = [:]
+        for node in [coordinator] + workers where node.port != 0 {
+            let address = "\(node.host):\(node.port)"
+            if let other = taken[address] {
+                throw InvalidTopology(
+                    description: "\(source): nodes '\(other)' and '\(node.id)' both listen on \(address)"
+                )
+            }
+            taken[address] = node.id
+        }
         guard slots >= workers.count, slots <= 1 << 20 else {
             throw InvalidTopology(description: "\(source): slots must be between the worker count and 1048576")
         }

@@ -31,6 +31,10 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         APIError(.badRequest, code: "bad-request", message: message)
     }
 
+    static func unauthorized(_ message: String) -> APIError {
+        APIError(.unauthorized, code: "unauthorized", message: message)
+    }
+
     static func notFound(_ path: String) -> APIError {
         APIError(.notFound, code: "not-found", message: "no such resource: \(path)")
     }
@@ -87,6 +91,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     var response: Response {
         var headers: HTTPHeaders = ["content-type": "application/json", "cache-control": "no-store"]
         if !allowed.isEmpty { headers.add(name: "allow", value: allowed.map(\.rawValue).joined(separator: ", ")) }
+        if status == .unauthorized { headers.add(name: "www-authenticate", value: #"Bearer realm="tokenboard""#) }
         let body = (try? ReportJSON.encode(Body(error: .init(self)))) ?? Array("{}\n".utf8)
         return Response(status: status, headers: headers, body: ByteBuffer(bytes: body))
     }

@@ -14,6 +14,8 @@ public struct APIResponder: Responder {
     /// The coordinator's protocol-v1 address, as `status` reports it.
     public let coordinatorAddress: Endpoint
     public let ingest: EventIngest
+    /// The tokens `POST /v1/events` requires; nil accepts events from anyone who can reach the server.
+    public let ingestTokens: IngestTokens?
     /// `/metrics`; the API's own request counts and latencies go to the same registry.
     public let metrics: MetricsEndpoint?
     private let httpMetrics: HTTPMetrics?
@@ -29,11 +31,13 @@ public struct APIResponder: Responder {
         cluster: any ClusterQueries,
         coordinatorAddress: Endpoint,
         ingest: EventIngest,
+        ingestTokens: IngestTokens? = nil,
         metrics: MetricsEndpoint? = nil
     ) {
         self.cluster = cluster
         self.coordinatorAddress = coordinatorAddress
         self.ingest = ingest
+        self.ingestTokens = ingestTokens
         self.metrics = metrics
         httpMetrics = metrics.map { HTTPMetrics(registry: $0.registry) }
     }
@@ -145,6 +149,7 @@ public struct APIResponder: Responder {
             )
         case ["v1", "events"]:
             try only(.POST, request)
+            try ingestTokens?.authorize(request.headers)
             _ = try QueryParameters(request.query, allowed: [])
             let key = request.headers.first(name: "idempotency-key")
             let report = try await ingest.ingest(request.body, idempotencyKey: key)

@@ -25,9 +25,8 @@ public struct IngestReport: Codable, Sendable, Hashable {
 ///
 /// The whole body is parsed first: one bad line refuses the request (400, naming the line) and nothing is sent.
 /// With an `Idempotency-Key` the batches are numbered under a producer id derived from the key and the body,
-/// so a retry after any failure sends the same batches and the workers apply each once; every distinct key
-/// costs each worker it reaches one entry of producer state (16 bytes, kept in its write-ahead log) until
-/// snapshots bound it. Without a key the batches are unnumbered and never resent: a request that fails with
+/// so a retry after any failure sends the same batches and the workers apply each once, as long as the worker
+/// still remembers the key's producer (`ProducerSequences`: at least the latest 262,144 producers). Without a key the batches are unnumbered and never resent: a request that fails with
 /// 503 may have been applied in part, and retrying it can count events twice.
 public struct EventIngest: Sendable {
     /// The coordinator the replayer fetches the shard map from.

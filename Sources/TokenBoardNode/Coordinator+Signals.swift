@@ -6,8 +6,10 @@ extension Coordinator {
     func signals(_ query: SignalsQuery) async throws -> SignalsReply {
         let map = self.map
         let rules = board.signals
-        guard let anchor = await resolveAnchor(query.anchor, map: map).anchor else {
-            return SignalsReply(flagged: [], rules: rules, anchor: nil, coverage: .nothingIngested(map))
+        let (resolved, search) = await resolveAnchor(query.anchor, map: map)
+        guard let anchor = resolved else {
+            let coverage = try nothingIngested(search, map: map, allowPartial: query.allowPartial)
+            return SignalsReply(flagged: [], rules: rules, anchor: nil, coverage: coverage)
         }
         let result = await fanOut(
             FlaggedQuery(window: query.window, anchor: anchor, rules: rules),

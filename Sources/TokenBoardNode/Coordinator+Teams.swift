@@ -21,14 +21,15 @@ extension Coordinator {
     func teams(_ query: TeamsQuery) async throws -> TeamsReply {
         let map = self.map
         let directorySize = UInt64(directory.members.count)
-        guard let anchor = await resolveAnchor(query.anchor, map: map).anchor else {
+        let (resolved, search) = await resolveAnchor(query.anchor, map: map)
+        guard let anchor = resolved else {
             return TeamsReply(
                 groups: [],
                 standing: nil,
                 unassignedEmployees: 0,
                 directoryEmployees: directorySize,
                 anchor: nil,
-                coverage: .nothingIngested(map)
+                coverage: try nothingIngested(search, map: map, allowPartial: query.allowPartial)
             )
         }
         let (entries, coverage) = try await activeEntries(
@@ -50,11 +51,12 @@ extension Coordinator {
     /// Every configured budget against its month-to-date cost.
     func budgets(_ query: BudgetsQuery) async throws -> BudgetsReply {
         let map = self.map
-        guard let anchor = await resolveAnchor(query.anchor, map: map).anchor else {
+        let (resolved, search) = await resolveAnchor(query.anchor, map: map)
+        guard let anchor = resolved else {
             return BudgetsReply(
                 lines: board.budgets.lines(entries: [], directory: directory),
                 anchor: nil,
-                coverage: .nothingIngested(map)
+                coverage: try nothingIngested(search, map: map, allowPartial: query.allowPartial)
             )
         }
         let (entries, coverage) = try await activeEntries(

@@ -5,10 +5,11 @@ extension Coordinator {
     /// A window's exact tier floors and counts, searched with per-shard counts (`TierRules.cutoffs`).
     func tiers(_ query: TiersQuery) async throws -> TiersReply {
         let map = self.map
-        let (resolved, _) = await resolveAnchor(query.anchor, map: map)
+        let (resolved, search) = await resolveAnchor(query.anchor, map: map)
         guard let anchor = resolved else {
+            let coverage = try nothingIngested(search, map: map, allowPartial: query.allowPartial)
             let empty = await board.tiers.cutoffs { _ in (0, []) }
-            return TiersReply(cutoffs: empty, anchor: nil, coverage: .nothingIngested(map))
+            return TiersReply(cutoffs: empty, anchor: nil, coverage: coverage)
         }
         let rules = board.tiers
         var missing: [String: String] = [:]

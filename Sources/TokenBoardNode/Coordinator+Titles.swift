@@ -7,8 +7,10 @@ extension Coordinator {
     func titles(_ query: TitlesQuery) async throws -> TitlesReply {
         let map = self.map
         let rules = board.titles
-        guard let anchor = await resolveAnchor(query.anchor, map: map).anchor else {
-            return TitlesReply(holders: [], rules: rules, anchor: nil, coverage: .nothingIngested(map))
+        let (resolved, search) = await resolveAnchor(query.anchor, map: map)
+        guard let anchor = resolved else {
+            let coverage = try nothingIngested(search, map: map, allowPartial: query.allowPartial)
+            return TitlesReply(holders: [], rules: rules, anchor: nil, coverage: coverage)
         }
         let result = await fanOut(
             TitleCandidatesQuery(window: query.window, anchor: anchor, rules: rules),

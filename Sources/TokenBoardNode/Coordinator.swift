@@ -158,7 +158,15 @@ public final class Coordinator: Sendable {
             let result = await self.fanOut(shardQuery, expecting: TopReply.self, map: map)
             return (result, result.replies.compactMap(\.reply.newestDay).max())
         }
-        guard let (result, anchor) = answer else { return emptyTop(map: map) }
+        guard case .answered(let result, let anchor) = answer else {
+            return TopReply(
+                entries: [],
+                totals: WindowTotals(),
+                anchor: nil,
+                newestDay: nil,
+                coverage: try nothingIngested(answer.search, map: map, allowPartial: query.allowPartial)
+            )
+        }
         if !result.missing.isEmpty && !query.allowPartial { throw result.unavailableError(map: map) }
         var totals = WindowTotals()
         for (_, reply) in result.replies { totals.add(reply.totals) }
@@ -178,25 +186,38 @@ public final class Coordinator: Sendable {
         _ requested: Day?,
         map: ShardMap,
         run: (Day) async -> (Result, newest: Day?)
-    ) async -> (Result, Day)? {
+    ) async -> Anchored<Result> {
         if let requested {
             let (result, newest) = await run(requested)
             note(newest)
-            return (result, requested)
+            return .answered(result, requested)
         }
         var anchor = [newestSeen.withLock { $0 }, membership.newestDay].compactMap { $0 }.max()
         if anchor == nil {
-            anchor = await resolveAnchor(nil, map: map).anchor
-            note(anchor)
+            let (newest, search) = await resolveAnchor(nil, map: map)
+            note(newest)
+            guard let newest else { return .nothingIngested(search) }
+            anchor = newest
         }
-        guard var anchor else { return nil }
+        guard var anchor else { return .nothingIngested(nil) }
         for _ in 0..<3 {
             let (result, newest) = await run(anchor)
             note(newest)
-            guard let newest, newest > anchor else { return (result, anchor) }
+            guard let newest, newest > anchor else { return .answered(result, anchor) }
             anchor = newest
         }
-        return (await run(anchor).0, anchor)
+        return .answered(await run(anchor).0, anchor)
+    }
+
+    /// The coverage of an empty answer given before any shard has reported a day with events (no window can be
+    /// anchored): the shards asked for their newest day. One that did not answer may hold all the data there is,
+    /// so it fails the query, naming it, unless partial answers are allowed.
+    func nothingIngested(_ search: FanOutResult<StatsReply>?, map: ShardMap, allowPartial: Bool) throws -> Coverage {
+        guard let search else {
+            return Coverage(mapVersion: map.version, shardsTotal: UInt32(map.workers.count), answered: [], missing: [])
+        }
+        if !search.missing.isEmpty && !allowPartial { throw search.unavailableError(map: map) }
+        return search.coverage(map: map)
     }
 
     private func note(_ day: Day?) {
@@ -204,10 +225,6 @@ public final class Coordinator: Sendable {
         newestSeen.withLock { seen in
             if seen.map({ day > $0 }) ?? true { seen = day }
         }
-    }
-
-    private func emptyTop(map: ShardMap) -> TopReply {
-        TopReply(entries: [], totals: WindowTotals(), anchor: nil, newestDay: nil, coverage: .nothingIngested(map))
     }
 
     func totals(_ query: TotalsQuery) async throws -> TotalsReply {
@@ -218,13 +235,13 @@ public final class Coordinator: Sendable {
             let result = await self.fanOut(shardQuery, expecting: TotalsReply.self, map: map)
             return (result, result.replies.compactMap(\.reply.newestDay).max())
         }
-        guard let (result, anchor) = answer else {
+        guard case .answered(let result, let anchor) = answer else {
             return TotalsReply(
                 models: [],
                 totals: WindowTotals(),
                 anchor: nil,
                 newestDay: nil,
-                coverage: .nothingIngested(map)
+                coverage: try nothingIngested(answer.search, map: map, allowPartial: query.allowPartial)
             )
         }
         if !result.missing.isEmpty && !query.allowPartial { throw result.unavailableError(map: map) }
@@ -291,10 +308,15 @@ public final class Coordinator: Sendable {
     }
 }
 
-extension Coverage {
-    /// The coverage of an empty answer given before any shard has reported a day with events: no window can be
-    /// anchored yet, so no shard was asked.
-    static func nothingIngested(_ map: ShardMap) -> Coverage {
-        Coverage(mapVersion: map.version, shardsTotal: UInt32(map.workers.count), answered: [], missing: [])
+/// A fan-out run under a resolved anchor day, or why there was none.
+enum Anchored<Result> {
+    case answered(Result, Day)
+    /// No shard has reported a day with events; the search for the newest day (nil if none was needed).
+    case nothingIngested(FanOutResult<StatsReply>?)
+
+    /// The newest-day search of an unanswered query.
+    var search: FanOutResult<StatsReply>? {
+        if case .nothingIngested(let search) = self { return search }
+        return nil
     }
 }

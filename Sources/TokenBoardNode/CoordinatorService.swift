@@ -19,6 +19,8 @@ public struct CoordinatorConfiguration: Sendable {
     /// Where to serve the HTTP API, the web page and `/metrics`; nil serves no HTTP.
     public var http: Endpoint?
     public var httpLimits = ServerLimits()
+    /// The tokens `POST /v1/events` requires; nil accepts events from anyone who can reach the HTTP port.
+    public var ingestTokens: IngestTokens?
     /// Tier rules and the rest of the board's configuration.
     public var board: BoardConfig
     /// Teams, orgs and managers (empty without a directory file).
@@ -116,6 +118,7 @@ public struct CoordinatorService: Service {
                 cluster: CoordinatorQueries(coordinator: coordinator),
                 coordinatorAddress: server.endpoint,
                 ingest: EventIngest(coordinator: server.endpoint, group: group),
+                ingestTokens: configuration.ingestTokens,
                 metrics: metrics.endpoint { gauges.update(coordinator.membership.status(map: coordinator.map)) }
             )
             http = try await HTTPServer.bind(
@@ -126,6 +129,11 @@ public struct CoordinatorService: Service {
                 limits: configuration.httpLimits
             )
             logger.info("coordinator serving HTTP", metadata: ["url": "http://\(http?.endpoint.description ?? "")/"])
+            if configuration.ingestTokens == nil {
+                logger.warning(
+                    "POST /v1/events takes events from anyone who can reach this port; give gateways a token with --ingest-token-file"
+                )
+            }
         }
         onListening(server.endpoint, http?.endpoint)
         try await withThrowingDiscardingTaskGroup { group in

@@ -28,7 +28,7 @@ extension Shard {
             let started = clock.now
             let (state, covered) = try withStore { store in (store, try log.rotate()) }
             try log.releaseRetiredSegments()
-            let created = Int64(Date().timeIntervalSince1970 * 1000)
+            let created = Shard.wallClockMillis()
             let fileBytes = try SnapshotFile.write(
                 body: state.snapshot(),
                 coveredSegment: covered,

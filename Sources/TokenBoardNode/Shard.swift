@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import Synchronization
 import TokenBoardCore
@@ -24,14 +25,34 @@ public final class Shard: Sendable {
         self.init(workerID: workerID, store: ShardStore(priceBook: priceBook), map: map, log: nil)
     }
 
+    /// How far past `clock` an ingested event may be dated; nil accepts any date.
+    let futureLimit: FutureLimit?
+    /// The wall clock in Unix ms (a fixed one in tests).
+    let clock: @Sendable () -> Int64
+
     /// A shard serving `store` (as recovered from `log` and a snapshot written at `snapshotMillis`), logging
-    /// further batches to `log`.
-    public init(workerID: String, store: ShardStore, map: ShardMap, log: WriteAheadLog?, snapshotMillis: Int64 = 0) {
+    /// further batches to `log`, refusing batches with an event dated past `futureLimit` of `clock`.
+    public init(
+        workerID: String,
+        store: ShardStore,
+        map: ShardMap,
+        log: WriteAheadLog?,
+        snapshotMillis: Int64 = 0,
+        futureLimit: FutureLimit? = .standard,
+        clock: @escaping @Sendable () -> Int64 = Shard.wallClockMillis
+    ) {
         self.workerID = workerID
         self.store = Mutex(store)
         self.routing = Mutex(OwnedSlots(map: map, worker: workerID))
         self.log = log
         self.snapshotMillis = Mutex(snapshotMillis)
+        self.futureLimit = futureLimit
+        self.clock = clock
+    }
+
+    /// The system's wall clock in Unix ms.
+    @Sendable public static func wallClockMillis() -> Int64 {
+        Int64(Date().timeIntervalSince1970 * 1000)
     }
 
     /// Runs `body` on the store under the lock every request takes.
@@ -144,6 +165,13 @@ public final class Shard: Sendable {
                 message: "worker \(workerID) does not own employee '\(foreign)' under shard map v\(version)",
                 mapVersion: version
             )
+        }
+        if let futureLimit {
+            do {
+                try futureLimit.check(request.batch, nowMillis: clock())
+            } catch {
+                throw ErrorMessage(code: .batchRejected, message: "batch refused whole: \(error)", mapVersion: version)
+            }
         }
         // The record is checksummed and compressed before the lock; then the batch is checked, logged and
         // applied under it, so the log holds exactly the batches applied, in the order they were applied.

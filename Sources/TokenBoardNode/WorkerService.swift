@@ -29,6 +29,8 @@ public struct WorkerConfiguration: Sendable {
     public var snapshotLogBytes: Int64 = 256 << 20
     /// Where to serve `/metrics`; nil serves no HTTP.
     public var http: Endpoint?
+    /// How far past the worker's clock an event may be dated.
+    public var futureLimit = FutureLimit.standard
 
     public init(
         id: String,
@@ -155,7 +157,8 @@ public struct WorkerService: Service {
                 workerID: configuration.id,
                 store: ShardStore(priceBook: configuration.priceBook),
                 map: configuration.initialMap,
-                log: nil
+                log: nil,
+                futureLimit: configuration.futureLimit
             )
         }
         let (store, log, summary) = try ShardRecovery.recover(
@@ -188,7 +191,8 @@ public struct WorkerService: Service {
             store: store,
             map: configuration.initialMap,
             log: log,
-            snapshotMillis: summary.snapshotCreatedMillis ?? 0
+            snapshotMillis: summary.snapshotCreatedMillis ?? 0,
+            futureLimit: configuration.futureLimit
         )
     }
 

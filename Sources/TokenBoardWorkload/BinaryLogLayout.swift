@@ -27,6 +27,17 @@ import TokenBoardCore
 ///     24 input u64, 32 output u64, 40 cache write u64, 48 cache read u64
 ///   the events' ids, back to back, each as long as its record says (the payload ends there)
 /// ```
+///
+/// A sharded log (`ShardedLogWriter`, file flags bit 0) is laid out for one shard map, each block one worker's
+/// ingest batch in the protocol's encoding, so a replay into a cluster with that map forwards blocks as they are:
+///
+/// ```
+/// file header as above, flags = 1, then the shard map:
+///   u32 length N, then N bytes: u32 slots, u32 workers, per worker u32 length and UTF-8 id,
+///   u16 owner (index into the workers) per slot; then u32 CRC-32C of the N bytes
+/// blocks as above, with flags bit 1 set (payload is the protocol's EventBatch encoding, docs/PROTOCOL.md)
+/// and the reserved field holding the block's worker (index into the map's workers)
+/// ```
 enum BinaryLogLayout {
     static let fileMagic: [UInt8] = [0x89, 0x54, 0x42, 0x4C, 0x4F, 0x47, 0x0D, 0x0A]
     static let version: UInt32 = 1
@@ -35,6 +46,13 @@ enum BinaryLogLayout {
     static let blockHeaderSize = 28
     static let recordSize = 56
     static let flagLZ4: UInt16 = 1
+    /// Block flag of a sharded log: the payload is an ingest batch in the protocol's encoding.
+    static let flagBatch: UInt16 = 2
+    /// File flag: the log is sharded.
+    static let fileFlagSharded: UInt32 = 1
+    /// The protocol's EventBatch encoding: five u32 counts, then 60-byte records (`EventBatch+Wire`).
+    static let batchHeaderSize = 20
+    static let batchRecordSize = 60
     /// The largest decompressed payload a reader accepts; checked before anything is allocated.
     static let maxRawLength = 64 << 20
 
@@ -45,13 +63,15 @@ enum BinaryLogLayout {
         var rawLength: Int
         var events: Int
         var payloadCRC: UInt32
+        /// The block's worker in a sharded log; 0 otherwise.
+        var worker: Int = 0
 
         var compressed: Bool { flags & flagLZ4 != 0 }
 
         func write(to p: UnsafeMutableRawPointer) {
             p.storeBytes(of: blockMagic.littleEndian, toByteOffset: 0, as: UInt32.self)
             p.storeBytes(of: flags.littleEndian, toByteOffset: 4, as: UInt16.self)
-            p.storeBytes(of: UInt16(0), toByteOffset: 6, as: UInt16.self)
+            p.storeBytes(of: UInt16(worker).littleEndian, toByteOffset: 6, as: UInt16.self)
             p.storeBytes(of: UInt32(storedLength).littleEndian, toByteOffset: 8, as: UInt32.self)
             p.storeBytes(of: UInt32(rawLength).littleEndian, toByteOffset: 12, as: UInt32.self)
             p.storeBytes(of: UInt32(events).littleEndian, toByteOffset: 16, as: UInt32.self)
@@ -60,8 +80,8 @@ enum BinaryLogLayout {
             p.storeBytes(of: crc.littleEndian, toByteOffset: 24, as: UInt32.self)
         }
 
-        /// Reads a header, or says why the bytes are not one.
-        static func read(_ p: UnsafeRawPointer) -> Result<BlockHeader, HeaderProblem> {
+        /// Reads a header (of a sharded log's block when `sharded`), or says why the bytes are not one.
+        static func read(_ p: UnsafeRawPointer, sharded: Bool = false) -> Result<BlockHeader, HeaderProblem> {
             func u32(_ offset: Int) -> UInt32 {
                 UInt32(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
             }
@@ -76,11 +96,19 @@ enum BinaryLogLayout {
                 storedLength: Int(u32(8)),
                 rawLength: Int(u32(12)),
                 events: Int(u32(16)),
-                payloadCRC: u32(20)
+                payloadCRC: u32(20),
+                worker: sharded ? Int(reserved) : 0
             )
-            guard flags & ~flagLZ4 == 0, reserved == 0 else { return .failure(.unknownFlags) }
+            if sharded {
+                guard flags & ~(flagLZ4 | flagBatch) == 0, flags & flagBatch != 0 else {
+                    return .failure(.unknownFlags)
+                }
+            } else {
+                guard flags & ~flagLZ4 == 0, reserved == 0 else { return .failure(.unknownFlags) }
+            }
             guard header.rawLength <= maxRawLength else { return .failure(.tooLarge(header.rawLength)) }
-            guard 16 + header.events * recordSize <= header.rawLength else {
+            let (fixed, record) = sharded ? (batchHeaderSize, batchRecordSize) : (16, recordSize)
+            guard fixed + header.events * record <= header.rawLength else {
                 return .failure(.inconsistent("\(header.events) events cannot fit \(header.rawLength) bytes"))
             }
             if !header.compressed && header.storedLength != header.rawLength {

@@ -68,6 +68,13 @@ public final class BinaryLogReader: UsageLogReader {
         let flags = header.withUnsafeBytes {
             UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 12, as: UInt32.self))
         }
+        if version == BinaryLogLayout.version, flags == BinaryLogLayout.fileFlagSharded {
+            throw LogOpenError(
+                path: path,
+                reason:
+                    "a sharded log (tokenboard convert --shards) holds ready ingest batches without the events' ids: only tokenboard replay reads it; use its source log here"
+            )
+        }
         guard version == BinaryLogLayout.version, flags == 0 else {
             throw LogOpenError(
                 path: path,

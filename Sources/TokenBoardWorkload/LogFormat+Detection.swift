@@ -37,8 +37,8 @@ extension LogFormat {
                 path: path,
                 reason:
                     "cannot tell its format: none of its first lines looks like a canonical event (ts, employee), "
-                    + "a Claude Code line (sessionId, message.usage) or an OpenAI usage record (usage with "
-                    + "prompt_tokens or input_tokens); choose one with --format"
+                    + "a Claude Code line (sessionId, message.usage), an OpenAI usage record (usage with "
+                    + "prompt_tokens or input_tokens) or a Gemini response (usageMetadata); choose one with --format"
             )
         }
         return format
@@ -76,6 +76,7 @@ private struct LineShape {
     var message = false
     var messageUsage = false
     var openAIUsage = false
+    var geminiUsage = false
     var topPrompt = false
     var topInput = false
     var topOutput = false
@@ -112,6 +113,20 @@ private struct LineShape {
                         try s.skipValue(depth: 3)
                     }
                     return
+                } else if key.is("response") && s.peek == UInt8(ascii: "{") {
+                    // A Batch API output line: a chat completion or response under `response.body`.
+                    try s.forEachMember(depth: 2) { (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
+                        if key.is("usageMetadata") && s.peek == UInt8(ascii: "{") { shape.geminiUsage = true }
+                        guard key.is("body") && s.peek == UInt8(ascii: "{") else { return try s.skipValue(depth: 3) }
+                        try s.forEachMember(depth: 3) {
+                            (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
+                            if key.is("usage") && s.peek == UInt8(ascii: "{") { shape.openAIUsage = true }
+                            try s.skipValue(depth: 4)
+                        }
+                    }
+                    return
+                } else if key.is("usageMetadata") && s.peek == UInt8(ascii: "{") {
+                    shape.geminiUsage = true
                 } else if key.is("usage") && s.peek == UInt8(ascii: "{") {
                     try s.forEachMember(depth: 2) { (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
                         if key.is("prompt_tokens") || key.is("completion_tokens") || key.is("input_tokens")
@@ -135,6 +150,7 @@ private struct LineShape {
         if employee && ts { return .canonical }
         if claudeKey || messageUsage { return .claudeCode }
         if openAIUsage || topPrompt || (topInput && topOutput) { return .openAI }
+        if geminiUsage { return .gemini }
         return nil
     }
 }

@@ -8,6 +8,8 @@ public enum LogFormat: String, Sendable, Hashable, CaseIterable, CustomStringCon
     /// OpenAI-style usage records, one JSON object per line: chat completions (`prompt_tokens`,
     /// `completion_tokens`) or the Responses API (`input_tokens`, `output_tokens`).
     case openAI = "openai"
+    /// Gemini usage records, one JSON object per line: `generateContent` responses with `usageMetadata`.
+    case gemini
     /// tokenboard's compact binary log: LZ4-compressed blocks of fixed-width records with string tables.
     case binary
 

@@ -94,7 +94,7 @@ public final class LogOpener {
                 )
             }
             source.employee = employee
-        case .openAI:
+        case .openAI, .gemini:
             source.employee = options.employeeMap?.employee(forPath: path)
         }
         return source
@@ -118,12 +118,19 @@ public final class LogOpener {
                 decoder: ClaudeCodeDecoder(employee: employee, counted: counted)
             )
         case .openAI:
-            let employees = OpenAIDecoder.Employees(
+            let employees = RecordEmployees(
                 fixed: options.employee,
                 map: options.employeeMap,
                 fileDefault: source.employee
             )
             return try OpenAILogReader(path: source.path, strict: strict, decoder: OpenAIDecoder(employees: employees))
+        case .gemini:
+            let employees = RecordEmployees(
+                fixed: options.employee,
+                map: options.employeeMap,
+                fileDefault: source.employee
+            )
+            return try GeminiLogReader(path: source.path, strict: strict, decoder: GeminiDecoder(employees: employees))
         }
     }
 

@@ -3,36 +3,19 @@ import TokenBoardCore
 /// Decodes OpenAI-style usage records, one JSON object per line (docs/LOG-FORMAT.md): a chat completion's
 /// `usage` (`prompt_tokens`, `completion_tokens`, `prompt_tokens_details.cached_tokens`) or a Responses API
 /// `usage` (`input_tokens`, `output_tokens`, `input_tokens_details.cached_tokens`), under `usage` or at the top
-/// level. OpenAI counts cached tokens inside the prompt, so input is prompt minus cached and cache reads are the
-/// cached tokens: billed once each.
+/// level, or in the `response.body` of a Batch API output line. OpenAI counts cached tokens inside the prompt, so
+/// input is prompt minus cached and cache reads are the cached tokens: billed once each.
 public struct OpenAIDecoder: JSONLineDecoder {
     public static var format: LogFormat { .openAI }
     /// The tool every event is credited to: the records say which API was called, not which client called it.
     public static let tool = "openai-api"
 
-    /// Where a record's employee comes from.
-    public struct Employees: Sendable, Hashable {
-        /// `--employee`: every record's, whatever its `user`.
-        public var fixed: String?
-        /// `user` rules map a record's `user`; an unmapped user is the employee key itself.
-        public var map: EmployeeMap?
-        /// For records without a `user`: the employee of the file's `path` rule.
-        public var fileDefault: String?
-
-        public init(fixed: String? = nil, map: EmployeeMap? = nil, fileDefault: String? = nil) {
-            self.fixed = fixed
-            self.map = map
-            self.fileDefault = fileDefault
-        }
-    }
-
-    private let employees: Employees
-    private var mappedUsers: [String: String] = [:]
+    private var employees: RecordEmployees
     private var models = StringCache()
     private var dates = DateCache()
 
     /// A decoder that finds each record's employee through `employees`.
-    public init(employees: Employees) {
+    public init(employees: RecordEmployees) {
         self.employees = employees
     }
 
@@ -45,70 +28,91 @@ public struct OpenAIDecoder: JSONLineDecoder {
         guard s.peek == UInt8(ascii: "{") else { try s.refuseNonObject() }
 
         var record = OpenAIRecord()
+        var response = OpenAIRecord()
         try s.forEachMember(depth: 1) { (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
-            if key.is("id") {
-                record.id = try s.optionalString(field: "id")
-            } else if key.is("model") {
-                if let raw = try s.stringValue(field: "model") {
-                    record.model = try s.string(raw, field: "model", cache: &models)
-                } else {
-                    record.model = nil
-                }
-            } else if key.is("user") {
-                record.user = try s.optionalString(field: "user")
-            } else if key.is("created") {
-                record.created = try s.unixSecondsValue(field: "created")
-            } else if key.is("created_at") {
-                record.createdAt = try s.unixSecondsValue(field: "created_at")
-            } else if key.is("timestamp") {
-                record.timestamp = try s.timestampValue(&dates, field: "timestamp")
-            } else if key.is("usage") {
-                if try !s.takeNull() {
-                    guard s.peek == UInt8(ascii: "{") else { throw s.wrongType(field: "usage", expected: "an object") }
-                    try s.forEachMember(depth: 2) { (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
-                        try record.usage.read(key, &s, prefix: "usage.", depth: 2)
-                    }
-                }
+            if key.is("response") {
+                try readBatchResponse(&s, into: &response)
             } else {
-                try record.usage.read(key, &s, prefix: "", depth: 1)
+                try read(key, &s, into: &record, prefix: "", depth: 1)
             }
         }
         try s.expectEndOfLine()
+        // A Batch API output line: the completion is the response's body, under the line's own id.
+        if response.usage.isPresent || response.model != nil { record.adopt(response) }
 
         guard let counts = try record.usage.counts() else { return .skipped }
-        guard let timestamp = record.created ?? record.createdAt ?? record.timestamp else {
-            throw .missingField("created")
-        }
-        guard let model = record.model else { throw .missingField("model") }
-        guard !model.isEmpty else { throw .emptyField("model") }
         events.append(
-            UsageEvent(
-                id: record.id ?? "",
-                timestampMillis: timestamp,
-                employee: try employee(user: record.user),
-                model: model,
+            try employees.event(
+                id: record.id,
+                timestamp: record.created ?? record.createdAt ?? record.timestamp,
+                timeField: "created",
+                model: record.model,
+                modelField: "model",
+                user: record.user,
                 tool: Self.tool,
-                session: "",
                 counts: counts
             )
         )
         return .usage
     }
 
-    private mutating func employee(user: String?) throws(LogLineError.Reason) -> String {
-        if let fixed = employees.fixed { return fixed }
-        if let user, !user.isEmpty {
-            if let known = mappedUsers[user] { return known }
-            let employee = employees.map?.employee(forUser: user) ?? user
-            guard employee.utf8.count <= CanonicalLineParser.maxEmployeeBytes else {
-                throw .fieldTooLong(field: "user", limit: CanonicalLineParser.maxEmployeeBytes)
+    /// Reads one member of a record (top level, or a Batch API response's body) named `prefix + key`.
+    private mutating func read(
+        _ key: JSONKey,
+        _ s: inout JSONScanner,
+        into record: inout OpenAIRecord,
+        prefix: String,
+        depth: Int
+    ) throws(LogLineError.Reason) {
+        if key.is("id") {
+            record.id = try s.optionalString(field: prefix + "id")
+        } else if key.is("model") {
+            if let raw = try s.stringValue(field: prefix + "model") {
+                record.model = try s.string(raw, field: prefix + "model", cache: &models)
+            } else {
+                record.model = nil
             }
-            // Bounded: a log with endless distinct users simply stops being remembered.
-            if mappedUsers.count < 65536 { mappedUsers[user] = employee }
-            return employee
+        } else if key.is("user") {
+            record.user = try s.optionalString(field: prefix + "user")
+        } else if key.is("created") {
+            record.created = try s.unixSecondsValue(field: prefix + "created")
+        } else if key.is("created_at") {
+            record.createdAt = try s.unixSecondsValue(field: prefix + "created_at")
+        } else if key.is("timestamp") {
+            record.timestamp = try s.timestampValue(&dates, field: prefix + "timestamp")
+        } else if key.is("usage") {
+            if try !s.takeNull() {
+                guard s.peek == UInt8(ascii: "{") else {
+                    throw s.wrongType(field: prefix + "usage", expected: "an object")
+                }
+                try s.forEachMember(depth: depth + 1) {
+                    (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
+                    try record.usage.read(key, &s, prefix: prefix + "usage.", depth: depth + 1)
+                }
+            }
+        } else {
+            try record.usage.read(key, &s, prefix: prefix, depth: depth)
         }
-        guard let fileDefault = employees.fileDefault else { throw .noEmployee }
-        return fileDefault
+    }
+
+    /// The `response` of a Batch API output line (`{"id":"batch_req_…","custom_id":…,"response":{"status_code":
+    /// 200,"body":{…a chat completion or response…}},"error":null}`): its body's members; a null response or body
+    /// (a failed request) leaves nothing.
+    private mutating func readBatchResponse(_ s: inout JSONScanner, into response: inout OpenAIRecord)
+        throws(LogLineError.Reason)
+    {
+        if try s.takeNull() { return }
+        guard s.peek == UInt8(ascii: "{") else { throw s.wrongType(field: "response", expected: "an object") }
+        try s.forEachMember(depth: 2) { (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
+            guard key.is("body") else { return try s.skipValue(depth: 3) }
+            if try s.takeNull() { return }
+            guard s.peek == UInt8(ascii: "{") else {
+                throw s.wrongType(field: "response.body", expected: "an object")
+            }
+            try s.forEachMember(depth: 3) { (s: inout JSONScanner, key: JSONKey) throws(LogLineError.Reason) in
+                try read(key, &s, into: &response, prefix: "response.body.", depth: 3)
+            }
+        }
     }
 }
 
@@ -124,6 +128,18 @@ private struct OpenAIRecord {
     var createdAt: Int64?
     var timestamp: Int64?
     var usage = OpenAIUsage()
+
+    /// Takes a Batch API response body's fields over the line's: the body is the API call. The line's `id`
+    /// stays when the body has none.
+    mutating func adopt(_ body: OpenAIRecord) {
+        id = body.id ?? id
+        model = body.model ?? model
+        user = body.user ?? user
+        created = body.created ?? created
+        createdAt = body.createdAt ?? createdAt
+        timestamp = body.timestamp ?? timestamp
+        usage = body.usage
+    }
 }
 
 /// Token counts in either of OpenAI's two spellings.
@@ -134,6 +150,9 @@ private struct OpenAIUsage {
     var input: UInt64?
     var output: UInt64?
     var cachedInput: UInt64?
+
+    /// Whether any count was read.
+    var isPresent: Bool { prompt != nil || completion != nil || input != nil || output != nil }
 
     /// Reads the value of `key` if it is a count (or details object) of either spelling; skips it otherwise.
     mutating func read(_ key: JSONKey, _ s: inout JSONScanner, prefix: String, depth: Int)

@@ -20,6 +20,7 @@ public func makeLogWriter(format: LogFormat, path: String) throws(LogFileError) 
     switch format {
     case .binary: return try BinaryLogWriter(path: path)
     case .canonical: return try CanonicalLogWriter(path: path)
-    case .claudeCode, .openAI: preconditionFailure("tokenboard writes only canonical and binary logs, not \(format)")
+    case .claudeCode, .openAI, .gemini:
+        preconditionFailure("tokenboard writes only canonical and binary logs, not \(format)")
     }
 }

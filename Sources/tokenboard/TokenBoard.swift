@@ -7,7 +7,8 @@ struct TokenBoard: AsyncParsableCommand {
         commandName: "tokenboard",
         abstract: "Meter AI token use across a company: a sharded cluster with an exact global leaderboard.",
         discussion: """
-            Run the roles:   tokenboard coordinator --config cluster/local.json
+            Run the roles:   tokenboard check --config cluster/local.json
+                             tokenboard coordinator --config cluster/local.json
                              tokenboard worker --config cluster/local.json --id w1
             Query:           tokenboard top -k 250 --window 30d --by tokens
                              tokenboard spend --by model
@@ -26,11 +27,12 @@ struct TokenBoard: AsyncParsableCommand {
             Queries find the coordinator through --coordinator HOST:PORT, $TOKENBOARD_COORDINATOR, or the
             topology file (--config, default cluster/local.json).
             """,
+        version: "tokenboard 0.9.0 (wire protocol v1)",
         subcommands: [
             WorkerCommand.self, CoordinatorCommand.self, TopCommand.self, SpendCommand.self, EmployeeCommand.self,
             StatusCommand.self, TiersCommand.self, TitlesCommand.self, BudgetsCommand.self, GenCommand.self,
             ReplayCommand.self, BenchCommand.self, ImportCommand.self, ConvertCommand.self, ManifestCommand.self,
-            VerifyCommand.self,
+            VerifyCommand.self, CheckCommand.self,
         ]
     )
 }

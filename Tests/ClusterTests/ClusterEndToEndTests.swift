@@ -94,4 +94,33 @@ final class ClusterEndToEndTests: XCTestCase {
             XCTAssertEqual((usage["tokens"] as? NSNumber)?.uint64Value, ledger.employees[name]?.tokens, name)
         }
     }
+
+    /// Before any event, every answer is empty but says which shards were asked; a worker that does not answer may
+    /// hold all the data there is, so the answer fails naming it, or says it is partial.
+    func testAnEmptyClusterAnswersForEveryShardAndNamesAMissingOne() async throws {
+        try await TestCluster.run(workerIDs: ["w1", "w2"]) { cluster in
+            for command in [["top"], ["spend"], ["tiers"], ["titles"]] {
+                let empty = try cluster.cli(command + ["--json"])
+                XCTAssertEqual(empty.status, 0, "\(command): \(empty.stderr)")
+                let shards = try empty.json()["shards"] as! [String: Any]
+                XCTAssertEqual(shards["answered"] as? Int, 2, "\(command)")
+                XCTAssertEqual(shards["partial"] as? Bool, false, "\(command)")
+            }
+            let top = try cluster.cli(["top"])
+            XCTAssertTrue(top.stdout.contains("(no data yet) — 2/2 shards"), top.stdout)
+
+            await cluster.kill(worker: "w2")
+            for command in [["top"], ["spend"], ["tiers"], ["titles"]] {
+                let failed = try cluster.cli(command + ["--json"])
+                XCTAssertNotEqual(failed.status, 0, "\(command)")
+                XCTAssertTrue(failed.stderr.contains("w2"), "\(command): \(failed.stderr)")
+                XCTAssertTrue(failed.stderr.contains("1/2 shards answered"), "\(command): \(failed.stderr)")
+            }
+            let partial = try cluster.cli(["top", "--allow-partial", "--json"])
+            XCTAssertEqual(partial.status, 0, partial.stderr)
+            let shards = try partial.json()["shards"] as! [String: Any]
+            XCTAssertEqual(shards["partial"] as? Bool, true)
+            XCTAssertEqual(shards["missing"] as? [String], ["w2"])
+        }
+    }
 }

@@ -57,11 +57,18 @@ final class CrashRecoveryTests: XCTestCase {
     func testReplaySurvivesAWorkerKilledMidwayWithAnExactlyOnceResult() async throws {
         // Frequent snapshots, so the kills land between snapshots and recovery loads one and replays the log after it.
         try await TestCluster.run(workerArguments: ["--snapshot-interval", "0.2"]) { cluster in
-            try await checkKillDuringReplay(cluster)
+            try await checkKillDuringReplay(cluster, sharded: false)
         }
     }
 
-    private func checkKillDuringReplay(_ cluster: TestCluster) async throws {
+    /// The same from a log sharded for the cluster (`convert --shards`): the replayer resends ready ingest frames.
+    func testShardedReplaySurvivesAWorkerKilledMidwayWithAnExactlyOnceResult() async throws {
+        try await TestCluster.run(workerArguments: ["--snapshot-interval", "0.2"]) { cluster in
+            try await checkKillDuringReplay(cluster, sharded: true)
+        }
+    }
+
+    private func checkKillDuringReplay(_ cluster: TestCluster, sharded: Bool) async throws {
         let log = try cluster.generateLog(
             "big",
             employees: 5000,
@@ -70,8 +77,17 @@ final class CrashRecoveryTests: XCTestCase {
             topTokens: 7000000000,
             seed: 23
         )
+        var input = log
+        if sharded {
+            input = cluster.directory + "/big.sharded"
+            let convert = try CommandResult.run(
+                cluster.binary,
+                ["convert", log, "-o", input, "--shards", cluster.topologyPath, "--batch", "1000", "--quiet"]
+            )
+            XCTAssertEqual(convert.status, 0, convert.stderr)
+        }
         let replayArguments = [
-            "replay", log, "--quiet", "--json", "--batch", "1000", "--inflight", "2", "--producer-id", "77",
+            "replay", input, "--quiet", "--json", "--batch", "1000", "--inflight", "2", "--producer-id", "77",
             "--coordinator", cluster.coordinatorEndpoint.description,
         ]
         let replay = try BackgroundCommand(
@@ -101,6 +117,8 @@ final class CrashRecoveryTests: XCTestCase {
         let summary = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
         XCTAssertEqual((summary?["events"] as? NSNumber)?.intValue, 500_000, output)
         XCTAssertGreaterThanOrEqual((summary?["reconnects"] as? NSNumber)?.intValue ?? 0, 1, output)
+        XCTAssertEqual(summary?["sharded"] as? Bool, sharded, output)
+        XCTAssertNil(summary?["repartitioned"] as? String, output)
 
         let ledger = try ReferenceLedger(logPath: log, pricesPath: TestCluster.prices, windowDays: 30)
         try checkEveryEmployee(cluster, ledger)

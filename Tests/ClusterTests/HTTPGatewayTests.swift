@@ -260,4 +260,74 @@ final class HTTPGatewayTests: XCTestCase {
             XCTAssertEqual(status.status, 200)
         }
     }
+
+    func testLimitsTokensAndFutureDatesAreEnforced() async throws {
+        // 69 bytes a line: 20 lines (1,380 bytes) fit under a 2,048-byte body limit, 30 (2,070 bytes) do not.
+        let line = "{\"ts\":\"2026-10-01T00:00:00Z\",\"employee\":\"ann\",\"model\":\"m\",\"input\":7}\n"
+        XCTAssertEqual(line.utf8.count, 69)
+        let tokens = FileManager.default.temporaryDirectory.appendingPathComponent("tokens-\(UUID())").path
+        try Data("# the gateways' token\ngateway-token-0001-aaaa\n".utf8).write(to: URL(fileURLWithPath: tokens))
+        defer { try? FileManager.default.removeItem(atPath: tokens) }
+        let bearer = ["Authorization: Bearer gateway-token-0001-aaaa"]
+        try await TestCluster.run(
+            workerIDs: ["w1"],
+            coordinatorArguments: ["--http-max-body", "2048", "--ingest-token-file", tokens],
+            http: true
+        ) { cluster in
+            let curl = Curl(directory: cluster.directory)
+            let events = try url(cluster, "/v1/events")
+            let small = cluster.directory + "/small.jsonl"
+            let large = cluster.directory + "/large.jsonl"
+            try Data(String(repeating: line, count: 20).utf8).write(to: URL(fileURLWithPath: small))
+            try Data(String(repeating: line, count: 30).utf8).write(to: URL(fileURLWithPath: large))
+            for transport in Curl.Transport.allCases {
+                let refused = try curl.request(
+                    events,
+                    over: transport,
+                    method: "POST",
+                    headers: bearer,
+                    bodyFile: large
+                )
+                XCTAssertEqual(refused.status, 413, "\(transport)")
+                let error = try refused.json()["error"] as! [String: Any]
+                XCTAssertEqual(error["message"] as? String, "request body exceeds 2048 bytes")
+            }
+            // Without the token nothing is taken.
+            let anonymous = try curl.request(events, over: .h2c, method: "POST", bodyFile: small)
+            XCTAssertEqual(anonymous.status, 401, anonymous.body)
+            XCTAssertEqual((try anonymous.json()["error"] as! [String: Any])["code"] as? String, "unauthorized")
+            let accepted = try curl.request(events, over: .h2c, method: "POST", headers: bearer, bodyFile: small)
+            XCTAssertEqual(accepted.status, 200, accepted.body)
+            XCTAssertEqual(try accepted.json()["events"] as? Int, 20)
+            let ann = try cluster.cli(["employee", "ann", "--json"]).json()["usage"] as! [String: Any]
+            XCTAssertEqual(ann["input"] as? Int, 140)
+
+            // An event dated decades ahead (a sender's clock gone wrong) is refused whole by the worker, which
+            // keeps its default of one day's tolerance; the board's day stays 2026-10-01.
+            let future = cluster.directory + "/future.jsonl"
+            try Data((line + line.replacingOccurrences(of: "2026-10-01", with: "2099-01-01")).utf8)
+                .write(to: URL(fileURLWithPath: future))
+            let refused = try curl.request(events, over: .http1, method: "POST", headers: bearer, bodyFile: future)
+            XCTAssertEqual(refused.status, 400, refused.body)
+            let error = try refused.json()["error"] as! [String: Any]
+            XCTAssertEqual(error["code"] as? String, "batch-rejected")
+            XCTAssertTrue(
+                (error["message"] as? String ?? "").contains("the event is dated 2099-01-01, more than 1 day after"),
+                "\(error)"
+            )
+            let board = try cluster.cli(["top", "--json"]).json()
+            XCTAssertEqual(board["anchor"] as? String, "2026-10-01")
+            XCTAssertEqual((board["company"] as! [String: Any])["input"] as? Int, 140)
+        }
+
+        let bad = try CommandResult.run(
+            try TestCluster.locateBinary(),
+            ["coordinator", "--config", TestCluster.repositoryRoot + "/cluster/local.json", "--http-max-body", "10"]
+        )
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(
+            bad.stderr.contains("--http-max-body must be between 1024 and 1073741824 bytes"),
+            bad.stderr
+        )
+    }
 }

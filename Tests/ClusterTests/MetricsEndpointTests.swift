@@ -35,7 +35,8 @@ final class MetricsEndpointTests: XCTestCase {
                 topTokens: 200_000_000,
                 seed: 3
             )
-            let replay = try cluster.cli(["replay", log, "--json", "--quiet"])
+            // Compressed, so that the compression gauges below have something to show.
+            let replay = try cluster.cli(["replay", log, "--json", "--quiet", "--compression"])
             XCTAssertEqual(replay.status, 0, replay.stderr)
             let batches = try XCTUnwrap(try replay.json()["batches"] as? Int)
             let curl = Curl(directory: cluster.directory)

@@ -17,6 +17,8 @@ final class TestCluster: @unchecked Sendable {
     private(set) var workerEndpoints: [String: Endpoint] = [:]
     /// Extra arguments every worker starts with (snapshot timing, for instance).
     let workerArguments: [String]
+    /// Extra arguments for the coordinator.
+    let coordinatorArguments: [String]
     /// A shell line that wraps each worker's command (`"$@"` is the command), for limits such as `ulimit -f`.
     let workerWrapper: String?
     /// Whether the nodes serve HTTP (`--http 127.0.0.1:0`).
@@ -51,11 +53,13 @@ final class TestCluster: @unchecked Sendable {
     init(
         workerIDs: [String] = ["w1", "w2", "w3", "w4"],
         workerArguments: [String] = [],
+        coordinatorArguments: [String] = [],
         workerWrapper: String? = nil,
         http: Bool = false,
         configure: (inout Topology) -> Void = { _ in }
     ) throws {
         self.http = http
+        self.coordinatorArguments = coordinatorArguments
         binary = try Self.locateBinary()
         self.workerArguments = workerArguments
         self.workerWrapper = workerWrapper
@@ -81,7 +85,8 @@ final class TestCluster: @unchecked Sendable {
     func start() async throws {
         coordinator = try NodeProcess(
             binary: binary,
-            arguments: ["coordinator", "--config", topologyPath, "--threads", "1"] + httpArguments,
+            arguments: ["coordinator", "--config", topologyPath, "--threads", "1"] + httpArguments
+                + coordinatorArguments,
             name: "coordinator",
             logDirectory: directory
         )
@@ -236,6 +241,7 @@ extension TestCluster {
     static func run(
         workerIDs: [String] = ["w1", "w2", "w3", "w4"],
         workerArguments: [String] = [],
+        coordinatorArguments: [String] = [],
         workerWrapper: String? = nil,
         http: Bool = false,
         configure: (inout Topology) -> Void = { _ in },
@@ -246,6 +252,7 @@ extension TestCluster {
         let cluster = try TestCluster(
             workerIDs: workerIDs,
             workerArguments: workerArguments,
+            coordinatorArguments: coordinatorArguments,
             workerWrapper: workerWrapper,
             http: http,
             configure: configure

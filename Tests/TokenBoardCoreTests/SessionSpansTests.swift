@@ -1,3 +1,4 @@
+import TokenBoardWorkload
 import XCTest
 
 @testable import TokenBoardCore

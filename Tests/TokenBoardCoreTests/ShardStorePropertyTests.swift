@@ -1,4 +1,5 @@
 import TokenBoardCore
+import TokenBoardWorkload
 import XCTest
 
 /// Randomized, deterministic: the store's answers against a brute force over the raw events.

@@ -1,5 +1,6 @@
 import Foundation
 import TokenBoardCore
+import TokenBoardWorkload
 import XCTest
 
 final class ShardStoreSnapshotTests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 import TokenBoardCore
+import TokenBoardWorkload
 import XCTest
 
 /// Tier floors and counts on sets small enough to work out by hand, and against a sort on random ones.

@@ -1,4 +1,5 @@
 import TokenBoardCore
+import TokenBoardWorkload
 import XCTest
 
 final class TopKMergeTests: XCTestCase {

@@ -211,4 +211,67 @@ final class APIResponderTests: XCTestCase {
         )
         XCTAssertTrue(body(api.refusal(.requestHeaderFieldsTooLarge, reason: "x")).contains("headers-too-large"))
     }
+
+    func testPostedEventsNeedABearerTokenWhenTokensAreSet() async throws {
+        let address = Endpoint(host: "127.0.0.1", port: 7400)
+        let tokens = try IngestTokens(
+            fileText: "# gateways\n  gateway-token-0001-aaaa\r\n\nrotated-token-0002-bbbb\n",
+            file: "tokens"
+        )
+        let api = APIResponder(
+            cluster: FixedCluster(),
+            coordinatorAddress: address,
+            ingest: EventIngest(coordinator: address, group: MultiThreadedEventLoopGroup.singleton),
+            ingestTokens: tokens
+        )
+        func post(_ authorization: String?) async -> Response {
+            var headers: HTTPHeaders = [:]
+            if let authorization { headers.add(name: "authorization", value: authorization) }
+            return await api.respond(to: Request(method: .POST, target: "/v1/events", headers: headers))
+        }
+        for (authorization, message) in [
+            (nil, "POST /v1/events needs an Authorization: Bearer token"),
+            ("Basic Z2F0ZXdheQ==", "the Authorization header must be Bearer TOKEN"),
+            ("Bearer gateway-token-0001-aaab", "the bearer token is not one this coordinator accepts"),
+            ("Bearer gateway-token-0001-aaaa ", "the bearer token is not one this coordinator accepts"),
+        ] {
+            let refused = await post(authorization)
+            XCTAssertEqual(refused.status, .unauthorized, "\(String(describing: authorization))")
+            XCTAssertEqual(refused.headers.first(name: "www-authenticate"), #"Bearer realm="tokenboard""#)
+            XCTAssertEqual(
+                body(refused),
+                """
+                {
+                  "error" : {
+                    "code" : "unauthorized",
+                    "message" : "\(message)",
+                    "status" : 401
+                  }
+                }
+
+                """
+            )
+        }
+        // Either listed token gets past the check, to the body's (here: an empty body, 400).
+        for token in ["gateway-token-0001-aaaa", "rotated-token-0002-bbbb"] {
+            let accepted = await post("bearer \(token)")
+            XCTAssertEqual(accepted.status, .badRequest, body(accepted))
+        }
+        // Reading the board needs no token.
+        let board = await api.respond(to: Request(method: .GET, target: "/v1/top"))
+        XCTAssertEqual(board.status, .ok)
+    }
+
+    func testTokenFilesAreChecked() {
+        XCTAssertThrowsError(try IngestTokens(fileText: "# only a comment\n\n", file: "t")) { error in
+            XCTAssertEqual("\(error)", "t holds no token")
+        }
+        XCTAssertThrowsError(try IngestTokens(fileText: "long-enough-token-1\nshort\n", file: "t")) { error in
+            XCTAssertEqual(
+                "\(error)",
+                "t:2: a token must be 16 to 256 printable ASCII characters without spaces"
+            )
+        }
+        XCTAssertThrowsError(try IngestTokens(fileText: "has a space in it, long\n", file: "t"))
+    }
 }

@@ -91,6 +91,62 @@ final class ShardTests: XCTestCase {
         )
     }
 
+    func testEventsDatedPastTheFutureLimitAreRefusedWhole() throws {
+        let noon = Day(year: 2026, month: 10, day: 5).startMillis + 12 * 3_600_000
+        let hour: Int64 = 3_600_000
+        let keys = employees(ownedBy: "w1", count: 3)
+        func dated(_ offsets: [Int64]) -> EventBatch {
+            var events = batch(Array(keys.prefix(offsets.count)))
+            for (i, offset) in offsets.enumerated() { events.events[i].timestampMillis = noon + offset }
+            return events
+        }
+        func ingest(_ shard: Shard, _ batch: EventBatch) throws -> IngestAck {
+            try shard.handle(Frame(IngestRequest(mapVersion: 1, batch: batch), requestID: 1)).decode(IngestAck.self)
+        }
+        let shard = Shard(
+            workerID: "w1",
+            store: ShardStore(priceBook: prices),
+            map: map,
+            log: nil,
+            futureLimit: FutureLimit(days: 1),
+            clock: { noon }
+        )
+        // 24 hours ahead is within a day's tolerance; one millisecond more is not, and refuses the whole batch.
+        XCTAssertEqual(try ingest(shard, dated([-hour, 24 * hour])).applied, 2)
+        XCTAssertThrowsError(try ingest(shard, dated([0, 24 * hour + 1, hour]))) { error in
+            let message = error as? ErrorMessage
+            XCTAssertEqual(message?.code, .batchRejected)
+            XCTAssertEqual(
+                message?.message,
+                "batch refused whole: event 1: the event is dated 2026-10-06, more than 1 day after this worker's clock (2026-10-05); fix the sender's clock, or start the worker with a larger --max-future-days"
+            )
+        }
+        XCTAssertEqual(shard.stats.events, 2)
+        XCTAssertEqual(shard.stats.newestDay, Day(year: 2026, month: 10, day: 6))
+
+        // No tolerance: the clock's own millisecond is accepted, the next one is not.
+        let strict = Shard(
+            workerID: "w1",
+            store: ShardStore(priceBook: prices),
+            map: map,
+            log: nil,
+            futureLimit: FutureLimit(days: 0),
+            clock: { noon }
+        )
+        XCTAssertEqual(try ingest(strict, dated([0])).applied, 1)
+        XCTAssertThrowsError(try ingest(strict, dated([1])))
+        // Without a limit any date is taken.
+        let open = Shard(
+            workerID: "w1",
+            store: ShardStore(priceBook: prices),
+            map: map,
+            log: nil,
+            futureLimit: nil,
+            clock: { noon }
+        )
+        XCTAssertEqual(try ingest(open, dated([400 * 24 * hour])).applied, 1)
+    }
+
     func testMalformedPayloadAndUnknownTypeGetErrorsAndTheShardKeepsServing() throws {
         let shard = Shard(workerID: "w1", priceBook: prices, map: map)
         var garbage = ByteBufferAllocator().buffer(capacity: 8)

@@ -3,6 +3,7 @@ import NIOCore
 import NIOEmbedded
 import TokenBoardCore
 import TokenBoardWire
+import TokenBoardWorkload
 import XCTest
 
 final class FrameCodecTests: XCTestCase {

@@ -1,6 +1,7 @@
 import NIOCore
 import TokenBoardCore
 import TokenBoardWire
+import TokenBoardWorkload
 import XCTest
 
 /// Deterministic random input: every decoder must either decode or throw a `WireError`; never crash, never hang.

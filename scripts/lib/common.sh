@@ -33,6 +33,11 @@ ensure_http_test_deps() {
     ensure_packages curl nghttp2-client chromium
 }
 
+# The deployment tests check cluster/systemd with systemd-analyze (Debian's systemd package; nothing is started).
+ensure_deploy_test_deps() {
+    ensure_packages systemd
+}
+
 # Builds the release binary (incrementally) and prints its path.
 release_binary() {
     ensure_build_deps

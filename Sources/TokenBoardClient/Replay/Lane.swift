@@ -9,7 +9,7 @@ struct Lane {
     /// A batch on its way, kept until acknowledged so it can be resent after a reconnect.
     struct InFlight {
         var events: Int
-        var frame: Frame
+        var request: PendingRequest.Outgoing
         var sentAt: ContinuousClock.Instant
         var reply: Reply
     }
@@ -52,9 +52,9 @@ struct Lane {
         self.connection = connection
     }
 
-    /// Sends a frame on this lane's connection; the reply carries its arrival time.
-    static func send(_ frame: Frame, on connection: Connection, timeout: TimeAmount) -> Reply {
-        let future = connection.send(frame, timeout: timeout).map {
+    /// Sends a request on this lane's connection; the reply carries its arrival time.
+    static func send(_ request: PendingRequest.Outgoing, on connection: Connection, timeout: TimeAmount) -> Reply {
+        let future = connection.send(request, timeout: timeout).map {
             Acknowledgement(frame: $0, arrived: ContinuousClock.now)
         }
         let completion = Completion()

@@ -27,6 +27,9 @@ public struct ReplayProgress: Sendable, Hashable {
     /// Why sending stopped; `endOfInput` while the replay runs.
     public var stop: ReplayStop = .endOfInput
     public var elapsed: Duration = .zero
+    /// For a sharded log: nil when its blocks went to the workers as they are; else why its events were
+    /// partitioned again (the cluster's shard map differs, or the replay is paced or limited).
+    public var repartitioned: String?
 
     public init() {}
 

@@ -94,6 +94,11 @@ struct ReplaySession {
         for worker in map.workers.indices where partitioner.count(of: worker) > 0 {
             try await send(partitioner.take(worker), to: worker)
         }
+        return try await finish(progress)
+    }
+
+    /// Waits for every acknowledgement and hands out the final progress.
+    private mutating func finish(_ progress: (ReplayProgress) -> Void) async throws -> ReplayProgress {
         for lane in lanes.indices {
             while !lanes[lane].inflight.isEmpty { try await settleOldest(of: lane) }
         }
@@ -101,6 +106,33 @@ struct ReplaySession {
         state.ackLatency = latency.percentiles
         progress(state)
         return state
+    }
+
+    /// Notes why a sharded log's batches are partitioned again rather than sent as they are.
+    mutating func noteRepartitioned(_ reason: String) {
+        state.repartitioned = reason
+    }
+
+    /// Sends every batch `source` hands out (nil once exhausted) to its worker as it is: the batches were
+    /// partitioned, encoded and compressed for this map ahead of time (a sharded log). Stops early only at the
+    /// options' duration; pacing and event limits need events one by one and take `replay(source:progress:)`.
+    mutating func replay(
+        prepared source: () throws -> (worker: Int, batch: PreparedBatch)?,
+        progress: (ReplayProgress) -> Void
+    ) async throws -> ReplayProgress {
+        start = clock.now
+        lastReport = start
+        let deadline = options.duration.map { start.advanced(by: $0) }
+        while let next = try source() {
+            try await send(prepared: next.batch, to: next.worker)
+            let now = clock.now
+            if let deadline, now >= deadline {
+                state.stop = .duration
+                break
+            }
+            try await report(now, progress)
+        }
+        return try await finish(progress)
     }
 
     /// Hands out progress about once a second, first taking every acknowledgement that has arrived (the
@@ -148,11 +180,7 @@ struct ReplaySession {
 
     /// Sends a batch on the worker's next lane, first waiting for that lane's oldest batch if its window is full.
     private mutating func send(_ batch: EventBatch, to worker: Int) async throws {
-        let connections = max(1, options.connectionsPerWorker)
-        let lane = worker * connections + nextLane[worker]
-        nextLane[worker] = (nextLane[worker] + 1) % connections
-        while lanes[lane].inflight.count >= options.inflightPerWorker { try await settleOldest(of: lane) }
-        lanes[lane].sequence += 1
+        let lane = try await openLane(for: worker)
         let request = IngestRequest(
             producerID: lanes[lane].producerID,
             sequence: lanes[lane].sequence,
@@ -160,15 +188,47 @@ struct ReplaySession {
             batch: batch
         )
         let frame = Frame(request, requestID: 0)
-        state.payloadBytes += UInt64(frame.payload.readableBytes)
-        state.eventsSent += UInt64(batch.events.count)
-        // A lane's connection is only ever missing inside `reconnect`, which either restores it or throws.
-        guard let connection = lanes[lane].connection else { throw ClientError.workerUnknown(map.workers[worker]) }
-        let sentAt = clock.now
-        let reply = Lane.send(frame, on: connection, timeout: options.ackTimeout)
-        lanes[lane].inflight.append(
-            Lane.InFlight(events: batch.events.count, frame: frame, sentAt: sentAt, reply: reply)
+        try dispatch(.frame(frame), events: batch.events.count, payloadBytes: frame.payload.readableBytes, on: lane)
+    }
+
+    /// Sends a batch prepared for this map (a sharded log's block) as it is, on the worker's next lane.
+    private mutating func send(prepared batch: PreparedBatch, to worker: Int) async throws {
+        let lane = try await openLane(for: worker)
+        let frame = try EncodedFrame.ingest(
+            producerID: lanes[lane].producerID,
+            sequence: lanes[lane].sequence,
+            mapVersion: map.version,
+            batch: batch
         )
+        // Counted before compression, as `send(_:to:)` counts: the request header and the encoded batch.
+        try dispatch(.encoded(frame), events: batch.events, payloadBytes: 24 + batch.rawLength, on: lane)
+    }
+
+    /// The worker's next lane, once its window has room, with the sequence number of the batch about to go on it.
+    private mutating func openLane(for worker: Int) async throws -> Int {
+        let connections = max(1, options.connectionsPerWorker)
+        let lane = worker * connections + nextLane[worker]
+        nextLane[worker] = (nextLane[worker] + 1) % connections
+        while lanes[lane].inflight.count >= options.inflightPerWorker { try await settleOldest(of: lane) }
+        lanes[lane].sequence += 1
+        return lane
+    }
+
+    private mutating func dispatch(
+        _ request: PendingRequest.Outgoing,
+        events: Int,
+        payloadBytes: Int,
+        on lane: Int
+    ) throws {
+        state.payloadBytes += UInt64(payloadBytes)
+        state.eventsSent += UInt64(events)
+        // A lane's connection is only ever missing inside `reconnect`, which either restores it or throws.
+        guard let connection = lanes[lane].connection else {
+            throw ClientError.workerUnknown(map.workers[lanes[lane].worker])
+        }
+        let sentAt = clock.now
+        let reply = Lane.send(request, on: connection, timeout: options.ackTimeout)
+        lanes[lane].inflight.append(Lane.InFlight(events: events, request: request, sentAt: sentAt, reply: reply))
     }
 
     /// Waits for the lane's oldest unacknowledged batch; on a connection failure reconnects and resends.
@@ -220,7 +280,7 @@ struct ReplaySession {
                 lanes[lane].connection = connection
                 for index in lanes[lane].inflight.indices {
                     lanes[lane].inflight[index].reply = Lane.send(
-                        lanes[lane].inflight[index].frame,
+                        lanes[lane].inflight[index].request,
                         on: connection,
                         timeout: options.ackTimeout
                     )

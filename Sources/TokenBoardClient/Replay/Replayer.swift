@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import TokenBoardCore
 import TokenBoardWire
+import TokenBoardWorkload
 
 /// Streams events to the workers that own them: fetches the shard map from the coordinator, partitions events by
 /// slot, and sends compressed, pipelined, numbered batches straight to each owner over one or more connections
@@ -67,6 +68,57 @@ public final class Replayer: Sendable {
         }
     }
 
+    /// Replays the blocks of a sharded log (`ShardedLogReader.next`, handed out by `source` until nil), laid out for
+    /// `recorded`. When the cluster's map routes as `recorded` does (same workers, same slot owners) and the
+    /// replay is neither paced nor limited by events, each block goes to its worker as a ready ingest frame: no
+    /// decompression, partitioning, encoding or compression here. Otherwise every block is decoded and its events
+    /// partitioned like any other batch's, and the result's `repartitioned` says why.
+    public func run(
+        sharded source: () throws -> ShardedLogBlock?,
+        recordedMap recorded: ShardMap,
+        progress: (ReplayProgress) -> Void = { _ in }
+    ) async throws -> ReplayProgress {
+        var session = try await ReplaySession(replayer: self)
+        do {
+            let result: ReplayProgress
+            if let reason = Self.repartitionReason(recorded: recorded, cluster: session.map, options: options) {
+                session.noteRepartitioned(reason)
+                result = try await session.replay(
+                    source: { batch in
+                        guard let block = try source() else {
+                            batch = EventBatch()
+                            return false
+                        }
+                        batch = try PreparedBatch(block).decoded()
+                        return true
+                    },
+                    progress: progress
+                )
+            } else {
+                result = try await session.replay(
+                    prepared: { try source().map { ($0.worker, PreparedBatch($0)) } },
+                    progress: progress
+                )
+            }
+            await session.closeAll()
+            return result
+        } catch {
+            await session.closeAll()
+            throw error
+        }
+    }
+
+    /// Why a sharded log cannot go to the cluster block by block, or nil when it can.
+    static func repartitionReason(recorded: ShardMap, cluster: ShardMap, options: ReplayOptions) -> String? {
+        if recorded.workers != cluster.workers || recorded.owners != cluster.owners {
+            return
+                "the log is sharded for workers \(recorded.workers.joined(separator: ",")) over \(recorded.owners.count) slots, and the cluster's shard map v\(cluster.version) (workers \(cluster.workers.joined(separator: ",")) over \(cluster.owners.count) slots) routes differently"
+        }
+        if options.pacing != .unlimited { return "the replay is paced (\(options.pacing))" }
+        if options.limit != nil { return "the replay stops at an event limit" }
+        return nil
+    }
+
     func fetchMap() async throws -> ShardMapReply {
         let client = try await ClusterClient.connect(to: coordinator, group: group)
         do {
@@ -80,7 +132,8 @@ public final class Replayer: Sendable {
     }
 
     func connect(_ endpoint: Endpoint) async throws -> Connection {
-        try await Connection.connect(to: endpoint, group: group)
+        let limits = options.compressBatches ? FrameLimits.default : FrameLimits(compressionThreshold: .max)
+        return try await Connection.connect(to: endpoint, group: group, limits: limits)
     }
 }
 

@@ -30,19 +30,8 @@ extension FlaggedReply: WireMessage {
     }
 }
 
-/// window, anchor Day?, allowPartial bool.
-extension SignalsQuery: WireMessage {
+extension SignalsQuery: WindowReportQuery {
     public static var messageType: MessageType { .signalsQuery }
-
-    public init(from payload: inout ByteBuffer) throws {
-        self.init(window: try payload.readWire(), anchor: try payload.readWire(), allowPartial: try payload.readWire())
-    }
-
-    public func encode(into buffer: inout ByteBuffer) {
-        buffer.writeWire(window)
-        buffer.writeWire(anchor)
-        buffer.writeWire(allowPartial)
-    }
 }
 
 /// flagged array<FlaggedEmployee>, rules SignalRules, anchor Day?, coverage.

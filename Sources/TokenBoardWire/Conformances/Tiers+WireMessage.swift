@@ -44,19 +44,8 @@ extension ScoreCountReply: WireMessage {
     }
 }
 
-/// window, anchor Day?, allowPartial bool.
-extension TiersQuery: WireMessage {
+extension TiersQuery: WindowReportQuery {
     public static var messageType: MessageType { .tiersQuery }
-
-    public init(from payload: inout ByteBuffer) throws {
-        self.init(window: try payload.readWire(), anchor: try payload.readWire(), allowPartial: try payload.readWire())
-    }
-
-    public func encode(into buffer: inout ByteBuffer) {
-        buffer.writeWire(window)
-        buffer.writeWire(anchor)
-        buffer.writeWire(allowPartial)
-    }
 }
 
 /// cutoffs TierCutoffs, anchor Day?, coverage.

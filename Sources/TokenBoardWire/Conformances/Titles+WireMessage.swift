@@ -30,19 +30,8 @@ extension TitleCandidatesReply: WireMessage {
     }
 }
 
-/// window, anchor Day?, allowPartial bool.
-extension TitlesQuery: WireMessage {
+extension TitlesQuery: WindowReportQuery {
     public static var messageType: MessageType { .titlesQuery }
-
-    public init(from payload: inout ByteBuffer) throws {
-        self.init(window: try payload.readWire(), anchor: try payload.readWire(), allowPartial: try payload.readWire())
-    }
-
-    public func encode(into buffer: inout ByteBuffer) {
-        buffer.writeWire(window)
-        buffer.writeWire(anchor)
-        buffer.writeWire(allowPartial)
-    }
 }
 
 /// holders array<TitleHolder>, rules TitleRules, anchor Day?, coverage.

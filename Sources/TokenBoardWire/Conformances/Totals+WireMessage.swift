@@ -1,19 +1,8 @@
 import NIOCore
 import TokenBoardCore
 
-/// window, anchor Day?, allowPartial bool.
-extension TotalsQuery: WireMessage {
+extension TotalsQuery: WindowReportQuery {
     public static var messageType: MessageType { .totalsQuery }
-
-    public init(from payload: inout ByteBuffer) throws {
-        self.init(window: try payload.readWire(), anchor: try payload.readWire(), allowPartial: try payload.readWire())
-    }
-
-    public func encode(into buffer: inout ByteBuffer) {
-        buffer.writeWire(window)
-        buffer.writeWire(anchor)
-        buffer.writeWire(allowPartial)
-    }
 }
 
 /// models [LabeledUsage], totals, anchor Day?, newestDay Day?, coverage.

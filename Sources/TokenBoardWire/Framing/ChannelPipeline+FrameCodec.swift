@@ -8,4 +8,10 @@ extension ChannelPipeline.SynchronousOperations {
         try addHandler(ByteToMessageHandler(FrameDecoder(limits: limits)))
         try addHandler(MessageToByteHandler(FrameEncoder(limits: limits)))
     }
+
+    /// Adds only the frame decoder, for a handler after it that writes frames already encoded (`ByteBuffer`s,
+    /// with `FrameEncoder.encode` or as `EncodedFrame`s).
+    public func addFrameDecoder(limits: FrameLimits = .default) throws {
+        try addHandler(ByteToMessageHandler(FrameDecoder(limits: limits)))
+    }
 }

@@ -8,9 +8,9 @@ struct BudgetsCommand: AsyncParsableCommand {
         commandName: "budgets",
         abstract: "Who is over, or within 10% of, their monthly budget (employees and teams).",
         discussion: """
-            Budgets are USD per calendar month (UTC), per employee or per team, in the "budgets" section of the
-            coordinator's badges file (docs/BOARD.md). Cost is list price, month to date through --as-of
-            (default: the newest day the cluster has seen). A team's cost is the sum of the members the
+            Budgets are USD per calendar month (UTC), per employee or per team, in the "budgets" section of the \
+            coordinator's badges file (docs/BOARD.md). Cost is list price, month to date through --as-of \
+            (default: the newest day the cluster has seen). A team's cost is the sum of the members the \
             directory lists for it. Lines are "over" above the budget and "near" from 90% of it.
             """
     )

@@ -8,7 +8,7 @@ struct EmployeeCommand: AsyncParsableCommand {
         commandName: "employee",
         abstract: "One employee's usage by model, tool and day, with their exact global rank, tier and team rank.",
         discussion: """
-            Also shows the titles they hold, their team, org and manager from the coordinator's directory, their rank within the
+            Also shows the titles they hold, their team, org and manager from the coordinator's directory, their rank within the \
             team, and their own and their team's month-to-date cost against the monthly budgets configured.
             """
     )

@@ -10,12 +10,12 @@ struct GenCommand: AsyncParsableCommand {
         abstract:
             "Generate a usage log (canonical JSONL, or --binary) calibrated to a company month, with its manifest.",
         discussion: """
-            Defaults reproduce the reported month: 85,000 employees over 30 days from 2026-10-01, 60 trillion
-            tokens, the top employee at 281 billion, a power-law tail, cache reads the largest share, a mix of
-            Claude, GPT, Gemini and in-house models. --events sets how many records carry those tokens (every
-            employee gets at least one). The same --seed gives the same bytes. The manifest holds the exact
-            per-employee, per-model and company totals (see docs/LOG-FORMAT.md). The log is written to OUT.partial
-            and renamed when complete. --binary writes the same events as a binary log, which replays read much
+            Defaults reproduce the reported month: 85,000 employees over 30 days from 2026-10-01, 60 trillion \
+            tokens, the top employee at 281 billion, a power-law tail, cache reads the largest share, a mix of \
+            Claude, GPT, Gemini and in-house models. --events sets how many records carry those tokens (every \
+            employee gets at least one). The same --seed gives the same bytes. The manifest holds the exact \
+            per-employee, per-model and company totals (see docs/LOG-FORMAT.md). The log is written to OUT.partial \
+            and renamed when complete. --binary writes the same events as a binary log, which replays read much \
             faster than JSONL.
             """
     )

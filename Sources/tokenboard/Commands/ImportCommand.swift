@@ -7,17 +7,17 @@ import TokenBoardWorkload
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Ingest real usage logs (Claude Code, OpenAI, canonical, binary) into the cluster, once.",
+        abstract: "Ingest real usage logs (Claude Code, OpenAI, Gemini, canonical, binary) into the cluster, once.",
         discussion: """
-            Reads the logs like replay (--format auto tells each file's format from its content) and sends their
-            events to the owning workers. Claude Code and OpenAI logs need an employee: --employee NAME for all of
-            them, or an --employee-map (docs/LOG-FORMAT.md); a log that maps to nobody stops the import before
+            Reads the logs like replay (--format auto tells each file's format from its content) and sends their \
+            events to the owning workers. Claude Code, OpenAI and Gemini logs need an employee: --employee NAME for \
+            all of them, or an --employee-map (docs/LOG-FORMAT.md); a log that maps to nobody stops the import before \
             anything is sent, naming the file.
 
-            Idempotent: the batches are numbered under a producer id derived from the logs' bytes, their formats
-            and employees, these options, the batch size and the cluster's shard map. Importing the same files the
-            same way again sends the same numbered batches, which the workers acknowledge as duplicates, so the
-            counters do not change; an interrupted import can simply be run again. A different set of files (one
+            Idempotent: the batches are numbered under a producer id derived from the logs' bytes, their formats \
+            and employees, these options, the batch size and the cluster's shard map. Importing the same files the \
+            same way again sends the same numbered batches, which the workers acknowledge as duplicates, so the \
+            counters do not change; an interrupted import can simply be run again. A different set of files (one \
             more, one fewer, one changed) is a different import: events in both are counted again.
             """
     )

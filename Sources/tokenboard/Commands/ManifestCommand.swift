@@ -9,9 +9,9 @@ struct ManifestCommand: AsyncParsableCommand {
         commandName: "manifest",
         abstract: "Compute the exact totals of usage logs of any format: a manifest like gen's.",
         discussion: """
-            Reads the logs in order (--format auto tells each file's format from its content) and writes the
-            manifest of exactly the events replay or import would send: totals, by model, tool and day, every
-            employee, and the top 250 (docs/LOG-FORMAT.md, "The manifest"), costed with --prices. Bad lines are
+            Reads the logs in order (--format auto tells each file's format from its content) and writes the \
+            manifest of exactly the events replay or import would send: totals, by model, tool and day, every \
+            employee, and the top 250 (docs/LOG-FORMAT.md, "The manifest"), costed with --prices. Bad lines are \
             counted, reported and left out (--strict: the first one stops it).
             """
     )

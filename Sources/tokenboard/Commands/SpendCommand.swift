@@ -13,8 +13,8 @@ struct SpendCommand: AsyncParsableCommand {
         commandName: "spend",
         abstract: "Company-wide tokens and list-price cost over a window, by model, provider, team or org.",
         discussion: """
-            Costs are exact integer nano-dollars from the price book (cluster/prices.json). Models missing from
-            the price book are counted and listed as unpriced, never as $0. Teams and orgs come from the coordinator's
+            Costs are exact integer nano-dollars from the price book (cluster/prices.json). Models missing from \
+            the price book are counted and listed as unpriced, never as $0. Teams and orgs come from the coordinator's \
             directory; employees it does not list are counted under "unassigned".
             """
     )

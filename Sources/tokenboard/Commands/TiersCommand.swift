@@ -8,8 +8,8 @@ struct TiersCommand: AsyncParsableCommand {
         commandName: "tiers",
         abstract: "Each tier's floor over a window and how many employees hold it.",
         discussion: """
-            Tiers (bronze, silver, gold, platinum, emerald) come from the coordinator's board rules (the
-            topology's "badges" file; docs/BOARD.md): a percentile of the window's distribution, an absolute
+            Tiers (bronze, silver, gold, platinum, emerald) come from the coordinator's board rules (the \
+            topology's "badges" file; docs/BOARD.md): a percentile of the window's distribution, an absolute \
             floor, or both. The floors are exact: the coordinator searches them with per-shard counts.
             """
     )

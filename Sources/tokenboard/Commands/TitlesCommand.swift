@@ -8,11 +8,11 @@ struct TitlesCommand: AsyncParsableCommand {
         commandName: "titles",
         abstract: "Who holds each title over a window.",
         discussion: """
-            Token Legend: rank 1 by tokens. Session Immortal: the longest single agent session by wall time
-            (first to last event of one session id; a session counts in the window its last event falls in).
-            Model Connoisseur: the most distinct models with at least the configured tokens each. Cache Wizard:
-            the highest cache-read share of tokens among employees with at least the configured volume. Ties
-            go to the employee key first in byte order. Thresholds: the "titles" section of the badges file
+            Token Legend: rank 1 by tokens. Session Immortal: the longest single agent session by wall time \
+            (first to last event of one session id; a session counts in the window its last event falls in). \
+            Model Connoisseur: the most distinct models with at least the configured tokens each. Cache Wizard: \
+            the highest cache-read share of tokens among employees with at least the configured volume. Ties \
+            go to the employee key first in byte order. Thresholds: the "titles" section of the badges file \
             (docs/BOARD.md).
             """
     )

@@ -9,12 +9,12 @@ struct TopCommand: AsyncParsableCommand {
         commandName: "top",
         abstract: "The global top K employees over a window, exact to the token and the nano-dollar.",
         discussion: """
-            Ranks by total tokens (default), list-price cost, or output tokens; ties break by employee key.
-            Each row shows the employee's tier in the window (`tokenboard tiers` lists the floors) and the gaming
-            signals beside the rank: output per prompt token (out/in), cache-read share (cache), and flags — idle×N
-            for N idle-agent session runs, 24h×Nd for N days active around the clock (rules: docs/BOARD.md).
-            --adjusted ranks with the flagged usage left out and shows each row's raw rank and how far it moved.
-            --by-team ranks teams by the sum of their members instead.
+            Ranks by total tokens (default), list-price cost, or output tokens; ties break by employee key. \
+            Each row shows the employee's tier in the window (`tokenboard tiers` lists the floors) and the gaming \
+            signals beside the rank: output per prompt token (out/in), cache-read share (cache), and flags — idle×N \
+            for N idle-agent session runs, 24h×Nd for N days active around the clock (rules: docs/BOARD.md). \
+            --adjusted ranks with the flagged usage left out and shows each row's raw rank and how far it moved. \
+            --by-team ranks teams by the sum of their members instead. \
             Fails naming any shard that does not answer, unless --allow-partial.
             """
     )

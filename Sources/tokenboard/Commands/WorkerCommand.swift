@@ -7,28 +7,32 @@ struct WorkerCommand: AsyncParsableCommand {
         commandName: "worker",
         abstract: "Run a worker: owns a hash shard of employees and keeps their exact counters.",
         discussion: """
-            The worker listens where the topology says (or --port), registers with the coordinator, and heartbeats.
-            Once listening it prints one JSON line on standard output; logs go to standard error. SIGTERM or
+            The worker listens where the topology says (or --port), registers with the coordinator, and heartbeats. \
+            Once listening it prints one JSON line on standard output; logs go to standard error. SIGTERM or \
             SIGINT stops it gracefully.
 
-            Every batch is appended to a write-ahead log in the data directory (default RUN_DIR/data/ID) before it
-            is applied and acknowledged, so a killed worker (even kill -9) comes back with every acknowledged event.
-            --fsync chooses what a power failure can lose: always (nothing acknowledged), interval (the default,
-            synced every 10 ms: the last 10 ms of acknowledged batches), never (whatever the kernel had not written
+            Every batch is appended to a write-ahead log in the data directory (default RUN_DIR/data/ID) before it \
+            is applied and acknowledged, so a killed worker (even kill -9) comes back with every acknowledged event. \
+            --fsync chooses what a power failure can lose: always (nothing acknowledged), interval (the default, \
+            synced every 10 ms: the last 10 ms of acknowledged batches), never (whatever the kernel had not written \
             back, typically up to 30 s).
 
-            The worker snapshots its counters (snapshot.tbs: written to a temporary file, synced, renamed) every
-            --snapshot-interval seconds when something changed, sooner when the log passes --snapshot-log-mb, and on
-            SIGTERM after draining its connections; each snapshot deletes the log segments it covers. Start-up loads
-            the snapshot and replays the log written after it, and logs what it found (snapshot age, records
-            replayed, time taken). A torn last log record (a crash mid-write) is reported and cut off; damage
+            The worker snapshots its counters (snapshot.tbs: written to a temporary file, synced, renamed) every \
+            --snapshot-interval seconds when something changed, sooner when the log passes --snapshot-log-mb, and on \
+            SIGTERM after draining its connections; each snapshot deletes the log segments it covers. Start-up loads \
+            the snapshot and replays the log written after it, and logs what it found (snapshot age, records \
+            replayed, time taken). A torn last log record (a crash mid-write) is reported and cut off; damage \
             anywhere else stops start-up with an error naming the file and offset.
 
-            Numbered batches (a producer id and a sequence per worker, as the replayer sends them) are applied once:
-            a resent batch is acknowledged as a duplicate. Events that carry an id are also de-duplicated: the
-            worker remembers the ids of at least its latest 131,072 keyed events and up to 262,144 (4 MiB), and
-            drops a second delivery within that window. If the log cannot be written (disk full, read-only disk), ingest fails
+            Numbered batches (a producer id and a sequence per worker, as the replayer sends them) are applied once: \
+            a resent batch is acknowledged as a duplicate. Events that carry an id are also de-duplicated: the \
+            worker remembers the ids of at least its latest 131,072 keyed events and up to 262,144 (4 MiB), and \
+            drops a second delivery within that window. If the log cannot be written (disk full, read-only disk), ingest fails \
             with a storage error to the client and queries go on being served.
+
+            A batch with an event dated more than --max-future-days after the worker's clock is refused whole \
+            (nothing of it logged or applied): the board's default day is the newest day seen, so one event from a \
+            machine whose clock is years ahead would otherwise empty every window.
             """
     )
 
@@ -61,6 +65,12 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Serve Prometheus metrics at http://HOST:PORT/metrics (overrides the topology's).")
     var http: String?
 
+    @Option(
+        name: .customLong("max-future-days"),
+        help: "Refuse batches with an event dated more than this many days after the worker's clock (0 to 36500)."
+    )
+    var maxFutureDays: Int = FutureLimit.standard.days
+
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be in 0...65535") }
         if let coordinator, Endpoint(coordinator) == nil { throw ValidationError("--coordinator must be HOST:PORT") }
@@ -73,6 +83,9 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         guard (1...1_048_576).contains(snapshotLogMB) else {
             throw ValidationError("--snapshot-log-mb must be 1 to 1048576")
+        }
+        guard (0...FutureLimit.maxDays).contains(maxFutureDays) else {
+            throw ValidationError("--max-future-days must be 0 to \(FutureLimit.maxDays)")
         }
     }
 
@@ -94,6 +107,7 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.snapshotInterval = .milliseconds(Int64(snapshotInterval * 1000))
         configuration.snapshotLogBytes = Int64(snapshotLogMB) << 20
         if let http { configuration.http = Endpoint(http) }
+        configuration.futureLimit = FutureLimit(days: maxFutureDays)
         let id = self.id
         let service = WorkerService(configuration: configuration, logger: logger) { endpoint, http in
             ReadyLine.announce(role: "worker", id: id, endpoint: endpoint, http: http)

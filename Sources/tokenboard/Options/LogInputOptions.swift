@@ -6,7 +6,7 @@ struct LogInputOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Log format: auto, canonical, claude-code, openai or binary.",
+            "Log format: auto, canonical, claude-code, openai, gemini or binary.",
             discussion: "auto tells each file's format from its content (docs/LOG-FORMAT.md)."
         )
     )
@@ -17,17 +17,18 @@ struct LogInputOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: "The employee whose usage the Claude Code or OpenAI logs are (all their events, whatever the map says)."
+        help:
+            "The employee whose usage the Claude Code, OpenAI or Gemini logs are (all their events, whatever the map says)."
     )
     var employee: String?
 
     @Option(
         name: .customLong("employee-map"),
         help: ArgumentHelp(
-            "Rules naming the employee of Claude Code and OpenAI logs.",
+            "Rules naming the employee of Claude Code, OpenAI and Gemini logs.",
             discussion: """
-                Lines of path:PATTERN,EMPLOYEE (matched against a log's path) and user:PATTERN,EMPLOYEE (against an
-                OpenAI record's user); see docs/LOG-FORMAT.md.
+                Lines of path:PATTERN,EMPLOYEE (matched against a log's path) and user:PATTERN,EMPLOYEE (against an \
+                OpenAI or Gemini record's user); see docs/LOG-FORMAT.md.
                 """,
             valueName: "file"
         )
@@ -36,7 +37,9 @@ struct LogInputOptions: ParsableArguments {
 
     func validate() throws {
         guard format == "auto" || LogFormat(rawValue: format) != nil else {
-            throw ValidationError("--format must be auto, canonical, claude-code, openai or binary; got '\(format)'")
+            throw ValidationError(
+                "--format must be auto, canonical, claude-code, openai, gemini or binary; got '\(format)'"
+            )
         }
         if let employee, employee.isEmpty || employee.utf8.count > 256 {
             throw ValidationError("--employee must be 1 to 256 bytes")
