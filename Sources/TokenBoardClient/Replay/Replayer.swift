@@ -12,18 +12,28 @@ import TokenBoardWorkload
 /// applies each numbered batch once, so the result is exactly once. Every batch sent is acknowledged before
 /// `run` returns, also when a limit stops the replay early.
 public final class Replayer: Sendable {
-    public let coordinator: Endpoint
+    /// Where the shard map and the workers' connections come from.
+    public let transport: any ReplayTransport
     public let options: ReplayOptions
-    private let group: any EventLoopGroup
 
-    public init(
+    /// A replayer that asks `coordinator` for the shard map and opens (and closes) its own connections.
+    public convenience init(
         coordinator: Endpoint,
         options: ReplayOptions = ReplayOptions(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
-        self.coordinator = coordinator
+        let limits = options.compressBatches ? FrameLimits.default : FrameLimits(compressionThreshold: .max)
+        self.init(
+            transport: CoordinatorTransport(coordinator: coordinator, group: group, limits: limits),
+            options: options
+        )
+    }
+
+    /// A replayer that takes the shard map and its connections from `transport` and hands the connections back
+    /// to it when done (a connection pool keeps them open for the next replay).
+    public init(transport: any ReplayTransport, options: ReplayOptions = ReplayOptions()) {
+        self.transport = transport
         self.options = options
-        self.group = group
     }
 
     /// Replays every event `source` hands out (it fills the array and returns false once exhausted), or as many
@@ -118,23 +128,6 @@ public final class Replayer: Sendable {
         if options.pacing != .unlimited { return "the replay is paced (\(options.pacing))" }
         if options.limit != nil { return "the replay stops at an event limit" }
         return nil
-    }
-
-    func fetchMap() async throws -> ShardMapReply {
-        let client = try await ClusterClient.connect(to: coordinator, group: group)
-        do {
-            let reply = try await client.shardMap()
-            await client.close()
-            return reply
-        } catch {
-            await client.close()
-            throw error
-        }
-    }
-
-    func connect(_ endpoint: Endpoint) async throws -> Connection {
-        let limits = options.compressBatches ? FrameLimits.default : FrameLimits(compressionThreshold: .max)
-        return try await Connection.connect(to: endpoint, group: group, limits: limits)
     }
 }
 
