@@ -142,26 +142,43 @@ struct WindowSums {
     var scores: [UInt64]
     var events: [UInt32]
 
-    /// The difference of the running totals at the window's last day and the day before its first.
     init(columns: DayColumns, range: Range<Int>, employees: Int, metric: RankingMetric) {
-        scores = Array(repeating: 0, count: employees)
-        events = Array(repeating: 0, count: employees)
-        guard let last = range.last else { return }
-        let end = columns.columns[last].totals
-        let n = min(employees, end.count)
-        // The day before the window: employees it does not yet list had zero running totals there.
-        let before = range.lowerBound > 0 ? columns.columns[range.lowerBound - 1].totals : []
-        let m = min(n, before.count)
+        var scores = [UInt64](repeating: 0, count: employees)
+        var events = [UInt32](repeating: 0, count: employees)
         scores.withUnsafeMutableBufferPointer { scores in
             events.withUnsafeMutableBufferPointer { events in
+                Self.forEach(columns: columns, range: range, employees: employees, metric: metric) { e, score, count in
+                    scores[e] = score
+                    events[e] = count
+                }
+            }
+        }
+        self.scores = scores
+        self.events = events
+    }
+
+    /// Calls `body` with each employee the window's last column lists, their sum of `metric` and their events
+    /// over the window — the difference of the running totals at the window's last day and the day before its
+    /// first — without building arrays (a top K keeps only what beats its threshold).
+    @inline(__always)
+    static func forEach(
+        columns: DayColumns,
+        range: Range<Int>,
+        employees: Int,
+        metric: RankingMetric,
+        _ body: (_ employee: Int, _ score: UInt64, _ events: UInt32) -> Void
+    ) {
+        guard let last = range.last else { return }
+        // The latest day with events before the window: employees it does not yet list had zero totals there.
+        let before = range.lowerBound > 0 ? columns.columns[range.lowerBound - 1].totals : []
+        columns.columns[last].totals.withUnsafeBufferPointer { end in
+            before.withUnsafeBufferPointer { before in
+                let n = min(employees, end.count)
+                let m = min(n, before.count)
                 for e in 0..<m {
-                    scores[e] = end[e].score(metric) &- before[e].score(metric)
-                    events[e] = end[e].events &- before[e].events
+                    body(e, end[e].score(metric) &- before[e].score(metric), end[e].events &- before[e].events)
                 }
-                for e in m..<n {
-                    scores[e] = end[e].score(metric)
-                    events[e] = end[e].events
-                }
+                for e in m..<n { body(e, end[e].score(metric), end[e].events) }
             }
         }
     }

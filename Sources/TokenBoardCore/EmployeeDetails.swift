@@ -51,7 +51,8 @@ struct EmployeeDetails: Sendable {
             if record.hourMask | hourBit != record.hourMask {
                 record.hourMask |= hourBit
                 if record.hourSlot >= 0 {
-                    hours[Int(record.hourSlot)].hours = record.hourMask
+                    // A whole-element store from the record's copy: no read of the mask's line (a cache miss).
+                    hours[Int(record.hourSlot)] = HourMask(day: day, hours: record.hourMask)
                 } else {
                     record.hourSlot = Int32(hours.append(HourMask(day: day, hours: record.hourMask), to: &record.hours))
                 }

@@ -2,7 +2,6 @@ extension ShardStore {
     /// The shard's top `k` over a window and the shard's totals for it.
     public func top(k: Int, window: Window, anchor: Day, by metric: RankingMetric) -> ShardTop {
         let range = window.range(anchor: anchor)
-        let sums = windowSums(range, metric: metric)
         var active: UInt64 = 0
         // Candidates are (score, employee index); names are looked up only to break ties.
         let names = employeeNames
@@ -10,10 +9,14 @@ extension ShardStore {
             a.score != b.score
                 ? a.score > b.score : names[a.employee].utf8.lexicographicallyPrecedes(names[b.employee].utf8)
         }
-        for employee in 0..<sums.events.count where sums.events[employee] > 0 {
+        WindowSums.forEach(columns: days, range: days.indices(of: range), employees: names.count, metric: metric) {
+            employee,
+            score,
+            events in
+            guard events > 0 else { return }
             active += 1
-            if let weakest = heap.threshold, sums.scores[employee] < weakest.score { continue }
-            heap.offer((sums.scores[employee], employee))
+            if let weakest = heap.threshold, score < weakest.score { return }
+            heap.offer((score, employee))
         }
         var totals = windowTotals(range)
         totals.activeEmployees = active

@@ -307,19 +307,7 @@ public final class BinaryLogReader: UsageLogReader {
 
     /// Reads up to `buffer.count` bytes at `offset`; fewer only at the end of the file.
     private func readFully(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
-        guard fd >= 0, let base = buffer.baseAddress else { return 0 }
-        var done = 0
-        while done < buffer.count {
-            let n = pread(fd, base + done, buffer.count - done, off_t(offset) + off_t(done))
-            if n > 0 {
-                done += n
-            } else if n == 0 {
-                break
-            } else if errno != EINTR {
-                throw LogFileError(path: path, operation: "read", code: errno)
-            }
-        }
-        return done
+        try TokenBoardWorkload.readFully(fd, into: buffer, at: offset, path: path)
     }
 
     private func refuse(_ reason: LogLineError.Reason, at offset: Int64) throws {
