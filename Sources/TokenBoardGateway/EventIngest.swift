@@ -21,17 +21,18 @@ public struct IngestReport: Codable, Sendable, Hashable {
 }
 
 /// Turns a body of canonical JSONL (docs/LOG-FORMAT.md) into numbered batches sent straight to the owning
-/// workers over protocol v1, through the same `Replayer` as `tokenboard replay`.
+/// workers over protocol v1, through the same `Replayer` as `tokenboard replay`, on the long-lived worker
+/// connections of a `WorkerConnectionPool` shared by every request.
 ///
 /// The whole body is parsed first: one bad line refuses the request (400, naming the line) and nothing is sent.
 /// With an `Idempotency-Key` the batches are numbered under a producer id derived from the key and the body,
 /// so a retry after any failure sends the same batches and the workers apply each once, as long as the worker
-/// still remembers the key's producer (`ProducerSequences`: at least the latest 262,144 producers). Without a key the batches are unnumbered and never resent: a request that fails with
-/// 503 may have been applied in part, and retrying it can count events twice.
+/// still remembers the key's producer (`ProducerSequences`: at least the latest 262,144 producers). Without a
+/// key the batches are unnumbered and never resent: a request that fails with 503 may have been applied in
+/// part, and retrying it can count events twice.
 public struct EventIngest: Sendable {
-    /// The coordinator the replayer fetches the shard map from.
-    public var coordinator: Endpoint
-    public var group: any EventLoopGroup
+    /// The shard map and the worker connections, kept across requests.
+    public let connections: WorkerConnectionPool
     /// Events per batch.
     public var batchSize = 8192
     /// The deadline for each worker's acknowledgement.
@@ -39,9 +40,16 @@ public struct EventIngest: Sendable {
     /// How long a keyed request keeps reconnecting to a worker that went away before it answers 503.
     public var retryFor: Duration = .seconds(5)
 
+    /// Sends through `connections` (in a coordinator: a pool reading the coordinator's own shard map).
+    public init(connections: WorkerConnectionPool) {
+        self.connections = connections
+    }
+
+    /// Sends through a pool that asks `coordinator` for the shard map over protocol v1 on every request: for a
+    /// gateway running apart from the coordinator.
     public init(coordinator: Endpoint, group: any EventLoopGroup) {
-        self.coordinator = coordinator
-        self.group = group
+        let map = CoordinatorTransport(coordinator: coordinator, group: group)
+        self.init(connections: WorkerConnectionPool(group: group) { try await map.shardMap() })
     }
 
     /// Parses `body` and sends its events; throws `APIError` for a bad body and the cluster's errors otherwise.
@@ -66,7 +74,7 @@ public struct EventIngest: Sendable {
             // Unnumbered batches must not be resent: a lost acknowledgement would count them twice.
             options.retryFor = .zero
         }
-        let replayer = Replayer(coordinator: coordinator, options: options, group: group)
+        let replayer = Replayer(transport: connections, options: options)
         var pending = Optional(events)
         let progress = try await replayer.run { chunk in
             if let events = pending.take() { chunk.append(contentsOf: events) }

@@ -1,7 +1,9 @@
 import Logging
 import NIOCore
 import NIOPosix
+import Prometheus
 import ServiceLifecycle
+import TokenBoardClient
 import TokenBoardCore
 import TokenBoardGateway
 import TokenBoardHTTP
@@ -112,12 +114,13 @@ public struct CoordinatorService: Service {
                 "workers": "\(configuration.map.workers.joined(separator: ","))",
             ]
         )
+        let workerConnections = Self.workerConnections(for: coordinator, group: group, metrics: metrics)
         var http: HTTPServer?
         if let address = configuration.http {
             let responder = APIResponder(
                 cluster: CoordinatorQueries(coordinator: coordinator),
                 coordinatorAddress: server.endpoint,
-                ingest: EventIngest(coordinator: server.endpoint, group: group),
+                ingest: EventIngest(connections: workerConnections),
                 ingestTokens: configuration.ingestTokens,
                 metrics: metrics.endpoint { gauges.update(coordinator.membership.status(map: coordinator.map)) }
             )
@@ -146,7 +149,35 @@ public struct CoordinatorService: Service {
                 return reply
             }
         }
+        await workerConnections.closeAll()
         await coordinator.shutdown()
         logger.info("coordinator stopped", metadata: ["id": "\(configuration.id)"])
+    }
+
+    /// The gateway's connections to the workers: the shard map read in-process (always the coordinator's current
+    /// one, so a changed map is seen by the next request), one long-lived connection per worker, and every
+    /// connection opened counted at `/metrics`.
+    private static func workerConnections(
+        for coordinator: Coordinator,
+        group: any EventLoopGroup,
+        metrics: NodeMetrics
+    ) -> WorkerConnectionPool {
+        let descriptor = MetricNameDescriptor.tokenboard(
+            "gateway_worker_connects",
+            unit: "total",
+            help: "Connections POST /v1/events opened to each worker (kept open and shared between requests)."
+        )
+        let counters = Dictionary(
+            uniqueKeysWithValues: coordinator.map.workers.map {
+                ($0, metrics.registry.makeCounter(descriptor: descriptor, labels: [("worker", $0)]))
+            }
+        )
+        return WorkerConnectionPool(group: group, onConnect: { counters[$0]?.increment() }) {
+            ShardMapReply(
+                map: coordinator.map,
+                endpoints: coordinator.membership.endpoints,
+                live: coordinator.membership.live
+            )
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TokenBoardCore
 import XCTest
 
@@ -148,6 +149,144 @@ final class HTTPGatewayTests: XCTestCase {
             XCTAssertEqual(usage["tokens"] as? Int, 1234)
             XCTAssertEqual(usage["output"] as? Int, 234)
         }
+    }
+
+    func testManySmallPostsShareOneConnectionPerWorkerAndAKeyedRetryAfterARestartAppliesOnce() async throws {
+        try await TestCluster.run(http: true) { cluster in
+            let log = try cluster.generateLog(
+                "small-posts",
+                employees: 200,
+                events: 2000,
+                totalTokens: 1_000_000_000,
+                topTokens: 20_000_000,
+                seed: 11
+            )
+            let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+            XCTAssertEqual(lines.count, 2000)
+            let curl = Curl(directory: cluster.directory)
+            let events = try url(cluster, "/v1/events")
+            // 200 bodies of 10 events, every other one keyed.
+            var bodies: [(path: String, key: String?)] = []
+            for index in 0..<200 {
+                let path = cluster.directory + "/small-\(index).jsonl"
+                try Data(lines[index * 10..<index * 10 + 10].joined(separator: "\n").utf8)
+                    .write(to: URL(fileURLWithPath: path))
+                bodies.append((path, index.isMultiple(of: 2) ? "small-\(index)" : nil))
+            }
+            @Sendable func post(_ body: (path: String, key: String?)) throws -> Curl.Reply {
+                try curl.request(
+                    events,
+                    over: .h2c,
+                    method: "POST",
+                    headers: body.key.map { ["Idempotency-Key: \($0)"] } ?? [],
+                    bodyFile: body.path
+                )
+            }
+            let all = bodies
+            for body in all[..<100] {
+                let reply = try post(body)
+                XCTAssertEqual(reply.status, 200, reply.body)
+                XCTAssertEqual(try reply.json()["events"] as? Int, 10)
+            }
+            // The other half from concurrent posters, sharing the same worker connections.
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 100) { offset in
+                do {
+                    let reply = try post(all[100 + offset])
+                    let count = try reply.json()["events"] as? Int
+                    if reply.status != 200 || count != 10 {
+                        failures.withLock { $0.append("body \(100 + offset): \(reply.status) \(reply.body)") }
+                    }
+                } catch {
+                    failures.withLock { $0.append("body \(100 + offset): \(error)") }
+                }
+            }
+            XCTAssertEqual(failures.withLock { $0 }, [])
+
+            let ledger = try ReferenceLedger(logPath: log, pricesPath: TestCluster.prices, windowDays: 30)
+            try assertBoard(cluster, curl, equals: ledger)
+            // One connection per worker for all 200 requests: none was opened per request.
+            XCTAssertEqual(try workerConnects(cluster, curl), ["w1": 1, "w2": 1, "w3": 1, "w4": 1])
+
+            // w2 dies between posts: a keyed request fails (503).
+            let extra = cluster.directory + "/extra.jsonl"
+            // Stamped like the log's first event, so the window the board and the ledger sum over stays the same.
+            let firstTimestamp = try XCTUnwrap(
+                lines[0].split(separator: "\"").drop { $0 != "ts" }.dropFirst(2).first.map(String.init)
+            )
+            var extraLines: [String] = []
+            for index in 0..<40 {
+                extraLines.append(
+                    "{\"ts\":\"\(firstTimestamp)\",\"employee\":\"late-\(index)\",\"model\":\"gpt-5\",\"input\":\(1000 + index),\"output\":7}"
+                )
+            }
+            try Data((extraLines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: extra))
+            await cluster.kill(worker: "w2")
+            let failed = try post((extra, "late-batch"))
+            XCTAssertEqual(failed.status, 503, failed.body)
+            XCTAssertEqual((try failed.json()["error"] as? [String: Any])?["code"] as? String, "shards-unavailable")
+
+            // Back again (on a new port): the retry reconnects to it and succeeds; once more, all are duplicates.
+            try await cluster.restart(worker: "w2")
+            let retry = try post((extra, "late-batch"))
+            XCTAssertEqual(retry.status, 200, retry.body)
+            XCTAssertEqual(try retry.json()["events"] as? Int, 40)
+            // Whatever part the failed request got applied (nothing when it saw w2 gone before sending) comes
+            // back as duplicates; the board below shows every event counted once.
+            let duplicates = try XCTUnwrap(try retry.json()["duplicate_events"] as? Int)
+            XCTAssertLessThan(duplicates, 40, "w2 owns some of the 40 employees")
+            let again = try post((extra, "late-batch"))
+            XCTAssertEqual(try again.json()["duplicate_events"] as? Int, 40)
+
+            let combined = cluster.directory + "/combined.jsonl"
+            try Data((lines.joined(separator: "\n") + "\n" + extraLines.joined(separator: "\n") + "\n").utf8)
+                .write(to: URL(fileURLWithPath: combined))
+            try assertBoard(
+                cluster,
+                curl,
+                equals: try ReferenceLedger(logPath: combined, pricesPath: TestCluster.prices, windowDays: 30)
+            )
+            // Only the dead connection to w2 was replaced.
+            XCTAssertEqual(try workerConnects(cluster, curl), ["w1": 1, "w2": 2, "w3": 1, "w4": 1])
+        }
+    }
+
+    /// Checks the board and the company totals against `ledger`, exactly.
+    private func assertBoard(
+        _ cluster: TestCluster,
+        _ curl: Curl,
+        equals ledger: ReferenceLedger,
+        line: UInt = #line
+    ) throws {
+        let board = try curl.request(try url(cluster, "/v1/top?k=300"), over: .h2c).json()
+        let entries = try XCTUnwrap(board["entries"] as? [[String: Any]])
+        XCTAssertEqual(entries.count, ledger.employees.count, line: line)
+        XCTAssertEqual(ledger.differences(from: entries), [], line: line)
+        let company = try XCTUnwrap(board["company"] as? [String: Any])
+        XCTAssertEqual(
+            (company["tokens"] as? NSNumber)?.uint64Value,
+            ledger.employees.values.reduce(0) { $0 + $1.tokens },
+            line: line
+        )
+        XCTAssertEqual(
+            (company["cost_nanos"] as? NSNumber)?.uint64Value,
+            ledger.employees.values.reduce(0) { $0 + $1.costNanos },
+            line: line
+        )
+    }
+
+    /// `tokenboard_gateway_worker_connects_total` per worker, from the coordinator's `/metrics`.
+    private func workerConnects(_ cluster: TestCluster, _ curl: Curl) throws -> [String: Int] {
+        let text = try curl.request(try url(cluster, "/metrics"), over: .h2c).body
+        var counts: [String: Int] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix("tokenboard_gateway_worker_connects_total{") {
+            guard let open = line.firstIndex(of: "\""),
+                let close = line[line.index(after: open)...].firstIndex(of: "\""),
+                let value = line.split(separator: " ").last.flatMap({ Double($0) })
+            else { continue }
+            counts[String(line[line.index(after: open)..<close])] = Int(value)
+        }
+        return counts
     }
 
     func testErrorsHaveTheirDocumentedBodies() async throws {

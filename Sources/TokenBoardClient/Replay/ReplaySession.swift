@@ -27,7 +27,7 @@ struct ReplaySession {
     init(replayer: Replayer) async throws {
         self.replayer = replayer
         options = replayer.options
-        let reply = try await replayer.fetchMap()
+        let reply = try await replayer.transport.shardMap()
         map = reply.map
         let connections = max(1, options.connectionsPerWorker)
         nextLane = Array(repeating: 0, count: map.workers.count)
@@ -35,17 +35,22 @@ struct ReplaySession {
         pacer = Pacer(options.pacing, burst: Pacer.defaultBurst(for: options.pacing))
         start = ContinuousClock.now
         lastReport = start
-        for (worker, id) in map.workers.enumerated() {
-            guard let endpoint = reply.endpoints[id] else { throw ClientError.workerUnknown(id) }
-            for index in 0..<connections {
-                lanes.append(
-                    Lane(
-                        worker: worker,
-                        producerID: options.producerID(connection: index),
-                        connection: try await replayer.connect(endpoint)
+        do {
+            for (worker, id) in map.workers.enumerated() {
+                guard let endpoint = reply.endpoints[id] else { throw ClientError.workerUnknown(id) }
+                for index in 0..<connections {
+                    lanes.append(
+                        Lane(
+                            worker: worker,
+                            producerID: options.producerID(connection: index),
+                            connection: try await replayer.transport.connection(to: id, at: endpoint)
+                        )
                     )
-                )
+                }
             }
+        } catch {
+            await closeAll()
+            throw error
         }
     }
 
@@ -260,14 +265,16 @@ struct ReplaySession {
     /// elsewhere) and resends its unacknowledged batches in order, for up to `retryFor`.
     private mutating func reconnect(_ lane: Int, after failure: any Error) async throws {
         let worker = lanes[lane].worker
-        await lanes[lane].connection?.close()
+        if let failed = lanes[lane].connection {
+            await replayer.transport.release(failed, of: map.workers[worker], failed: true)
+        }
         lanes[lane].connection = nil
         let deadline = clock.now.advanced(by: options.retryFor)
         var delay = Duration.milliseconds(50)
         var lastError: any Error = failure
         while clock.now < deadline {
             do {
-                let reply = try await replayer.fetchMap()
+                let reply = try await replayer.transport.shardMap()
                 guard reply.map.version == map.version else {
                     throw ErrorMessage(
                         code: .notOwner,
@@ -278,7 +285,7 @@ struct ReplaySession {
                 }
                 guard let endpoint = reply.endpoints[map.workers[worker]], reply.live.contains(map.workers[worker])
                 else { throw ClientError.workerUnknown(map.workers[worker]) }
-                let connection = try await replayer.connect(endpoint)
+                let connection = try await replayer.transport.connection(to: map.workers[worker], at: endpoint)
                 lanes[lane].connection = connection
                 for index in lanes[lane].inflight.indices {
                     lanes[lane].inflight[index].reply = Lane.send(
@@ -300,8 +307,12 @@ struct ReplaySession {
         throw ReplayError.workerUnreachable(map.workers[worker], lastError: "\(lastError)", after: options.retryFor)
     }
 
+    /// Hands every lane's connection back to the transport (which closes it, or keeps it for the next replay).
     func closeAll() async {
-        for lane in lanes { await lane.connection?.close() }
+        for lane in lanes {
+            guard let connection = lane.connection else { continue }
+            await replayer.transport.release(connection, of: map.workers[lane.worker], failed: false)
+        }
     }
 }
 

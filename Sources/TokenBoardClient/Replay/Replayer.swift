@@ -4,26 +4,37 @@ import TokenBoardCore
 import TokenBoardWire
 import TokenBoardWorkload
 
-/// Streams events to the workers that own them: fetches the shard map from the coordinator, partitions events by
-/// slot, and sends pipelined, numbered batches (LZ4-compressed if asked) straight to each owner over one or more
-/// connections per worker, paced if asked (`ReplayOptions.pacing`); a sharded log's batches, partitioned ahead of
-/// time, go as they are. When a worker's connection fails (a crash, a restart, a
-/// timeout) it fetches the map again, reconnects and resends every unacknowledged batch in order; the worker
-/// applies each numbered batch once, so the result is exactly once. Every batch sent is acknowledged before
-/// `run` returns, also when a limit stops the replay early.
+/// Streams events to the workers that own them: takes the shard map from its transport (the coordinator, asked
+/// over protocol v1, unless a caller supplies a `ReplayTransport`), partitions events by slot, and sends
+/// pipelined, numbered batches (LZ4-compressed if asked) straight to each owner over one or more connections per
+/// worker, paced if asked (`ReplayOptions.pacing`); a sharded log's batches, partitioned ahead of time, go as
+/// they are. When a worker's connection fails (a crash, a restart, a timeout) it hands the connection back as
+/// failed, fetches the map again, reconnects and resends every unacknowledged batch in order; the worker applies
+/// each numbered batch once, so the result is exactly once. Every batch sent is acknowledged before `run`
+/// returns, also when a limit stops the replay early; the connections then go back to the transport.
 public final class Replayer: Sendable {
-    public let coordinator: Endpoint
+    /// Where the shard map and the workers' connections come from.
+    public let transport: any ReplayTransport
     public let options: ReplayOptions
-    private let group: any EventLoopGroup
 
-    public init(
+    /// A replayer that asks `coordinator` for the shard map and opens (and closes) its own connections.
+    public convenience init(
         coordinator: Endpoint,
         options: ReplayOptions = ReplayOptions(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
-        self.coordinator = coordinator
+        let limits = options.compressBatches ? FrameLimits.default : FrameLimits(compressionThreshold: .max)
+        self.init(
+            transport: CoordinatorTransport(coordinator: coordinator, group: group, limits: limits),
+            options: options
+        )
+    }
+
+    /// A replayer that takes the shard map and its connections from `transport` and hands the connections back
+    /// to it when done (a connection pool keeps them open for the next replay).
+    public init(transport: any ReplayTransport, options: ReplayOptions = ReplayOptions()) {
+        self.transport = transport
         self.options = options
-        self.group = group
     }
 
     /// Replays every event `source` hands out (it fills the array and returns false once exhausted), or as many
@@ -118,23 +129,6 @@ public final class Replayer: Sendable {
         if options.pacing != .unlimited { return "the replay is paced (\(options.pacing))" }
         if options.limit != nil { return "the replay stops at an event limit" }
         return nil
-    }
-
-    func fetchMap() async throws -> ShardMapReply {
-        let client = try await ClusterClient.connect(to: coordinator, group: group)
-        do {
-            let reply = try await client.shardMap()
-            await client.close()
-            return reply
-        } catch {
-            await client.close()
-            throw error
-        }
-    }
-
-    func connect(_ endpoint: Endpoint) async throws -> Connection {
-        let limits = options.compressBatches ? FrameLimits.default : FrameLimits(compressionThreshold: .max)
-        return try await Connection.connect(to: endpoint, group: group, limits: limits)
     }
 }
 
