@@ -92,20 +92,6 @@ public final class FrameDecoder: NIOSingleStepByteToMessageDecoder {
     }
 
     private func decompress(_ wire: ByteBuffer, to length: Int) throws(WireError) -> ByteBuffer {
-        var payload = allocator.buffer(capacity: length)
-        do {
-            try payload.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { destination in
-                try wire.withUnsafeReadableBytes { source in
-                    try LZ4.decompress(
-                        source,
-                        into: UnsafeMutableRawBufferPointer(start: destination.baseAddress, count: length)
-                    )
-                }
-                return length
-            }
-        } catch {
-            throw .decompressionFailed
-        }
-        return payload
+        try wire.lz4Decompressed(length: length, allocator: allocator)
     }
 }

@@ -58,20 +58,7 @@ public struct PreparedBatch: Sendable {
         var raw: ByteBuffer
         if isCompressed {
             guard rawLength <= bytes.readableBytes * FrameHeader.maxCompressionRatio else { throw .decompressionFailed }
-            raw = ByteBufferAllocator().buffer(capacity: rawLength)
-            do {
-                try raw.writeWithUnsafeMutableBytes(minimumWritableBytes: rawLength) { destination in
-                    try bytes.withUnsafeReadableBytes { source in
-                        try LZ4.decompress(
-                            source,
-                            into: UnsafeMutableRawBufferPointer(start: destination.baseAddress, count: rawLength)
-                        )
-                    }
-                    return rawLength
-                }
-            } catch {
-                throw .decompressionFailed
-            }
+            raw = try bytes.lz4Decompressed(length: rawLength, allocator: ByteBufferAllocator())
         } else {
             raw = bytes
         }
