@@ -74,34 +74,17 @@ struct ConvertCommand: AsyncParsableCommand {
         let format: LogFormat = to == "binary" ? .binary : .canonical
         let partial = out + ".partial"
         var writer = try makeLogWriter(format: format, path: partial)
-        let progress = ProgressLine(enabled: !quiet)
         let clock = ContinuousClock()
         let started = clock.now
-        var lastReport = started
-        var events: [UsageEvent] = []
-        events.reserveCapacity(65536)
-        do {
-            while try chain.next(into: &events, max: 65536) {
-                for event in events { try writer.write(event) }
-                events.removeAll(keepingCapacity: true)
-                let now = clock.now
-                if now - lastReport >= .seconds(1) {
-                    lastReport = now
-                    let fraction = chain.totalBytes > 0 ? Double(chain.position) / Double(chain.totalBytes) : 1
-                    progress.update(
-                        "converted \(Formatting.grouped(UInt64(chain.events))) events, \(Int(fraction * 100))% of input"
-                    )
-                }
-            }
-            try writer.close()
-        } catch {
-            try? writer.close()
-            try? FileManager.default.removeItem(atPath: partial)
-            throw error
-        }
-        progress.finish()
-        if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
-        try FileManager.default.moveItem(atPath: partial, toPath: out)
+        try write(
+            chain,
+            chunk: 65536,
+            to: partial,
+            progress: { "converted \(Formatting.grouped(UInt64(chain.events))) events" },
+            write: { events in for event in events { try writer.write(event) } },
+            finish: { try writer.close() },
+            abandon: { try? writer.close() }
+        )
         let seconds = (clock.now - started).seconds
         let summary = ConvertSummary(
             output: out,
@@ -131,40 +114,63 @@ struct ConvertCommand: AsyncParsableCommand {
 }
 
 extension ConvertCommand {
-    /// Partitions the chain's events into a sharded log for `map`.
-    private func writeSharded(_ chain: LogChain, map: ShardMap) async throws {
-        let partial = out + ".partial"
-        let writer = try ShardedLogWriter(path: partial, map: map)
-        var sharder = LogSharder(writer: writer, eventsPerBlock: batch)
+    /// Hands the chain's events to `write` `chunk` at a time with a progress line, then `finish`es and renames
+    /// `partial` to `out`; on any failure `abandon`s the writer and removes `partial`, so no half output is left.
+    private func write(
+        _ chain: LogChain,
+        chunk: Int,
+        to partial: String,
+        progress describe: () -> String,
+        write: ([UsageEvent]) throws -> Void,
+        finish: () throws -> Void,
+        abandon: () -> Void
+    ) throws {
         let progress = ProgressLine(enabled: !quiet)
         let clock = ContinuousClock()
-        let started = clock.now
-        var lastReport = started
+        var lastReport = clock.now
         var events: [UsageEvent] = []
-        events.reserveCapacity(EventBatch.maxConvertedEvents)
+        events.reserveCapacity(chunk)
         do {
-            while try chain.next(into: &events, max: EventBatch.maxConvertedEvents) {
-                try sharder.append(EventBatch(converting: events))
+            while try chain.next(into: &events, max: chunk) {
+                try write(events)
                 events.removeAll(keepingCapacity: true)
                 let now = clock.now
                 if now - lastReport >= .seconds(1) {
                     lastReport = now
                     let fraction = chain.totalBytes > 0 ? Double(chain.position) / Double(chain.totalBytes) : 1
-                    progress.update(
-                        "sharded \(Formatting.grouped(UInt64(sharder.events))) events, \(Int(fraction * 100))% of input"
-                    )
+                    progress.update("\(describe()), \(Int(fraction * 100))% of input")
                 }
             }
-            try sharder.finish()
-            try writer.close()
+            try finish()
         } catch {
-            try? writer.close()
+            abandon()
             try? FileManager.default.removeItem(atPath: partial)
             throw error
         }
         progress.finish()
         if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
         try FileManager.default.moveItem(atPath: partial, toPath: out)
+    }
+
+    /// Partitions the chain's events into a sharded log for `map`.
+    private func writeSharded(_ chain: LogChain, map: ShardMap) async throws {
+        let partial = out + ".partial"
+        let writer = try ShardedLogWriter(path: partial, map: map)
+        var sharder = LogSharder(writer: writer, eventsPerBlock: batch)
+        let clock = ContinuousClock()
+        let started = clock.now
+        try write(
+            chain,
+            chunk: EventBatch.maxConvertedEvents,
+            to: partial,
+            progress: { "sharded \(Formatting.grouped(UInt64(sharder.events))) events" },
+            write: { events in try sharder.append(EventBatch(converting: events)) },
+            finish: {
+                try sharder.finish()
+                try writer.close()
+            },
+            abandon: { try? writer.close() }
+        )
         let summary = ConvertSummary(
             output: out,
             format: "sharded",
