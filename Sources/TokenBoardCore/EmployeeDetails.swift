@@ -1,30 +1,34 @@
 /// What a shard keeps per employee besides the ranking index: detail cells (token counts per day, model and
-/// tool) and active-hour masks, each employee's in a chain of pooled chunks (`ChunkedLists`), plus one `Record`
-/// per employee that the ingest path reads first.
+/// tool) and active-hour masks, plus one `Record` per employee that the ingest path reads first.
 ///
-/// Events arrive mostly in time order, so an event mostly belongs to its employee's newest day. The record keeps
-/// where that day's cells start and that day's hour mask, so such an event reads the record, the cells of that
-/// day only, and writes the mask only when its hour is new. An event of a newer day appends; an event of an
-/// older day (out of order) searches the employee's whole list. Within a list, cells of one day may be apart
-/// (an older day's cell can be appended after a newer one), so nothing reads them in order; each key still has
-/// exactly one cell per employee.
+/// Events arrive mostly in time order, so an event mostly belongs to its employee's newest day, which stays open
+/// while events of it arrive: its first `OpenDayCells.capacity` cells live in the employee's block of
+/// `OpenDayCells` and its hour mask in the record, both reached by the employee's id alone and small enough to
+/// stay in the CPU's caches. When an event of a newer day arrives, the open day closes: its cells and mask are
+/// appended to the employee's chains of pooled chunks (`ChunkedLists`), where closed days live, one day's cells
+/// side by side. A day's cells beyond the open block's capacity go to the chain at once; so do the cells of an
+/// event of an older day (out of order), which searches the employee's whole chain. Within a chain, cells of one
+/// day may be apart (an older day's cell can be appended after a newer one), so nothing reads them in order;
+/// each key still has exactly one cell per employee, in the open block or in the chain.
 struct EmployeeDetails: Sendable {
     /// The ingest path's view of one employee: 44 bytes.
     struct Record: Sendable {
         var cells = ChunkedLists<UsageCell>.List()
         var hours = ChunkedLists<HourMask>.List()
-        /// The employee's newest day with an event (`Int32.min` before the first).
+        /// The employee's newest day with an event, the open day (`Int32.min` before the first).
         var day: Int32 = .min
-        /// Slot and list position of that day's first cell: every cell of the day is at or after it.
+        /// Slot and chain position of the first cell of the open day in the chain, if it has any there: every
+        /// such cell is at or after it (the slot is meaningful only while `dayPosition < cells.count`).
         var daySlot: Int32 = 0
         var dayPosition: Int32 = 0
-        /// Slot of that day's hour mask (-1 when it has none, after loading a snapshot without masks) and a copy
-        /// of the mask.
-        var hourSlot: Int32 = -1
+        /// Cells of the open day in the employee's `OpenDayCells` block.
+        var openCount: Int32 = 0
+        /// The open day's active hours (0 after loading a snapshot without masks, until the next event).
         var hourMask: UInt32 = 0
     }
 
     private(set) var records: [Record] = []
+    private var open = OpenDayCells()
     /// In huge pages: tens of MB, and every top K reads the chains of its employees' cells, a chunk a random
     /// access (see `PageBlock`).
     private(set) var cells = ChunkedLists<UsageCell>(
@@ -39,6 +43,7 @@ struct EmployeeDetails: Sendable {
     /// Starts the lists of the next employee id.
     mutating func addEmployee() {
         records.append(Record())
+        open.addEmployee()
     }
 
     /// Adds one event of `employee`: `counts` to the cell of `key` (day, model, tool), `hourBit` to the day's
@@ -48,35 +53,45 @@ struct EmployeeDetails: Sendable {
         var record = records[employee]
         defer { records[employee] = record }
         if day == record.day {
-            if record.hourMask | hourBit != record.hourMask {
-                record.hourMask |= hourBit
-                if record.hourSlot >= 0 {
-                    // A whole-element store from the record's copy: no read of the mask's line (a cache miss).
-                    hours[Int(record.hourSlot)] = HourMask(day: day, hours: record.hourMask)
-                } else {
-                    record.hourSlot = Int32(hours.append(HourMask(day: day, hours: record.hourMask), to: &record.hours))
-                }
+            record.hourMask |= hourBit
+            let openCount = Int(record.openCount)
+            if let position = open.position(of: key, employee: employee, count: openCount) {
+                open.add(counts, employee: employee, position: position)
+                return false
             }
-            var found = -1
-            cells.forEachSlot(of: record.cells, from: (Int(record.daySlot), Int(record.dayPosition))) { slot in
-                if cells[slot].key == key {
-                    found = slot
+            if record.dayPosition < record.cells.count {
+                // Cells of the open day in the chain: beyond the open block's capacity, or loaded from a snapshot.
+                var found = -1
+                cells.forEachSlot(of: record.cells, from: (Int(record.daySlot), Int(record.dayPosition))) { slot in
+                    if cells[slot].key == key {
+                        found = slot
+                        return false
+                    }
+                    return true
+                }
+                if found >= 0 {
+                    cells[found].counts.add(counts)
                     return false
                 }
-                return true
             }
-            return add(counts, key: key, at: found, to: &record)
-        }
-        if day > record.day {
-            record.day = day
-            record.hourMask = hourBit
-            record.hourSlot = Int32(hours.append(HourMask(day: day, hours: hourBit), to: &record.hours))
-            record.dayPosition = record.cells.count
-            let slot = cells.append(UsageCell(key: key, counts: counts), to: &record.cells)
-            record.daySlot = Int32(slot)
+            if openCount < OpenDayCells.capacity {
+                open.set(UsageCell(key: key, counts: counts), employee: employee, position: openCount)
+                record.openCount += 1
+            } else {
+                appendToChain(UsageCell(key: key, counts: counts), of: &record)
+            }
             return true
         }
-        // An older day: search everything.
+        if day > record.day {
+            close(employee, &record)
+            record.day = day
+            record.hourMask = hourBit
+            record.dayPosition = record.cells.count
+            open.set(UsageCell(key: key, counts: counts), employee: employee, position: 0)
+            record.openCount = 1
+            return true
+        }
+        // An older day: search everything in the chains (the open block holds the newest day only).
         var hourFound = false
         hours.forEachSlot(of: record.hours) { slot in
             guard hours[slot].day == day else { return true }
@@ -91,53 +106,84 @@ struct EmployeeDetails: Sendable {
             found = slot
             return false
         }
-        return add(counts, key: key, at: found, to: &record)
-    }
-
-    @inline(__always)
-    private mutating func add(_ counts: TokenCounts, key: UInt64, at slot: Int, to record: inout Record) -> Bool {
-        if slot >= 0 {
-            cells[slot].counts.add(counts)
+        if found >= 0 {
+            cells[found].counts.add(counts)
             return false
         }
-        let position = record.cells.count
-        let slot = cells.append(UsageCell(key: key, counts: counts), to: &record.cells)
-        // The newest day had no cell yet (after loading a snapshot): its start is here now.
-        if position == record.dayPosition { record.daySlot = Int32(slot) }
+        appendToChain(UsageCell(key: key, counts: counts), of: &record)
         return true
     }
 
-    /// Calls `body` with each cell of `employee`, in list order (read a chunk at a time, in place).
+    /// Appends a cell to the employee's chain, keeping where the open day's cells there start.
+    @inline(__always)
+    private mutating func appendToChain(_ cell: UsageCell, of record: inout Record) {
+        let position = record.cells.count
+        let slot = cells.append(cell, to: &record.cells)
+        if position == record.dayPosition { record.daySlot = Int32(slot) }
+    }
+
+    /// Moves the open day's cells and mask to the employee's chains: a newer day is about to open.
+    private mutating func close(_ employee: Int, _ record: inout Record) {
+        for position in 0..<Int(record.openCount) {
+            cells.append(open.cell(employee: employee, position: position), to: &record.cells)
+        }
+        record.openCount = 0
+        if record.hourMask != 0 {
+            hours.append(HourMask(day: record.day, hours: record.hourMask), to: &record.hours)
+            record.hourMask = 0
+        }
+    }
+
+    /// Calls `body` with each cell of `employee`: the chain's (read a chunk at a time, in place), then the open
+    /// day's.
     @inline(__always)
     func forEachCell(of employee: Int, _ body: (UsageCell) -> Void) {
-        cells.forEachChunk(of: records[employee].cells) { chunk in
+        let record = records[employee]
+        cells.forEachChunk(of: record.cells) { chunk in
             for cell in chunk { body(cell) }
         }
+        for position in 0..<Int(record.openCount) { body(open.cell(employee: employee, position: position)) }
     }
 
     /// The cells of `employee` sorted by key (day, then model and tool): the snapshot's order.
     func sortedCells(of employee: Int) -> [UsageCell] {
-        cells.elements(of: records[employee].cells).sorted { $0.key < $1.key }
+        var all = cells.elements(of: records[employee].cells)
+        for position in 0..<Int(records[employee].openCount) {
+            all.append(open.cell(employee: employee, position: position))
+        }
+        return all.sorted { $0.key < $1.key }
     }
 
     /// The hour masks of `employee` sorted by day.
     func sortedHourMasks(of employee: Int) -> [HourMask] {
-        hours.elements(of: records[employee].hours).sorted { $0.day < $1.day }
+        var all = hours.elements(of: records[employee].hours)
+        if let mask = openMask(of: employee) { all.append(mask) }
+        return all.sorted { $0.day < $1.day }
+    }
+
+    /// The open day's mask, unless it has no active hour.
+    private func openMask(of employee: Int) -> HourMask? {
+        let record = records[employee]
+        return record.hourMask != 0 ? HourMask(day: record.day, hours: record.hourMask) : nil
     }
 
     /// The days in `low...high` (day numbers) on which `employee` was active in at least `minHours` hours, in no
     /// particular order.
     func activeDays(of employee: Int, from low: Int32, through high: Int32, minHours: Int) -> [Int32] {
         var days: [Int32] = []
-        hours.forEachSlot(of: records[employee].hours) { slot in
-            let mask = hours[slot]
+        func consider(_ mask: HourMask) {
             if mask.day >= low && mask.day <= high && mask.hours.nonzeroBitCount >= minHours { days.append(mask.day) }
+        }
+        hours.forEachSlot(of: records[employee].hours) { slot in
+            consider(hours[slot])
             return true
         }
+        if let mask = openMask(of: employee) { consider(mask) }
         return days
     }
 
-    /// Adds an employee with these cells and hour masks (loading a snapshot; each key and day at most once).
+    /// Adds an employee with these cells and hour masks (loading a snapshot; each key and day at most once). All
+    /// cells go to the chain; the newest day's mask becomes the open day's.
     mutating func restoreEmployee(cells list: [UsageCell], hours masks: [HourMask]) {
         var record = Record()
         record.day = max(list.lazy.map(\.day).max() ?? .min, masks.lazy.map(\.day).max() ?? .min)
@@ -150,12 +196,13 @@ struct EmployeeDetails: Sendable {
             }
         }
         for mask in masks {
-            let slot = hours.append(mask, to: &record.hours)
             if mask.day == record.day {
-                record.hourSlot = Int32(slot)
                 record.hourMask = mask.hours
+            } else {
+                hours.append(mask, to: &record.hours)
             }
         }
         records.append(record)
+        open.addEmployee()
     }
 }

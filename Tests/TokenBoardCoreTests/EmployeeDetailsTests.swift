@@ -97,4 +97,46 @@ final class EmployeeDetailsTests: XCTestCase {
         XCTAssertEqual(details.sortedHourMasks(of: 0), [HourMask(day: 7, hours: 1 << 3)])
         XCTAssertEqual(details.sortedCells(of: 0).map(\.counts.input), [3, 4])
     }
+
+    /// Six keys on one day (four fit the open block, two go to the chain), each hit twice; then a newer day closes
+    /// it and a late event adds to one of its cells: one cell per key, exact sums, one mask per day.
+    func testOpenDayOverflowAndCloseKeepOneCellPerKey() {
+        var details = EmployeeDetails()
+        details.addEmployee()
+        let keys = (0..<6).map { UsageCell.key(day: 10, model: UInt16($0), tool: 0) }
+        for round in 1...2 {
+            for (i, key) in keys.enumerated() {
+                let new = details.record(
+                    employee: 0,
+                    day: 10,
+                    key: key,
+                    hourBit: 1 << UInt32(i),
+                    counts: TokenCounts(input: UInt64(10 * i + round))
+                )
+                XCTAssertEqual(new, round == 1, "key \(i) round \(round)")
+            }
+        }
+        XCTAssertTrue(
+            details.record(
+                employee: 0,
+                day: 11,
+                key: UsageCell.key(day: 11, model: 0, tool: 0),
+                hourBit: 1 << 9,
+                counts: TokenCounts(output: 5)
+            )
+        )
+        XCTAssertFalse(
+            details.record(employee: 0, day: 10, key: keys[5], hourBit: 1 << 20, counts: TokenCounts(input: 100))
+        )
+        // Key i got 10 i + 1 and 10 i + 2; key 5 also 100.
+        XCTAssertEqual(details.sortedCells(of: 0).map(\.counts.input), [3, 23, 43, 63, 83, 203, 0])
+        XCTAssertEqual(details.sortedCells(of: 0).last?.counts.output, 5)
+        XCTAssertEqual(
+            details.sortedHourMasks(of: 0),
+            [HourMask(day: 10, hours: 0b11_1111 | 1 << 20), HourMask(day: 11, hours: 1 << 9)]
+        )
+        var visited = 0
+        details.forEachCell(of: 0) { _ in visited += 1 }
+        XCTAssertEqual(visited, 7)
+    }
 }

@@ -1,0 +1,77 @@
+/// The cells of every employee's newest day while it is open: a fixed block of `capacity` cells per employee, in
+/// one array, so the ingest path finds the cell of an event of that day in a block it reached by the employee's id
+/// alone — a few hundred bytes per employee, together a few MB that stay in the CPU's caches while the day
+/// fills — instead of in the employee's chain of pooled chunks, whose tail lies wherever their last chunk was
+/// allocated, often days ago, and is a cache miss per event.
+///
+/// A block is `capacity` keys and then their counts (`capacity` × 8 + `capacity` × 32 bytes), so comparing an
+/// event's key with every open cell of its employee reads one cache line. Which cells are in use is the caller's
+/// (`EmployeeDetails.Record.openCount`): a block has no header.
+struct OpenDayCells: Sendable {
+    /// Cells per employee: most employees use a few models and tools a day (the calibrated workload about 3); an
+    /// employee's further cells of the day go to their chain.
+    static let capacity = 4
+    /// Words per block: the keys, then four words of counts per cell.
+    private static let stride = capacity * 5
+
+    private var words: [UInt64] = []
+
+    /// Adds a block for the next employee id.
+    mutating func addEmployee() {
+        words.append(contentsOf: repeatElement(0, count: Self.stride))
+    }
+
+    /// The position among the first `count` cells of `employee` whose key is `key`, or nil.
+    @inline(__always)
+    func position(of key: UInt64, employee: Int, count: Int) -> Int? {
+        words.withUnsafeBufferPointer { words in
+            let block = employee * Self.stride
+            for position in 0..<count where words[block + position] == key { return position }
+            return nil
+        }
+    }
+
+    /// Adds `counts` to the cell at `position` of `employee`'s block.
+    @inline(__always)
+    mutating func add(_ counts: TokenCounts, employee: Int, position: Int) {
+        words.withUnsafeMutableBufferPointer { words in
+            let at = employee * Self.stride + Self.capacity + 4 * position
+            words[at] = words[at].saturatingAdd(counts.input)
+            words[at + 1] = words[at + 1].saturatingAdd(counts.output)
+            words[at + 2] = words[at + 2].saturatingAdd(counts.cacheWrite)
+            words[at + 3] = words[at + 3].saturatingAdd(counts.cacheRead)
+        }
+    }
+
+    /// Puts `cell` at `position` (below `capacity`) of `employee`'s block.
+    @inline(__always)
+    mutating func set(_ cell: UsageCell, employee: Int, position: Int) {
+        words.withUnsafeMutableBufferPointer { words in
+            let block = employee * Self.stride
+            words[block + position] = cell.key
+            let at = block + Self.capacity + 4 * position
+            words[at] = cell.counts.input
+            words[at + 1] = cell.counts.output
+            words[at + 2] = cell.counts.cacheWrite
+            words[at + 3] = cell.counts.cacheRead
+        }
+    }
+
+    /// The cell at `position` of `employee`'s block.
+    @inline(__always)
+    func cell(employee: Int, position: Int) -> UsageCell {
+        words.withUnsafeBufferPointer { words in
+            let block = employee * Self.stride
+            let at = block + Self.capacity + 4 * position
+            return UsageCell(
+                key: words[block + position],
+                counts: TokenCounts(
+                    input: words[at],
+                    output: words[at + 1],
+                    cacheWrite: words[at + 2],
+                    cacheRead: words[at + 3]
+                )
+            )
+        }
+    }
+}
