@@ -41,15 +41,16 @@ struct Lane {
 
     let worker: Int
     let producerID: UInt64
+    /// Nil until the replay's first batch for the worker, and while reconnecting.
     var connection: Connection?
     /// The number of the last batch sent.
     var sequence: UInt64 = 0
     var inflight: [InFlight] = []
 
-    init(worker: Int, producerID: UInt64, connection: Connection) {
+    /// A lane not connected yet.
+    init(worker: Int, producerID: UInt64) {
         self.worker = worker
         self.producerID = producerID
-        self.connection = connection
     }
 
     /// Sends a request on this lane's connection; the reply carries its arrival time.

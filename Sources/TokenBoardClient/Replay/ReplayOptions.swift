@@ -2,6 +2,17 @@ import NIOCore
 
 /// How a replay sends.
 public struct ReplayOptions: Sendable {
+    /// What a replay does when it cannot connect to a worker it has a batch for, or gives up reconnecting to one.
+    public enum UnreachableWorker: Sendable, Hashable {
+        /// Fail at once, naming the worker (`tokenboard replay`: a log replayed without one worker's part is
+        /// rarely wanted, and the run can be repeated under the same producer id).
+        case stop
+        /// Set that worker's batches aside, go on sending the others', wait for every acknowledgement, then fail
+        /// with `ReplayError.workersNotReached` (`POST /v1/events`: when the request fails, every live worker
+        /// has applied its part, so a keyed retry only has the missing workers' part left to apply).
+        case finishOthers
+    }
+
     /// Events per ingest batch.
     public var batchSize: Int = 8192
     /// Batches in flight per connection before the replayer waits for an acknowledgement.
@@ -22,6 +33,8 @@ public struct ReplayOptions: Sendable {
     public var ackTimeout: TimeAmount = .seconds(30)
     /// How long to keep reconnecting to a worker that went away before giving up.
     public var retryFor: Duration = .seconds(60)
+    /// What to do about a worker that cannot be reached.
+    public var unreachableWorker: UnreachableWorker = .stop
     /// How fast to send.
     public var pacing: Pacing = .unlimited
     /// Under pacing, the longest an event waits in a partly filled batch before the batch is sent anyway.
