@@ -68,7 +68,7 @@ public struct EventIngest: Sendable {
             )
         }
         var options = ReplayOptions()
-        options.unreachableWorker = .finishOthers
+        options.reach = .eventOwners
         options.batchSize = batchSize
         options.ackTimeout = ackTimeout
         if let idempotencyKey {

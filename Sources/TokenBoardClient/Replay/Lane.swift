@@ -41,7 +41,8 @@ struct Lane {
 
     let worker: Int
     let producerID: UInt64
-    /// Nil until the replay's first batch for the worker, and while reconnecting.
+    /// Nil until the lane connects (when the replay starts, or with its worker's first batch) and while
+    /// reconnecting.
     var connection: Connection?
     /// The number of the last batch sent.
     var sequence: UInt64 = 0

@@ -4,7 +4,7 @@ public enum ReplayError: Error, Hashable, CustomStringConvertible {
     case workerUnreachable(String, lastError: String, after: Duration)
     /// The first connection to a worker the replay had a batch for could not be made; nothing was sent to it.
     case workerUnavailable(String, reason: String)
-    /// Under `ReplayOptions.UnreachableWorker.finishOthers`: the listed workers could not be reached, and every
+    /// Under `ReplayOptions.Reach.eventOwners`: the listed workers could not be reached, and every
     /// batch sent to the others was acknowledged. `notSent` events were set aside for the workers not reached;
     /// `unanswered` were sent to them before their connection failed and may or may not have been applied.
     case workersNotReached([WorkerFailure], notSent: UInt64, unanswered: UInt64, acknowledged: UInt64)

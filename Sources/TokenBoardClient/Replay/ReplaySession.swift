@@ -5,15 +5,16 @@ import TokenBoardWire
 /// One replay's state: the map, the lanes (connections) to each worker with their unacknowledged batches, a
 /// batch being built per worker (`BatchPartitioner`), the pacer and the acknowledgement latencies.
 ///
-/// A worker's lanes connect when its first batch is sent, so a replay needs only the workers it has events for:
-/// a small request whose employees all live on running workers goes through while another worker is down.
+/// Under `ReplayOptions.Reach.eventOwners` a worker's lanes connect when its first batch is sent, so a replay
+/// needs only the workers it has events for: a small request whose employees all live on running workers goes
+/// through while another worker is down. Under `everyWorker` every lane connects before anything is sent.
 struct ReplaySession {
     /// Whether a worker's lanes are connected.
-    private enum Reach {
-        /// No batch has gone to the worker yet.
+    private enum WorkerState {
+        /// No batch has gone to the worker yet (`eventOwners`).
         case unopened
         case open
-        /// Given up on (`ReplayOptions.UnreachableWorker.finishOthers`): its batches are set aside.
+        /// Given up on (`eventOwners`): its batches are set aside.
         case failed
     }
 
@@ -27,8 +28,8 @@ struct ReplaySession {
     private let endpoints: [String: Endpoint]
     /// Per worker, `connectionsPerWorker` lanes in a row; each connects when its worker's first batch is sent.
     private var lanes: [Lane] = []
-    private var reach: [Reach]
-    /// The workers given up on, in the order it happened (`finishOthers` only).
+    private var workerStates: [WorkerState]
+    /// The workers given up on, in the order it happened (`eventOwners` only).
     private var failures: [ReplayError.WorkerFailure] = []
     /// Events for workers given up on: never sent, and sent but never acknowledged.
     private var eventsNotSent: UInt64 = 0
@@ -53,7 +54,7 @@ struct ReplaySession {
         endpoints = reply.endpoints
         let connections = max(1, options.connectionsPerWorker)
         nextLane = Array(repeating: 0, count: map.workers.count)
-        reach = Array(repeating: .unopened, count: map.workers.count)
+        workerStates = Array(repeating: .unopened, count: map.workers.count)
         partitioner = BatchPartitioner(map: map, capacity: min(options.batchSize, 1 << 16))
         pacer = Pacer(options.pacing, burst: Pacer.defaultBurst(for: options.pacing))
         start = ContinuousClock.now
@@ -62,6 +63,13 @@ struct ReplaySession {
             for index in 0..<connections {
                 lanes.append(Lane(worker: worker, producerID: options.producerID(connection: index)))
             }
+        }
+        guard options.reach == .everyWorker else { return }
+        do {
+            for worker in map.workers.indices { try await connect(worker) }
+        } catch {
+            await closeAll()
+            throw error
         }
     }
 
@@ -238,22 +246,22 @@ struct ReplaySession {
     }
 
     /// The worker's next lane, once its window has room, with the sequence number of the batch about to go on it;
-    /// nil when the worker has been given up on (`finishOthers`). Connects the worker's lanes on its first batch.
+    /// nil when the worker has been given up on (`eventOwners`). Connects the worker's lanes on its first batch.
     private mutating func openLane(for worker: Int) async throws -> Int? {
-        if reach[worker] == .unopened { try await connect(worker) }
-        guard reach[worker] == .open else { return nil }
+        if workerStates[worker] == .unopened { try await connect(worker) }
+        guard workerStates[worker] == .open else { return nil }
         let connections = max(1, options.connectionsPerWorker)
         let lane = worker * connections + nextLane[worker]
         nextLane[worker] = (nextLane[worker] + 1) % connections
         while lanes[lane].inflight.count >= options.inflightPerWorker { try await settle(lane) }
         // Settling may have given the worker up.
-        guard reach[worker] == .open else { return nil }
+        guard workerStates[worker] == .open else { return nil }
         lanes[lane].sequence += 1
         return lane
     }
 
-    /// Connects every lane of a worker, once, on its first batch. A worker that cannot be reached stops the
-    /// replay or, under `finishOthers`, is given up on.
+    /// Connects every lane of a worker, once. A worker that cannot be reached stops the replay or, under
+    /// `eventOwners`, is given up on.
     private mutating func connect(_ worker: Int) async throws {
         let id = map.workers[worker]
         let connections = max(1, options.connectionsPerWorker)
@@ -267,7 +275,7 @@ struct ReplaySession {
                     throw ReplayError.workerUnavailable(id, reason: "\(error)")
                 }
             }
-            reach[worker] = .open
+            workerStates[worker] = .open
         } catch {
             for lane in workerLanes {
                 guard let connection = lanes[lane].connection else { continue }
@@ -278,11 +286,11 @@ struct ReplaySession {
         }
     }
 
-    /// Stops the replay with `error`, or under `finishOthers` sets the worker aside: what it has in flight is
+    /// Stops the replay with `error`, or under `eventOwners` sets the worker aside: what it has in flight is
     /// dropped unanswered and its later batches are not sent.
     private mutating func giveUp(_ worker: Int, because error: any Error) throws {
-        guard options.unreachableWorker == .finishOthers else { throw error }
-        reach[worker] = .failed
+        guard options.reach == .eventOwners else { throw error }
+        workerStates[worker] = .failed
         failures.append(ReplayError.WorkerFailure(worker: map.workers[worker], reason: "\(error)"))
         for lane in lanes.indices where lanes[lane].worker == worker {
             eventsUnanswered += lanes[lane].inflight.reduce(0) { $0 + UInt64($1.events) }
@@ -291,7 +299,7 @@ struct ReplaySession {
     }
 
     /// Waits for the lane's oldest unacknowledged batch (see `settleOldest`); a worker that stayed unreachable
-    /// is given up on under `finishOthers`.
+    /// is given up on under `eventOwners`.
     private mutating func settle(_ lane: Int) async throws {
         do {
             try await settleOldest(of: lane)
@@ -309,8 +317,8 @@ struct ReplaySession {
     ) throws {
         state.payloadBytes += UInt64(payloadBytes)
         state.eventsSent += UInt64(events)
-        // A lane's connection is only ever missing before `openLane` connects it and inside `reconnect`, which
-        // either restores it or throws.
+        // `openLane` connects a lane before its first batch; after that its connection is only ever missing
+        // inside `reconnect`, which either restores it or throws.
         guard let connection = lanes[lane].connection else {
             throw ClientError.workerUnknown(map.workers[lanes[lane].worker])
         }
