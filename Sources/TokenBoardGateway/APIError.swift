@@ -10,7 +10,7 @@ import TokenBoardWire
 public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var status: HTTPResponseStatus
     /// A stable machine-readable code: `bad-request`, `bad-line`, `not-found`, `method-not-allowed`,
-    /// `too-large`, `headers-too-large`, `shards-unavailable`, `internal-error`, …
+    /// `too-large`, `headers-too-large`, `shards-unavailable`, `shard-map-mismatch`, `internal-error`, …
     public var code: String
     public var message: String
     /// The 1-based line of a refused `POST /v1/events` body.
@@ -66,10 +66,12 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
                 let message = refusal.message.replacingOccurrences(of: "--allow-partial", with: "allow_partial=true")
                 return APIError(.serviceUnavailable, code: "shards-unavailable", message: message)
             case .notOwner:
+                // Slots never move, so a worker refusing its own slots disagrees with the coordinator's map.
                 return APIError(
                     .serviceUnavailable,
-                    code: "shard-map-changed",
-                    message: "the shard map changed while the events were sent; retry (\(refusal.message))"
+                    code: "shard-map-mismatch",
+                    message:
+                        "a worker and the coordinator disagree about the shard map (a misconfiguration: slots never move): \(refusal.message)"
                 )
             case .storageFailed:
                 return APIError(.serviceUnavailable, code: "storage-failed", message: refusal.message)
@@ -81,7 +83,14 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case let failure as ClientError:
             return APIError(.serviceUnavailable, code: "shards-unavailable", message: failure.description)
         case let failure as ReplayError:
-            return APIError(.serviceUnavailable, code: "shards-unavailable", message: failure.description)
+            switch failure {
+            case .shardMapMismatch:
+                return APIError(.serviceUnavailable, code: "shard-map-mismatch", message: failure.description)
+            case .shardMapChanged:
+                return APIError(.serviceUnavailable, code: "shard-map-changed", message: failure.description)
+            case .workerUnreachable, .workerUnavailable, .workersNotReached:
+                return APIError(.serviceUnavailable, code: "shards-unavailable", message: failure.description)
+            }
         default:
             return APIError(.internalServerError, code: "internal-error", message: "\(error)")
         }

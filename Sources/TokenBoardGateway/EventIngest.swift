@@ -25,6 +25,10 @@ public struct IngestReport: Codable, Sendable, Hashable {
 /// connections of a `WorkerConnectionPool` shared by every request.
 ///
 /// The whole body is parsed first: one bad line refuses the request (400, naming the line) and nothing is sent.
+/// Only the workers owning the body's events are connected to, so a worker being down refuses only the requests
+/// with events for it; those still send every other worker its part and wait for the acknowledgements before
+/// answering 503 (naming the worker), so the live workers have applied theirs by then.
+///
 /// With an `Idempotency-Key` the batches are numbered under a producer id derived from the key and the body,
 /// so a retry after any failure sends the same batches and the workers apply each once, as long as the worker
 /// still remembers the key's producer (`ProducerSequences`: at least the latest 262,144 producers). Without a
@@ -64,6 +68,7 @@ public struct EventIngest: Sendable {
             )
         }
         var options = ReplayOptions()
+        options.reach = .eventOwners
         options.batchSize = batchSize
         options.ackTimeout = ackTimeout
         if let idempotencyKey {
@@ -76,9 +81,19 @@ public struct EventIngest: Sendable {
         }
         let replayer = Replayer(transport: connections, options: options)
         var pending = Optional(events)
-        let progress = try await replayer.run { chunk in
-            if let events = pending.take() { chunk.append(contentsOf: events) }
-            return false
+        let progress: ReplayProgress
+        do {
+            progress = try await replayer.run { chunk in
+                if let events = pending.take() { chunk.append(contentsOf: events) }
+                return false
+            }
+        } catch let failure as ReplayError {
+            guard case .workersNotReached = failure else { throw failure }
+            let retry =
+                idempotencyKey == nil
+                ? "the request had no Idempotency-Key: sending it again counts the acknowledged events twice"
+                : "retry with the same Idempotency-Key and body: events already applied are acknowledged as duplicates"
+            throw APIError(.serviceUnavailable, code: "shards-unavailable", message: "\(failure); \(retry)")
         }
         return IngestReport(
             events: progress.eventsAcked,

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TokenBoardClient
 import TokenBoardCore
 import XCTest
 
@@ -231,10 +232,12 @@ final class HTTPGatewayTests: XCTestCase {
             let retry = try post((extra, "late-batch"))
             XCTAssertEqual(retry.status, 200, retry.body)
             XCTAssertEqual(try retry.json()["events"] as? Int, 40)
-            // Whatever part the failed request got applied (nothing when it saw w2 gone before sending) comes
-            // back as duplicates; the board below shows every event counted once.
-            let duplicates = try XCTUnwrap(try retry.json()["duplicate_events"] as? Int)
-            XCTAssertLessThan(duplicates, 40, "w2 owns some of the 40 employees")
+            // The failed request had every live worker apply its part before answering: those come back as
+            // duplicates, exactly; the board below shows every event counted once.
+            let map = try await shardMap(cluster)
+            let lateOnLiveWorkers = try extraLines.filter { try map.owner(of: employee(in: Substring($0))) != "w2" }
+            XCTAssertLessThan(lateOnLiveWorkers.count, 40, "w2 owns some of the 40 employees")
+            XCTAssertEqual(try retry.json()["duplicate_events"] as? Int, lateOnLiveWorkers.count)
             let again = try post((extra, "late-batch"))
             XCTAssertEqual(try again.json()["duplicate_events"] as? Int, 40)
 
@@ -251,6 +254,106 @@ final class HTTPGatewayTests: XCTestCase {
         }
     }
 
+    /// A keyed request that a worker being down refused after the live workers had applied their part: once the
+    /// worker is back, the same body and key apply exactly the missing part, and the live workers acknowledge
+    /// theirs as duplicates.
+    func testAKeyedRetryAfterAWorkerCameBackCountsEveryEventOnce() async throws {
+        try await TestCluster.run(http: true) { cluster in
+            let log = try cluster.generateLog(
+                "retried",
+                employees: 400,
+                events: 20000,
+                totalTokens: 10_000_000_000,
+                topTokens: 200_000_000,
+                seed: 23
+            )
+            let map = try await shardMap(cluster)
+            let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+            XCTAssertEqual(lines.count, 20000)
+            let live = try lines.filter { try map.owner(of: employee(in: $0)) != "w2" }
+            let onW2 = lines.count - live.count
+            XCTAssertGreaterThan(onW2, 0, "w2 owns some of the 400 employees")
+            XCTAssertGreaterThan(live.count, 0)
+            let curl = Curl(directory: cluster.directory)
+            let events = try url(cluster, "/v1/events")
+            let key = ["Idempotency-Key: retried-2026-10"]
+
+            await cluster.kill(worker: "w2")
+            let failed = try curl.request(events, over: .h2c, method: "POST", headers: key, bodyFile: log)
+            XCTAssertEqual(failed.status, 503, failed.body)
+            let error = try XCTUnwrap(try failed.json()["error"] as? [String: Any])
+            XCTAssertEqual(error["code"] as? String, "shards-unavailable")
+            let message = try XCTUnwrap(error["message"] as? String)
+            XCTAssertTrue(message.hasPrefix("worker w2 is unavailable: "), message)
+            XCTAssertTrue(message.contains("; \(onW2) events for w2 were not sent; "), message)
+            XCTAssertTrue(
+                message.contains("every event for the other workers (\(live.count)) was acknowledged"),
+                message
+            )
+            XCTAssertTrue(
+                message.hasSuffix(
+                    "retry with the same Idempotency-Key and body: events already applied are acknowledged as duplicates"
+                ),
+                message
+            )
+
+            // By the time of the 503 the live workers had applied their part, exactly: their board equals a ledger
+            // of their events alone.
+            let livePath = cluster.directory + "/live.jsonl"
+            try Data((live.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: livePath))
+            let liveLedger = try ReferenceLedger(logPath: livePath, pricesPath: TestCluster.prices, windowDays: 30)
+            let partial = try curl.request(
+                try url(cluster, "/v1/top?k=\(liveLedger.employees.count + 1)&allow_partial=true"),
+                over: .h2c
+            )
+            XCTAssertEqual(partial.status, 200, partial.body)
+            XCTAssertEqual((try partial.json()["shards"] as? [String: Any])?["missing"] as? [String], ["w2"])
+            let partialEntries = try XCTUnwrap(try partial.json()["entries"] as? [[String: Any]])
+            XCTAssertEqual(liveLedger.differences(from: partialEntries), [])
+
+            // Back (same data directory, a new port): the retry applies w2's part, the rest are duplicates.
+            try await cluster.restart(worker: "w2")
+            let retry = try curl.request(events, over: .http1, method: "POST", headers: key, bodyFile: log)
+            XCTAssertEqual(retry.status, 200, retry.body)
+            XCTAssertEqual(try retry.json()["events"] as? Int, 20000)
+            XCTAssertEqual(try retry.json()["duplicate_events"] as? Int, live.count)
+            let ledger = try ReferenceLedger(logPath: log, pricesPath: TestCluster.prices, windowDays: 30)
+            XCTAssertEqual(ledger.events, 20000)
+            try assertBoard(cluster, curl, equals: ledger)
+
+            // Once more: every event is a duplicate and nothing changes.
+            let again = try curl.request(events, over: .h2c, method: "POST", headers: key, bodyFile: log)
+            XCTAssertEqual(again.status, 200, again.body)
+            XCTAssertEqual(try again.json()["duplicate_events"] as? Int, 20000)
+            try assertBoard(cluster, curl, equals: ledger)
+        }
+    }
+
+    /// The cluster's shard map, as the coordinator hands it out.
+    private func shardMap(_ cluster: TestCluster) async throws -> ShardMap {
+        let client = try await ClusterClient.connect(to: cluster.coordinatorEndpoint)
+        do {
+            let map = try await client.shardMap().map
+            await client.close()
+            return map
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
+
+    /// The `employee` of one canonical JSONL line.
+    private func employee(in line: Substring) throws -> String {
+        let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        return try XCTUnwrap(object?["employee"] as? String, String(line))
+    }
+
+    /// A canonical line for an employee (named `prefix-N`, the first such name) that `worker` owns.
+    private func canonicalLine(ownedBy worker: String, in map: ShardMap, prefix: String, input: Int) -> String {
+        let name = (0...).lazy.map { "\(prefix)-\($0)" }.first { map.owner(of: $0) == worker }!
+        return "{\"ts\":\"2026-10-01T00:00:00Z\",\"employee\":\"\(name)\",\"model\":\"m\",\"input\":\(input)}\n"
+    }
+
     /// Checks the board and the company totals against `ledger`, exactly.
     private func assertBoard(
         _ cluster: TestCluster,
@@ -258,7 +361,7 @@ final class HTTPGatewayTests: XCTestCase {
         equals ledger: ReferenceLedger,
         line: UInt = #line
     ) throws {
-        let board = try curl.request(try url(cluster, "/v1/top?k=300"), over: .h2c).json()
+        let board = try curl.request(try url(cluster, "/v1/top?k=\(ledger.employees.count + 1)"), over: .h2c).json()
         let entries = try XCTUnwrap(board["entries"] as? [[String: Any]])
         XCTAssertEqual(entries.count, ledger.employees.count, line: line)
         XCTAssertEqual(ledger.differences(from: entries), [], line: line)
@@ -364,9 +467,36 @@ final class HTTPGatewayTests: XCTestCase {
             XCTAssertEqual((try partial.json()["shards"] as? [String: Any])?["missing"] as? [String], ["w3"])
             let post = try curl.request(events, over: .h2c, method: "POST", bodyFile: bad)
             XCTAssertEqual(post.status, 400, "a bad body is refused before any shard is asked")
-            let refused = try curl.request(events, over: .h2c, method: "POST", bodyFile: good)
+            // A body with an event for w3 is refused naming it; one whose events all live elsewhere goes through.
+            let map = try await shardMap(cluster)
+            let forW3 = cluster.directory + "/for-w3.jsonl"
+            try Data(canonicalLine(ownedBy: "w3", in: map, prefix: "down", input: 5).utf8).write(
+                to: URL(fileURLWithPath: forW3)
+            )
+            let refused = try curl.request(events, over: .h2c, method: "POST", bodyFile: forW3)
             XCTAssertEqual(refused.status, 503, refused.body)
-            XCTAssertEqual((try refused.json()["error"] as? [String: Any])?["code"] as? String, "shards-unavailable")
+            let refusal = try XCTUnwrap(try refused.json()["error"] as? [String: Any])
+            XCTAssertEqual(refusal["code"] as? String, "shards-unavailable")
+            XCTAssertTrue((refusal["message"] as! String).hasPrefix("worker w3 is unavailable: "), "\(refusal)")
+            XCTAssertTrue(
+                (refusal["message"] as! String).contains(
+                    "; 1 event for w3 was not sent; every event for the other workers (0) was acknowledged; the request had no Idempotency-Key"
+                ),
+                "\(refusal)"
+            )
+            let elsewhere = cluster.directory + "/elsewhere.jsonl"
+            let liveLines = ["w1", "w2", "w4"].map { canonicalLine(ownedBy: $0, in: map, prefix: "up", input: 7) }
+            try Data(liveLines.joined().utf8).write(to: URL(fileURLWithPath: elsewhere))
+            let taken = try curl.request(events, over: .h2c, method: "POST", bodyFile: elsewhere)
+            XCTAssertEqual(taken.status, 200, taken.body)
+            XCTAssertEqual(try taken.json()["events"] as? Int, 3)
+            XCTAssertEqual(try taken.json()["duplicate_events"] as? Int, 0)
+            for line in liveLines {
+                let name = try employee(in: Substring(line.dropLast()))
+                let person = try curl.request(try url(cluster, "/v1/employees/\(name)?allow_partial=true"), over: .h2c)
+                    .json()
+                XCTAssertEqual((person["usage"] as? [String: Any])?["input"] as? Int, 7, "\(name): \(person)")
+            }
         }
     }
 

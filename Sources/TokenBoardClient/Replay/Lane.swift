@@ -41,15 +41,17 @@ struct Lane {
 
     let worker: Int
     let producerID: UInt64
+    /// Nil until the lane connects (when the replay starts, or with its worker's first batch) and while
+    /// reconnecting.
     var connection: Connection?
     /// The number of the last batch sent.
     var sequence: UInt64 = 0
     var inflight: [InFlight] = []
 
-    init(worker: Int, producerID: UInt64, connection: Connection) {
+    /// A lane not connected yet.
+    init(worker: Int, producerID: UInt64) {
         self.worker = worker
         self.producerID = producerID
-        self.connection = connection
     }
 
     /// Sends a request on this lane's connection; the reply carries its arrival time.

@@ -2,6 +2,20 @@ import NIOCore
 
 /// How a replay sends.
 public struct ReplayOptions: Sendable {
+    /// Which workers a replay connects to, and what it does about one it cannot reach.
+    public enum Reach: Sendable, Hashable {
+        /// Connect to every worker of the map before sending anything, and stop at once, naming the worker, when
+        /// one cannot be reached (at the start, or after `retryFor` of reconnecting). A worker down at the start
+        /// means nothing is sent: `tokenboard replay`, where a log applied in part is rarely wanted.
+        case everyWorker
+        /// Connect to a worker with its first batch, so only the workers owning events are needed. One that
+        /// cannot be reached has its batches set aside while the others' are sent and acknowledged; then the
+        /// replay fails with `ReplayError.workersNotReached` naming it: `POST /v1/events`, where every live
+        /// worker has applied its part by the time the request fails, so a keyed retry has only the missing part
+        /// left to apply.
+        case eventOwners
+    }
+
     /// Events per ingest batch.
     public var batchSize: Int = 8192
     /// Batches in flight per connection before the replayer waits for an acknowledgement.
@@ -22,6 +36,8 @@ public struct ReplayOptions: Sendable {
     public var ackTimeout: TimeAmount = .seconds(30)
     /// How long to keep reconnecting to a worker that went away before giving up.
     public var retryFor: Duration = .seconds(60)
+    /// Which workers to connect to, and what to do about one that cannot be reached.
+    public var reach: Reach = .everyWorker
     /// How fast to send.
     public var pacing: Pacing = .unlimited
     /// Under pacing, the longest an event waits in a partly filled batch before the batch is sent anyway.

@@ -4,14 +4,36 @@ import TokenBoardWire
 
 /// One replay's state: the map, the lanes (connections) to each worker with their unacknowledged batches, a
 /// batch being built per worker (`BatchPartitioner`), the pacer and the acknowledgement latencies.
+///
+/// Under `ReplayOptions.Reach.eventOwners` a worker's lanes connect when its first batch is sent, so a replay
+/// needs only the workers it has events for: a small request whose employees all live on running workers goes
+/// through while another worker is down. Under `everyWorker` every lane connects before anything is sent.
 struct ReplaySession {
+    /// Whether a worker's lanes are connected.
+    private enum WorkerState {
+        /// No batch has gone to the worker yet (`eventOwners`).
+        case unopened
+        case open
+        /// Given up on (`eventOwners`): its batches are set aside.
+        case failed
+    }
+
     /// A paced event is sent at once if it is due within this much: sleeping for less costs more than it keeps.
     static let pacingGranularity = Duration.milliseconds(1)
 
     let replayer: Replayer
     let options: ReplayOptions
     let map: ShardMap
+    /// Where each worker listens, as the map's reply said when the replay started.
+    private let endpoints: [String: Endpoint]
+    /// Per worker, `connectionsPerWorker` lanes in a row; each connects when its worker's first batch is sent.
     private var lanes: [Lane] = []
+    private var workerStates: [WorkerState]
+    /// The workers given up on, in the order it happened (`eventOwners` only).
+    private var failures: [ReplayError.WorkerFailure] = []
+    /// Events for workers given up on: never sent, and sent but never acknowledged.
+    private var eventsNotSent: UInt64 = 0
+    private var eventsUnanswered: UInt64 = 0
     /// Per worker, the lane its next batch goes to (0 ..< connectionsPerWorker).
     private var nextLane: [Int]
     private var partitioner: BatchPartitioner
@@ -29,25 +51,22 @@ struct ReplaySession {
         options = replayer.options
         let reply = try await replayer.transport.shardMap()
         map = reply.map
+        endpoints = reply.endpoints
         let connections = max(1, options.connectionsPerWorker)
         nextLane = Array(repeating: 0, count: map.workers.count)
+        workerStates = Array(repeating: .unopened, count: map.workers.count)
         partitioner = BatchPartitioner(map: map, capacity: min(options.batchSize, 1 << 16))
         pacer = Pacer(options.pacing, burst: Pacer.defaultBurst(for: options.pacing))
         start = ContinuousClock.now
         lastReport = start
-        do {
-            for (worker, id) in map.workers.enumerated() {
-                guard let endpoint = reply.endpoints[id] else { throw ClientError.workerUnknown(id) }
-                for index in 0..<connections {
-                    lanes.append(
-                        Lane(
-                            worker: worker,
-                            producerID: options.producerID(connection: index),
-                            connection: try await replayer.transport.connection(to: id, at: endpoint)
-                        )
-                    )
-                }
+        for worker in map.workers.indices {
+            for index in 0..<connections {
+                lanes.append(Lane(worker: worker, producerID: options.producerID(connection: index)))
             }
+        }
+        guard options.reach == .everyWorker else { return }
+        do {
+            for worker in map.workers.indices { try await connect(worker) }
         } catch {
             await closeAll()
             throw error
@@ -102,14 +121,23 @@ struct ReplaySession {
         return try await finish(progress)
     }
 
-    /// Waits for every acknowledgement and hands out the final progress.
+    /// Waits for every acknowledgement and hands out the final progress; then fails naming the workers given
+    /// up on, if any.
     private mutating func finish(_ progress: (ReplayProgress) -> Void) async throws -> ReplayProgress {
         for lane in lanes.indices {
-            while !lanes[lane].inflight.isEmpty { try await settleOldest(of: lane) }
+            while !lanes[lane].inflight.isEmpty { try await settle(lane) }
         }
         state.elapsed = clock.now - start
         state.ackLatency = latency.percentiles
         progress(state)
+        guard failures.isEmpty else {
+            throw ReplayError.workersNotReached(
+                failures,
+                notSent: eventsNotSent,
+                unanswered: eventsUnanswered,
+                acknowledged: state.eventsAcked
+            )
+        }
         return state
     }
 
@@ -148,7 +176,7 @@ struct ReplaySession {
         guard now - lastReport >= .seconds(1) else { return }
         lastReport = now
         for lane in lanes.indices {
-            while let oldest = lanes[lane].inflight.first, oldest.reply.hasArrived { try await settleOldest(of: lane) }
+            while let oldest = lanes[lane].inflight.first, oldest.reply.hasArrived { try await settle(lane) }
         }
         state.elapsed = now - start
         state.ackLatency = latency.percentiles
@@ -187,7 +215,10 @@ struct ReplaySession {
 
     /// Sends a batch on the worker's next lane, first waiting for that lane's oldest batch if its window is full.
     private mutating func send(_ batch: EventBatch, to worker: Int) async throws {
-        let lane = try await openLane(for: worker)
+        guard let lane = try await openLane(for: worker) else {
+            eventsNotSent += UInt64(batch.events.count)
+            return
+        }
         let request = IngestRequest(
             producerID: lanes[lane].producerID,
             sequence: lanes[lane].sequence,
@@ -200,7 +231,10 @@ struct ReplaySession {
 
     /// Sends a batch prepared for this map (a sharded log's block) as it is, on the worker's next lane.
     private mutating func send(prepared batch: PreparedBatch, to worker: Int) async throws {
-        let lane = try await openLane(for: worker)
+        guard let lane = try await openLane(for: worker) else {
+            eventsNotSent += UInt64(batch.events)
+            return
+        }
         let frame = try EncodedFrame.ingest(
             producerID: lanes[lane].producerID,
             sequence: lanes[lane].sequence,
@@ -211,14 +245,68 @@ struct ReplaySession {
         try dispatch(.encoded(frame), events: batch.events, payloadBytes: 24 + batch.rawLength, on: lane)
     }
 
-    /// The worker's next lane, once its window has room, with the sequence number of the batch about to go on it.
-    private mutating func openLane(for worker: Int) async throws -> Int {
+    /// The worker's next lane, once its window has room, with the sequence number of the batch about to go on it;
+    /// nil when the worker has been given up on (`eventOwners`). Connects the worker's lanes on its first batch.
+    private mutating func openLane(for worker: Int) async throws -> Int? {
+        if workerStates[worker] == .unopened { try await connect(worker) }
+        guard workerStates[worker] == .open else { return nil }
         let connections = max(1, options.connectionsPerWorker)
         let lane = worker * connections + nextLane[worker]
         nextLane[worker] = (nextLane[worker] + 1) % connections
-        while lanes[lane].inflight.count >= options.inflightPerWorker { try await settleOldest(of: lane) }
+        while lanes[lane].inflight.count >= options.inflightPerWorker { try await settle(lane) }
+        // Settling may have given the worker up.
+        guard workerStates[worker] == .open else { return nil }
         lanes[lane].sequence += 1
         return lane
+    }
+
+    /// Connects every lane of a worker, once. A worker that cannot be reached stops the replay or, under
+    /// `eventOwners`, is given up on.
+    private mutating func connect(_ worker: Int) async throws {
+        let id = map.workers[worker]
+        let connections = max(1, options.connectionsPerWorker)
+        let workerLanes = worker * connections..<(worker + 1) * connections
+        do {
+            guard let endpoint = endpoints[id] else { throw ClientError.workerUnknown(id) }
+            for lane in workerLanes {
+                do {
+                    lanes[lane].connection = try await replayer.transport.connection(to: id, at: endpoint)
+                } catch {
+                    throw ReplayError.workerUnavailable(id, reason: "\(error)")
+                }
+            }
+            workerStates[worker] = .open
+        } catch {
+            for lane in workerLanes {
+                guard let connection = lanes[lane].connection else { continue }
+                lanes[lane].connection = nil
+                await replayer.transport.release(connection, of: id, failed: false)
+            }
+            try giveUp(worker, because: error)
+        }
+    }
+
+    /// Stops the replay with `error`, or under `eventOwners` sets the worker aside: what it has in flight is
+    /// dropped unanswered and its later batches are not sent.
+    private mutating func giveUp(_ worker: Int, because error: any Error) throws {
+        guard options.reach == .eventOwners else { throw error }
+        workerStates[worker] = .failed
+        failures.append(ReplayError.WorkerFailure(worker: map.workers[worker], reason: "\(error)"))
+        for lane in lanes.indices where lanes[lane].worker == worker {
+            eventsUnanswered += lanes[lane].inflight.reduce(0) { $0 + UInt64($1.events) }
+            lanes[lane].inflight.removeAll()
+        }
+    }
+
+    /// Waits for the lane's oldest unacknowledged batch (see `settleOldest`); a worker that stayed unreachable
+    /// is given up on under `eventOwners`.
+    private mutating func settle(_ lane: Int) async throws {
+        do {
+            try await settleOldest(of: lane)
+        } catch let failure as ReplayError {
+            guard case .workerUnreachable = failure else { throw failure }
+            try giveUp(lanes[lane].worker, because: failure)
+        }
     }
 
     private mutating func dispatch(
@@ -229,7 +317,8 @@ struct ReplaySession {
     ) throws {
         state.payloadBytes += UInt64(payloadBytes)
         state.eventsSent += UInt64(events)
-        // A lane's connection is only ever missing inside `reconnect`, which either restores it or throws.
+        // `openLane` connects a lane before its first batch; after that its connection is only ever missing
+        // inside `reconnect`, which either restores it or throws.
         guard let connection = lanes[lane].connection else {
             throw ClientError.workerUnknown(map.workers[lanes[lane].worker])
         }
@@ -245,13 +334,18 @@ struct ReplaySession {
             do {
                 reply = try await lanes[lane].inflight[0].reply.future.get()
             } catch let refusal as ErrorMessage {
-                throw refusal
+                throw refused(refusal, on: lane)
             } catch {
                 state.connectionFailures += 1
                 try await reconnect(lane, after: error)
                 continue
             }
-            let ack = try reply.frame.decode(IngestAck.self)
+            let ack: IngestAck
+            do {
+                ack = try reply.frame.decode(IngestAck.self)
+            } catch let refusal as ErrorMessage {
+                throw refused(refusal, on: lane)
+            }
             let done = lanes[lane].inflight.removeFirst()
             latency.record(reply.arrived - done.sentAt)
             state.eventsAcked += UInt64(done.events)
@@ -259,6 +353,18 @@ struct ReplaySession {
             if ack.duplicate { state.duplicateEvents += UInt64(done.events) }
             return
         }
+    }
+
+    /// A worker's refusal of a batch on `lane`, as the replay reports it.
+    private func refused(_ refusal: ErrorMessage, on lane: Int) -> any Error {
+        guard refusal.code == .notOwner else { return refusal }
+        // Slots never move, so a worker that does not own what this map gives it was configured apart.
+        return ReplayError.shardMapMismatch(
+            worker: map.workers[lanes[lane].worker],
+            workerMapVersion: refusal.mapVersion,
+            routedMapVersion: map.version,
+            refusal: refusal.message
+        )
     }
 
     /// Re-establishes a lane's connection (fetching the worker's address again: it may have restarted
@@ -276,12 +382,7 @@ struct ReplaySession {
             do {
                 let reply = try await replayer.transport.shardMap()
                 guard reply.map.version == map.version else {
-                    throw ErrorMessage(
-                        code: .notOwner,
-                        message:
-                            "the shard map changed from v\(map.version) to v\(reply.map.version) during the replay; run it again",
-                        mapVersion: reply.map.version
-                    )
+                    throw ReplayError.shardMapChanged(from: map.version, to: reply.map.version)
                 }
                 guard let endpoint = reply.endpoints[map.workers[worker]], reply.live.contains(map.workers[worker])
                 else { throw ClientError.workerUnknown(map.workers[worker]) }
@@ -298,6 +399,8 @@ struct ReplaySession {
                 return
             } catch let refusal as ErrorMessage {
                 throw refusal
+            } catch let failure as ReplayError {
+                throw failure
             } catch {
                 lastError = error
                 try await Task.sleep(for: delay)

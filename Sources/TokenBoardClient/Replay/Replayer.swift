@@ -8,7 +8,8 @@ import TokenBoardWorkload
 /// over protocol v1, unless a caller supplies a `ReplayTransport`), partitions events by slot, and sends
 /// pipelined, numbered batches (LZ4-compressed if asked) straight to each owner over one or more connections per
 /// worker, paced if asked (`ReplayOptions.pacing`); a sharded log's batches, partitioned ahead of time, go as
-/// they are. When a worker's connection fails (a crash, a restart, a timeout) it hands the connection back as
+/// they are. It connects to every worker before sending, or (`ReplayOptions.Reach.eventOwners`) to each worker
+/// with its first batch, so that only the workers owning events are needed. When a worker's connection fails (a crash, a restart, a timeout) it hands the connection back as
 /// failed, fetches the map again, reconnects and resends every unacknowledged batch in order; the worker applies
 /// each numbered batch once, so the result is exactly once. Every batch sent is acknowledged before `run`
 /// returns, also when a limit stops the replay early; the connections then go back to the transport.
@@ -129,18 +130,5 @@ public final class Replayer: Sendable {
         if options.pacing != .unlimited { return "the replay is paced (\(options.pacing))" }
         if options.limit != nil { return "the replay stops at an event limit" }
         return nil
-    }
-}
-
-/// Why a replay stopped.
-public enum ReplayError: Error, CustomStringConvertible {
-    case workerUnreachable(String, lastError: String, after: Duration)
-
-    public var description: String {
-        switch self {
-        case .workerUnreachable(let worker, let lastError, let after):
-            return
-                "worker \(worker) stayed unreachable for \(after) (last error: \(lastError)); batches not acknowledged were not counted"
-        }
     }
 }
