@@ -12,7 +12,7 @@ public struct ApplyBenchmark: Sendable {
     /// How many times the batches are applied, each time to a fresh store.
     static let rounds = 3
 
-    public init(employees: Int = 100_000, events: Int = 5_000_000, batchSize: Int = 8192) {
+    public init(employees: Int = 100_000, events: Int = 5_000_000, batchSize: Int = 32768) {
         self.employees = employees
         self.events = events
         self.batchSize = batchSize
