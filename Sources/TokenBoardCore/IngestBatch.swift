@@ -56,7 +56,7 @@ public struct IngestBatch: Sendable, Hashable {
             tools: tools.count,
             sessions: sessionKeys.count
         )
-        if !fits || bounds.hasImplausibleCounts { try firstFault() }
+        if !fits || bounds.mayHaveImplausibleCounts { try firstFault() }
         for index in 0..<employees.count {
             let length = employees.byteCount(at: index)
             guard length > 0, length <= Self.maxEmployeeKeyBytes else {
@@ -65,7 +65,8 @@ public struct IngestBatch: Sendable, Hashable {
         }
     }
 
-    /// Throws for the first event the bounds found at fault, as `EventBatch.validate()` would.
+    /// Throws for the first offending event, as `EventBatch.validate()` would; returns when there is none (the
+    /// bounds only showed that one may exist).
     private func firstFault() throws(BatchError) {
         for (i, event) in events.enumerated() {
             guard Int(event.employee) < employees.count, Int(event.model) < models.count,

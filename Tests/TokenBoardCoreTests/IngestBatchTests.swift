@@ -64,7 +64,7 @@ final class IngestBatchTests: XCTestCase {
             ("output", { $0.events[2].counts.output = limit + 1 }),
             ("cache write", { $0.events[0].counts.cacheWrite = .max }),
             ("cache read", { $0.events[2].counts.cacheRead = limit + 1 }),
-            // Each count at the limit, and their bitwise or above it: still plausible.
+            // Each count within the limit, and their bitwise or above it: still plausible.
             ("or of counts", { $0.events[1].counts = TokenCounts(input: limit, output: limit - 1) }),
             ("empty key", { $0.employees[1] = "" }),
             ("257-byte key", { $0.employees[0] = String(repeating: "x", count: 257) }),
@@ -98,7 +98,8 @@ final class IngestBatchTests: XCTestCase {
         XCTAssertEqual(bounds.session, 0)
         XCTAssertEqual(bounds.earliestMillis, 1_790_726_400_000)  // 2026-09-30T00:00:00Z
         XCTAssertEqual(bounds.latestMillis, 1_790_985_600_001)  // 2026-10-03T00:00:00.001Z
-        XCTAssertFalse(bounds.hasImplausibleCounts)
+        XCTAssertEqual(bounds.countBits, 15)
+        XCTAssertFalse(bounds.mayHaveImplausibleCounts)
         XCTAssertTrue(EventBounds().isEmpty)
         XCTAssertTrue(EventBounds().fits(employees: 0, models: 0, tools: 0, sessions: 0))
     }

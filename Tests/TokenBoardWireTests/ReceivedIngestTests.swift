@@ -89,7 +89,8 @@ final class ReceivedIngestTests: XCTestCase {
         XCTAssertEqual(request.batch.bounds.session, 1)
         XCTAssertEqual(request.batch.bounds.earliestMillis, 1_790_726_399_999)
         XCTAssertEqual(request.batch.bounds.latestMillis, 1_790_726_400_000)
-        XCTAssertFalse(request.batch.bounds.hasImplausibleCounts)
+        XCTAssertEqual(request.batch.bounds.countBits, 7)
+        XCTAssertFalse(request.batch.bounds.mayHaveImplausibleCounts)
     }
 
     func testTheFixturesDecodeAsTheRequestDoes() {
