@@ -44,8 +44,9 @@ public struct IngestBatch: Sendable, Hashable {
     /// The longest employee key a batch may carry, in UTF-8 bytes.
     public static let maxEmployeeKeyBytes = 256
 
-    /// Checks what `EventBatch.validate()` checks, with the same errors: every index points into its table, every
-    /// count is plausible, every employee key is 1 to 256 bytes. A batch that fails is refused whole.
+    /// Checks that every index points into its table, every count is plausible and every employee key is 1 to 256
+    /// bytes, from the bounds; only a batch they cannot clear is walked, to name its first bad event. A batch that
+    /// fails is refused whole.
     public func validate() throws(BatchError) {
         guard models.count <= Int(UInt16.max) + 1, tools.count <= Int(UInt16.max) + 1 else {
             throw BatchError(eventIndex: nil, reason: "too many distinct models or tools in one batch")
@@ -65,8 +66,8 @@ public struct IngestBatch: Sendable, Hashable {
         }
     }
 
-    /// Throws for the first offending event, as `EventBatch.validate()` would; returns when there is none (the
-    /// bounds only showed that one may exist).
+    /// Throws for the first offending event; returns when there is none (the bounds only showed that one may
+    /// exist).
     private func firstFault() throws(BatchError) {
         for (i, event) in events.enumerated() {
             guard Int(event.employee) < employees.count, Int(event.model) < models.count,
