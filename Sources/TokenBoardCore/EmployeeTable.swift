@@ -18,4 +18,10 @@ struct EmployeeTable: Sendable {
     mutating func intern(_ name: String) -> Int32 {
         Int32(bitPattern: interner.index(of: name, in: &names))
     }
+
+    /// The id of every key of `keys`, in order, giving new keys the next ids: from the keys' bytes and checksums,
+    /// so a `String` is created only for an employee the shard has never seen.
+    mutating func intern(_ keys: KeyTable) -> [Int32] {
+        interner.indices(of: keys, in: &names).map { Int32(bitPattern: $0) }
+    }
 }

@@ -39,23 +39,11 @@ public struct EventBatch: Sendable, Hashable {
         self = builder.batch
     }
 
-    /// Checks that every index points into its table and every count is plausible; a batch that fails is refused
-    /// whole, so a bad peer can never change a counter.
+    /// Checks that every index points into its table, every count is plausible and every employee key is 1 to 256
+    /// bytes; a batch that fails is refused whole, so a bad peer can never change a counter. The rules live in
+    /// `IngestBatch.validate()`, the form a shard checks batches in.
     public func validate() throws(BatchError) {
-        guard models.count <= Int(UInt16.max) + 1, tools.count <= Int(UInt16.max) + 1 else {
-            throw BatchError(eventIndex: nil, reason: "too many distinct models or tools in one batch")
-        }
-        for (i, event) in events.enumerated() {
-            guard Int(event.employee) < employees.count, Int(event.model) < models.count,
-                Int(event.tool) < tools.count, Int(event.session) < sessions.count
-            else { throw BatchError(eventIndex: i, reason: "string table index out of range") }
-            guard event.counts.isPlausibleForOneEvent else {
-                throw BatchError(eventIndex: i, reason: "a token count exceeds \(TokenCounts.maxPerEvent)")
-            }
-        }
-        for name in employees where name.isEmpty || name.utf8.count > 256 {
-            throw BatchError(eventIndex: nil, reason: "employee keys must be 1 to 256 bytes")
-        }
+        try IngestBatch(self).validate()
     }
 
     /// The events expanded back to their canonical form.

@@ -24,9 +24,20 @@ public struct FutureLimit: Sendable, Hashable {
 
     /// Throws for the first event of `batch` dated after `latestMillis(now:)`.
     public func check(_ batch: EventBatch, nowMillis: Int64) throws(BatchError) {
+        try check(batch.events, nowMillis: nowMillis)
+    }
+
+    /// Throws for the first event of `batch` dated after `latestMillis(now:)`; the events are walked only when
+    /// their bounds show one is.
+    public func check(_ batch: IngestBatch, nowMillis: Int64) throws(BatchError) {
+        guard batch.bounds.latestMillis > latestMillis(now: nowMillis) else { return }
+        try check(batch.events, nowMillis: nowMillis)
+    }
+
+    private func check(_ events: [BatchedEvent], nowMillis: Int64) throws(BatchError) {
         let latest = latestMillis(now: nowMillis)
-        guard let index = batch.events.firstIndex(where: { $0.timestampMillis > latest }) else { return }
-        let dated = Day(timestampMillis: batch.events[index].timestampMillis)
+        guard let index = events.firstIndex(where: { $0.timestampMillis > latest }) else { return }
+        let dated = Day(timestampMillis: events[index].timestampMillis)
         throw BatchError(
             eventIndex: index,
             reason:

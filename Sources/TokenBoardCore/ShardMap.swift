@@ -12,7 +12,12 @@ public struct SlotHasher: Sendable, Hashable {
     }
 
     public func slot(for employee: String) -> Int {
-        Int(CRC32C.checksum(utf8: employee) % UInt32(slotCount))
+        slot(forChecksum: CRC32C.checksum(utf8: employee))
+    }
+
+    /// The slot of the employee key whose CRC-32C is `checksum` (a worker has it from decoding the key).
+    public func slot(forChecksum checksum: UInt32) -> Int {
+        Int(checksum % UInt32(slotCount))
     }
 }
 

@@ -58,20 +58,23 @@ public struct ShardStore: Sendable {
     /// and applies under one lock).
     @discardableResult
     public func check(_ batch: EventBatch) throws(BatchError) -> CheckedBatch {
+        try check(IngestBatch(batch))
+    }
+
+    /// Checks a batch as a worker decoded it (see `check(_:)` for an `EventBatch`); the events are not walked
+    /// again: their bounds came with the batch.
+    @discardableResult
+    public func check(_ batch: IngestBatch) throws(BatchError) -> CheckedBatch {
         try batch.validate()
         let newModels = batch.models.filter { modelIndex[$0] == nil }.count
         let newTools = batch.tools.filter { toolIndex[$0] == nil }.count
         guard modelNames.count + newModels <= Int(UInt16.max), toolNames.count + newTools <= Int(UInt16.max) else {
             throw BatchError(eventIndex: nil, reason: "this shard already tracks 65,535 distinct models or tools")
         }
-        if let first = batch.events.first {
-            var low = Day(timestampMillis: first.timestampMillis).number
-            var high = low
-            for event in batch.events {
-                let day = Day(timestampMillis: event.timestampMillis).number
-                low = min(low, day)
-                high = max(high, day)
-            }
+        if !batch.bounds.isEmpty {
+            // Day numbers grow with timestamps, so the days of the earliest and latest events bound all others.
+            let low = Day(timestampMillis: batch.bounds.earliestMillis).number
+            let high = Day(timestampMillis: batch.bounds.latestMillis).number
             guard days.accepts(low: low, high: high) else {
                 throw BatchError(
                     eventIndex: nil,
@@ -94,12 +97,12 @@ public struct ShardStore: Sendable {
     @discardableResult
     public mutating func apply(_ checked: CheckedBatch) -> Int {
         let batch = checked.batch
-        let employees = batch.employees.map { internEmployee($0) }
+        let employees = internEmployees(batch.employees)
         let models = batch.models.map { internModel($0) }
         let tools = batch.tools.map { internTool($0) }
         let rates = models.map { modelRates[Int($0)] }
-        // Each session id is hashed once per batch, not once per event.
-        let sessionKeys = batch.sessions.map(EventKey.digest)
+        // Each session id was hashed once per batch, when the batch was decoded or converted.
+        let sessionKeys = batch.sessionKeys
 
         var newest = newestDay?.number ?? .min
         var oldest = oldestDay?.number ?? .max
@@ -146,10 +149,11 @@ public struct ShardStore: Sendable {
         return applied
     }
 
-    private mutating func internEmployee(_ name: String) -> Int32 {
-        let id = employees.intern(name)
-        if Int(id) == details.employeeCount { details.addEmployee() }
-        return id
+    private mutating func internEmployees(_ keys: KeyTable) -> [Int32] {
+        let ids = employees.intern(keys)
+        // New employees got the ids after every known one, in order: each needs its details.
+        while details.employeeCount < employees.count { details.addEmployee() }
+        return ids
     }
 
     private mutating func internModel(_ name: String) -> UInt16 {

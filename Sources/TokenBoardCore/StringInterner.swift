@@ -35,6 +35,85 @@ struct StringInterner: Sendable {
         let hash = CRC32C.checksum(utf8: value)
         let (found, slot) = probe(value, hash: hash, in: table)
         if let found { return found }
+        return insert(value, hash: hash, at: slot, in: &table)
+    }
+
+    /// The index in `table` of the string whose UTF-8 bytes are `utf8` (valid UTF-8) and whose CRC-32C is `hash`,
+    /// appending it first when it is not there yet; the string is created only then. `table` must be the one this
+    /// interner has seen every string of.
+    mutating func index(ofUTF8 utf8: UnsafeRawBufferPointer, hash: UInt32, in table: inout [String]) -> UInt32 {
+        if (hashes.count + 1) * 2 > slots.count { grow() }
+        let (found, slot) = probe(hash: hash) { Self.matches(table[$0], utf8) }
+        if let found { return found }
+        return insert(String(decoding: utf8, as: UTF8.self), hash: hash, at: slot, in: &table)
+    }
+
+    /// The index in `table` of every key of `keys`, in order, appending those not there yet, as
+    /// `index(ofUTF8:hash:in:)` would one by one (and with the same indices).
+    ///
+    /// Known keys are looked up first, changing nothing, so the tables stay where they are and a probe's three
+    /// dependent cache misses (the slot, the kept hash, the string) can be asked for ahead of use: the slot sixteen
+    /// keys ahead and, once it is in, the hash and string it points to eight keys ahead. The keys not found are
+    /// then added one by one, in order (a key new in this batch may appear in it twice).
+    mutating func indices(of keys: KeyTable, in table: inout [String]) -> [UInt32] {
+        var indices = lookUp(keys, in: table)
+        for i in indices.indices where indices[i] == Self.notFound {
+            indices[i] = keys.withUTF8(at: i) { index(ofUTF8: $0, hash: keys.checksums[i], in: &table) }
+        }
+        return indices
+    }
+
+    /// Marks a key `lookUp` did not find; never an index, as slots keep indices plus one in 32 bits.
+    private static let notFound = UInt32.max
+
+    /// The index of every key of `keys` in `table`, or `notFound`.
+    private func lookUp(_ keys: KeyTable, in table: [String]) -> [UInt32] {
+        guard !slots.isEmpty else { return [UInt32](repeating: Self.notFound, count: keys.count) }
+        let slotsAhead = 16
+        let entriesAhead = 8
+        let mask = slots.count - 1
+        return slots.withUnsafeBufferPointer { slots in
+            hashes.withUnsafeBufferPointer { hashes in
+                table.withUnsafeBufferPointer { table in
+                    keys.withUnsafeKeys { keys in
+                        [UInt32](unsafeUninitializedCapacity: keys.count) { result, initialized in
+                            for i in 0..<keys.count {
+                                if i + slotsAhead < keys.count {
+                                    let ahead = firstSlot(keys.checksums[i + slotsAhead])
+                                    Prefetch.line(slots.baseAddress.unsafelyUnwrapped + ahead)
+                                }
+                                if i + entriesAhead < keys.count {
+                                    let entry = slots[firstSlot(keys.checksums[i + entriesAhead])]
+                                    if entry != 0 {
+                                        Prefetch.line(hashes.baseAddress.unsafelyUnwrapped + Int(entry - 1))
+                                        Prefetch.line(table.baseAddress.unsafelyUnwrapped + Int(entry - 1))
+                                    }
+                                }
+                                let hash = keys.checksums[i]
+                                let utf8 = keys[i]
+                                var slot = firstSlot(hash)
+                                var found = Self.notFound
+                                while true {
+                                    let entry = slots[slot]
+                                    if entry == 0 { break }
+                                    let index = Int(entry - 1)
+                                    if hashes[index] == hash && Self.matches(table[index], utf8) {
+                                        found = UInt32(index)
+                                        break
+                                    }
+                                    slot = (slot + 1) & mask
+                                }
+                                (result.baseAddress.unsafelyUnwrapped + i).initialize(to: found)
+                            }
+                            initialized = keys.count
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private mutating func insert(_ value: String, hash: UInt32, at slot: Int, in table: inout [String]) -> UInt32 {
         let index = UInt32(table.count)
         slots[slot] = index + 1
         hashes.append(hash)
@@ -45,15 +124,50 @@ struct StringInterner: Sendable {
     /// Where `value` is (its index), or else the empty slot where it would go; the table is never full.
     @inline(__always)
     private func probe(_ value: String, hash: UInt32, in table: [String]) -> (index: UInt32?, slot: Int) {
+        probe(hash: hash) { table[$0] == value }
+    }
+
+    /// Where the string `matches` accepts is (its index), or else the empty slot where it would go; `matches` is
+    /// asked only about strings whose hash is `hash`.
+    @inline(__always)
+    private func probe(hash: UInt32, matches: (Int) -> Bool) -> (index: UInt32?, slot: Int) {
         var slot = firstSlot(hash)
         let mask = slots.count - 1
         while true {
             let entry = slots[slot]
             if entry == 0 { return (nil, slot) }
             let index = Int(entry - 1)
-            if hashes[index] == hash && table[index] == value { return (UInt32(index), slot) }
+            if hashes[index] == hash && matches(index) { return (UInt32(index), slot) }
             slot = (slot + 1) & mask
         }
+    }
+
+    /// Whether `string`'s UTF-8 bytes are `utf8`.
+    @inline(__always)
+    private static func matches(_ string: String, _ utf8: UnsafeRawBufferPointer) -> Bool {
+        string.utf8.withContiguousStorageIfAvailable { equal($0, utf8) } ?? string.utf8.elementsEqual(utf8)
+    }
+
+    /// Whether two byte runs are equal, a word at a time: keys are short, and a call to `memcmp` costs more than
+    /// comparing them.
+    @inline(__always)
+    private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+        let rawA = UnsafeRawPointer(pa)
+        var index = 0
+        while a.count - index >= 8 {
+            guard
+                rawA.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    == pb.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            else { return false }
+            index += 8
+        }
+        while index < a.count {
+            guard pa[index] == pb.load(fromByteOffset: index, as: UInt8.self) else { return false }
+            index += 1
+        }
+        return true
     }
 
     /// The slot a hash is tried in first: CRC-32C's low bits of similar keys are not spread enough to use as they

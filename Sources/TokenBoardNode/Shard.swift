@@ -115,7 +115,7 @@ public final class Shard: Sendable {
         do {
             switch frame.messageType {
             case .ingest:
-                return .reply(try ingest(frame.decode(IngestRequest.self), frame: frame), to: id)
+                return .reply(try ingest(ReceivedIngest(frame: frame), frame: frame), to: id)
             case .topQuery:
                 return .reply(top(try frame.decode(TopQuery.self)), to: id)
             case .totalsQuery:
@@ -155,14 +155,16 @@ public final class Shard: Sendable {
     }
 
     /// Checks, logs and applies one batch. `frame` is the request as it arrived, which becomes its log record.
-    func ingest(_ request: IngestRequest, frame: Frame) throws -> IngestAck {
+    func ingest(_ request: ReceivedIngest, frame: Frame) throws -> IngestAck {
+        let employees = request.batch.employees
         let (version, foreign) = routing.withLock { owned in
-            (owned.map.version, request.batch.employees.first { !owned.owns($0) })
+            (owned.map.version, employees.checksums.firstIndex { !owned.owns(checksum: $0) })
         }
         if let foreign {
             throw ErrorMessage(
                 code: .notOwner,
-                message: "worker \(workerID) does not own employee '\(foreign)' under shard map v\(version)",
+                message:
+                    "worker \(workerID) does not own employee '\(employees[foreign])' under shard map v\(version)",
                 mapVersion: version
             )
         }
@@ -328,7 +330,8 @@ struct OwnedSlots: Sendable {
         owned = map.owners.map { $0 == index }
     }
 
-    func owns(_ employee: String) -> Bool {
-        owned[map.hasher.slot(for: employee)]
+    /// Whether the employee key whose CRC-32C is `checksum` is owned (the checksum a decoded batch carries).
+    func owns(checksum: UInt32) -> Bool {
+        owned[map.hasher.slot(forChecksum: checksum)]
     }
 }

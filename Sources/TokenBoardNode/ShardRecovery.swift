@@ -46,8 +46,8 @@ public enum ShardRecovery {
             summary.snapshotBytes = snapshot.fileBytes
             summary.snapshotEvents = store.eventCount
         }
-        summary.log = try WriteAheadLog.replay(directory: directory, after: covered) { request in
-            try store.apply(request.batch)
+        summary.log = try WriteAheadLog.replayReceived(directory: directory, after: covered) { request in
+            store.apply(try store.check(request.batch))
             store.producers.applied(producer: request.producerID, sequence: request.sequence)
         }
         let next = max(covered, WriteAheadLog.segments(in: directory).last ?? 0) + 1

@@ -279,6 +279,25 @@ public final class WriteAheadLog: @unchecked Sendable {
         after covered: UInt64 = 0,
         apply: (IngestRequest) throws -> Void
     ) throws -> RecoveryReport {
+        try replay(directory: directory, after: covered, decode: { try $0.decode(IngestRequest.self) }, apply: apply)
+    }
+
+    /// `replay(directory:after:apply:)` handing each record over in the form a worker reads a received batch in
+    /// (no `String` per session or employee key), which is how start-up applies the log.
+    public static func replayReceived(
+        directory: String,
+        after covered: UInt64 = 0,
+        apply: (ReceivedIngest) throws -> Void
+    ) throws -> RecoveryReport {
+        try replay(directory: directory, after: covered, decode: { try ReceivedIngest(frame: $0) }, apply: apply)
+    }
+
+    private static func replay<Request: LoggedIngest>(
+        directory: String,
+        after covered: UInt64,
+        decode: (Frame) throws -> Request,
+        apply: (Request) throws -> Void
+    ) throws -> RecoveryReport {
         let clock = ContinuousClock()
         let started = clock.now
         var report = RecoveryReport(
@@ -297,6 +316,7 @@ public final class WriteAheadLog: @unchecked Sendable {
                 path(in: directory, segment: number),
                 isLast: i == live.count - 1,
                 report: &report,
+                decode: decode,
                 apply: apply
             )
             report.segments += 1
@@ -305,11 +325,12 @@ public final class WriteAheadLog: @unchecked Sendable {
         return report
     }
 
-    private static func replaySegment(
+    private static func replaySegment<Request: LoggedIngest>(
         _ path: String,
         isLast: Bool,
         report: inout RecoveryReport,
-        apply: (IngestRequest) throws -> Void
+        decode: (Frame) throws -> Request,
+        apply: (Request) throws -> Void
     ) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return }
@@ -368,15 +389,15 @@ public final class WriteAheadLog: @unchecked Sendable {
                 continue
             }
             consumed += Int64(buffer.readerIndex - before)
-            let request: IngestRequest
+            let request: Request
             do {
-                request = try frame.decode(IngestRequest.self)
+                request = try decode(frame)
                 try apply(request)
             } catch {
                 throw Failure(description: "\(path): record at offset \(recordStart) cannot be applied: \(error)")
             }
             report.records += 1
-            report.events += request.batch.events.count
+            report.events += request.eventCount
             buffer.discardReadBytes()
         }
         report.bytes += consumed
@@ -408,4 +429,17 @@ public final class WriteAheadLog: @unchecked Sendable {
             )
         }
     }
+}
+
+/// A logged ingest request in either decoded form, for counting what replay found.
+protocol LoggedIngest {
+    var eventCount: Int { get }
+}
+
+extension IngestRequest: LoggedIngest {
+    var eventCount: Int { batch.events.count }
+}
+
+extension ReceivedIngest: LoggedIngest {
+    var eventCount: Int { batch.events.count }
 }

@@ -70,6 +70,23 @@ final class WriteAheadLogTests: XCTestCase {
         XCTAssertEqual(report.bytes, try fileSize())
     }
 
+    /// Start-up's replay (`replayReceived`) hands over the same requests, in the worker's form, and counts the same.
+    func testReplayInTheReceivedFormMatchesTheRequests() throws {
+        let log = try WriteAheadLog(directory: directory, policy: .never, segment: 1)
+        let batches = [
+            IngestRequest(producerID: 7, sequence: 1, mapVersion: 2, batch: request(1).batch), request(2, events: 5000),
+        ]
+        for batch in batches { try log.append(batch) }
+        var seen: [ReceivedIngest] = []
+        let report = try WriteAheadLog.replayReceived(directory: directory) { seen.append($0) }
+        XCTAssertEqual(seen.map(\.batch), batches.map { IngestBatch($0.batch) })
+        XCTAssertEqual(seen.map(\.producerID), [7, 0])
+        XCTAssertEqual(seen.map(\.sequence), [1, 0])
+        XCTAssertEqual(seen.map(\.mapVersion), [2, 1])
+        XCTAssertEqual(report.records, 2)
+        XCTAssertEqual(report.events, 5003)
+    }
+
     /// Records longer than replay reads ahead at a time (15 MB of hardly compressible events each, between small
     /// ones) come back whole and in order.
     func testRecordsLongerThanTheReadAheadComeBackWhole() throws {

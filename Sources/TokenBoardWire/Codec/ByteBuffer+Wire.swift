@@ -134,6 +134,16 @@ extension String: WireCodable {
     /// Reads a length-prefixed string at `offset` of `raw` and advances `offset` past it. Working on raw bytes lets
     /// a whole string table be read in one pass without per-string buffer bookkeeping.
     static func read(from raw: UnsafeRawBufferPointer, at offset: inout Int) throws(WireError) -> String {
+        let bytes = try readUTF8(from: raw, at: &offset)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Reads a length-prefixed string at `offset` of `raw` as its bytes, checked to be valid UTF-8 (so making a
+    /// string of them changes nothing), and advances `offset` past it.
+    static func readUTF8(
+        from raw: UnsafeRawBufferPointer,
+        at offset: inout Int
+    ) throws(WireError) -> UnsafeRawBufferPointer {
         guard raw.count - offset >= 4 else {
             throw .truncated("string length", needed: 4, remaining: raw.count - offset)
         }
@@ -145,13 +155,27 @@ extension String: WireCodable {
         guard raw.count - offset >= length else {
             throw .truncated("string", needed: length, remaining: raw.count - offset)
         }
-        let bytes = UnsafeBufferPointer(
-            start: raw.baseAddress.map { ($0 + offset).assumingMemoryBound(to: UInt8.self) },
-            count: length
-        )
-        guard let string = String(validUTF8: bytes) else { throw .malformedPayload("string is not valid UTF-8") }
+        let bytes = UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length])
+        guard isValidUTF8(bytes) else { throw .malformedPayload("string is not valid UTF-8") }
         offset += length
-        return string
+        return bytes
+    }
+
+    /// Whether `bytes` are valid UTF-8. Keys are nearly always ASCII, which is checked eight bytes at a time;
+    /// anything else goes through `init?(validUTF8:)`.
+    static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var high: UInt64 = 0
+        var index = 0
+        while bytes.count - index >= 8 {
+            high |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            high |= UInt64(bytes[index])
+            index += 1
+        }
+        if high & 0x8080_8080_8080_8080 == 0 { return true }
+        return String(validUTF8: bytes.assumingMemoryBound(to: UInt8.self)) != nil
     }
 
     /// Stores the length and UTF-8 bytes at `offset` of `raw` (which must have room) and advances `offset`.
@@ -232,6 +256,21 @@ extension ByteBuffer {
                 strings.append(try String.read(from: raw, at: &offset))
             }
             return (offset, strings)
+        }
+    }
+
+    /// Reads an array of strings without creating them: `body` gets each one's index, the array's count and its
+    /// bytes (valid UTF-8, and only for the call), after the checks `readWireStrings()` makes.
+    mutating func readWireUTF8Strings(
+        _ body: (_ index: Int, _ count: Int, _ utf8: UnsafeRawBufferPointer) -> Void
+    ) throws(WireError) {
+        let count = try readWireCount(minimumElementSize: String.minimumWireSize)
+        try readWithUnsafeReadableBytes { raw throws(WireError) -> Int in
+            var offset = 0
+            for index in 0..<count {
+                body(index, count, try String.readUTF8(from: raw, at: &offset))
+            }
+            return offset
         }
     }
 

@@ -71,7 +71,7 @@ extension EventBatch: WireCodable {
     // are 60 bytes apart and payloads start wherever the frame put them.
 
     @inline(__always)
-    private static func loadEvent(_ raw: UnsafeRawBufferPointer, at offset: Int) -> BatchedEvent {
+    static func loadEvent(_ raw: UnsafeRawBufferPointer, at offset: Int) -> BatchedEvent {
         let base = raw.baseAddress.unsafelyUnwrapped + offset
         func load<T: FixedWidthInteger>(_ at: Int, _: T.Type) -> T {
             T(littleEndian: base.loadUnaligned(fromByteOffset: at, as: T.self))
