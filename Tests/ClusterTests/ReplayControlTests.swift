@@ -134,6 +134,35 @@ final class ReplayControlTests: XCTestCase {
         }
     }
 
+    /// A replay that fails says which producer id resumes it; replaying the log again under that id once the
+    /// worker is back leaves every event counted exactly once.
+    func testAFailedReplayNamesTheProducerIDThatResumesIt() async throws {
+        try await TestCluster.run { cluster in
+            let log = try cluster.generateLog(
+                "resume",
+                employees: 500,
+                events: 5000,
+                totalTokens: 50_000_000_000,
+                topTokens: 1_000_000_000,
+                seed: 6
+            )
+            await cluster.kill(worker: "w2")
+            let failed = try cluster.cli(["replay", log, "--quiet", "--batch", "300", "--retry-for", "0.2"])
+            XCTAssertNotEqual(failed.status, 0)
+            XCTAssertTrue(failed.stderr.contains("worker w2"), failed.stderr)
+            let hint = try XCTUnwrap(
+                failed.stderr.firstMatch(of: /with --producer-id ([0-9]+) --batch 300:/),
+                failed.stderr
+            )
+            try await cluster.restart(worker: "w2")
+            let resumed = try cluster.cli([
+                "replay", log, "--quiet", "--json", "--batch", "300", "--producer-id", String(hint.1),
+            ])
+            XCTAssertEqual(resumed.status, 0, resumed.stderr)
+            try assertCluster(cluster, holdsTheFirst: 5000, eventsOf: log)
+        }
+    }
+
     func testDurationStopsSendingAndEverythingSentIsAcknowledged() async throws {
         try await TestCluster.run { cluster in
             let log = try cluster.generateLog(

@@ -25,7 +25,9 @@ struct ReplayCommand: AsyncParsableCommand {
             Batches are numbered per worker under a producer id: when a worker's connection fails (a crash, a \
             restart) the replayer reconnects and resends what was not acknowledged, and the worker applies each \
             batch once. Replaying the same log again with the same --producer-id (and batch size) changes \
-            nothing: every batch is acknowledged as a duplicate. With --connections N each worker's batches go \
+            nothing: every batch is acknowledged as a duplicate, so a replay that failed part way (a worker \
+            gone for longer than --retry-for) is finished by running it again with the producer id and batch \
+            size its error names. With --connections N each worker's batches go \
             round-robin over N connections, each numbering its own batches under a producer id derived from \
             --producer-id. Paced, limited or timed replays send partly filled batches, so replaying such a run \
             again under the same producer id is not a pure duplicate: use a new one (the default).
@@ -95,6 +97,21 @@ struct ReplayCommand: AsyncParsableCommand {
         }
     }
 
+    /// What a replay that failed part way says: its error and, when the same run can be repeated exactly (unpaced,
+    /// to the end), how to send the rest without counting what the workers already applied.
+    static func failure(_ error: any Error, resumable options: ReplayOptions, batch: Int) -> String {
+        guard options.pacing == .unlimited, options.limit == nil, options.duration == nil else {
+            return "\(error)"
+        }
+        let connections = options.connectionsPerWorker > 1 ? " --connections \(options.connectionsPerWorker)" : ""
+        return """
+            \(error)
+            To finish this replay without counting any event twice, run it again on the same log(s) with \
+            --producer-id \(options.producerID) --batch \(batch)\(connections): the workers acknowledge the \
+            batches they already have as duplicates.
+            """
+    }
+
     func run() async throws {
         var options = ReplayOptions()
         options.batchSize = batch
@@ -111,7 +128,12 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         let manifest = try verify.map { try verification.loadManifest($0) }
         let replayer = Replayer(coordinator: try cluster.coordinatorEndpoint(), options: options)
-        let outcome = try sharded.isEmpty ? await replayLogs(replayer) : await replaySharded(replayer)
+        let outcome: Outcome
+        do {
+            outcome = try sharded.isEmpty ? await replayLogs(replayer) : await replaySharded(replayer)
+        } catch {
+            throw CommandFailure(Self.failure(error, resumable: options, batch: batch))
+        }
         let (result, totalBytes, badLines, errors) = (
             outcome.result, outcome.totalBytes, outcome.badLines, outcome.errors
         )
