@@ -1,8 +1,8 @@
 /// The cells of every employee's newest day while it is open: a fixed block of `capacity` cells per employee, in
 /// one array, so the ingest path finds the cell of an event of that day in a block it reached by the employee's id
-/// alone — a few hundred bytes per employee, together a few MB that stay in the CPU's caches while the day
-/// fills — instead of in the employee's chain of pooled chunks, whose tail lies wherever their last chunk was
-/// allocated, often days ago, and is a cache miss per event.
+/// alone — 160 bytes per employee, together a few MB that stay in the CPU's caches while the day fills — instead
+/// of in the employee's chain of pooled chunks, whose tail lies wherever their last chunk was allocated, often days
+/// ago, and is a cache miss per event.
 ///
 /// A block is `capacity` keys and then their counts (`capacity` × 8 + `capacity` × 32 bytes), so comparing an
 /// event's key with every open cell of its employee reads one cache line. Which cells are in use is the caller's
