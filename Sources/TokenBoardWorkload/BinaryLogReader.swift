@@ -425,21 +425,9 @@ private struct DecodedBlock {
     }
 }
 
-/// Whether every byte is ASCII, eight at a time: ids and most names are, and then need no further UTF-8 check.
+/// Whether every byte is ASCII (`ASCIIBytes`).
 @inline(__always) private func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard let base = bytes.baseAddress else { return true }
-    let raw = UnsafeRawPointer(base)
-    var i = 0
-    var high: UInt64 = 0
-    while bytes.count - i >= 8 {
-        high |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        i += 8
-    }
-    while i < bytes.count {
-        high |= UInt64(base[i])
-        i += 1
-    }
-    return high & 0x8080_8080_8080_8080 == 0
+    ASCIIBytes.check(UnsafeRawBufferPointer(bytes))
 }
 
 /// The string of some bytes, or nil when they are not valid UTF-8 (never repaired: a repaired employee key would

@@ -1,4 +1,5 @@
 import NIOCore
+import TokenBoardCore
 
 /// A value with a payload encoding. Messages are built from these, so every field is read through one of the few
 /// checked primitives below and no decoder does its own bounds arithmetic.
@@ -164,17 +165,7 @@ extension String: WireCodable {
     /// Whether `bytes` are valid UTF-8. Keys are nearly always ASCII, which is checked eight bytes at a time;
     /// anything else goes through `init?(validUTF8:)`.
     static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var high: UInt64 = 0
-        var index = 0
-        while bytes.count - index >= 8 {
-            high |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            index += 8
-        }
-        while index < bytes.count {
-            high |= UInt64(bytes[index])
-            index += 1
-        }
-        if high & 0x8080_8080_8080_8080 == 0 { return true }
+        if ASCIIBytes.check(bytes) { return true }
         return String(validUTF8: bytes.assumingMemoryBound(to: UInt8.self)) != nil
     }
 
