@@ -160,6 +160,11 @@ final class ReplayControlTests: XCTestCase {
             ])
             XCTAssertEqual(resumed.status, 0, resumed.stderr)
             try assertCluster(cluster, holdsTheFirst: 5000, eventsOf: log)
+            // A bad input is not the cluster's failure: running it again would not help, so no producer id.
+            let missing = try cluster.cli(["replay", log + ".missing", "--quiet"])
+            XCTAssertNotEqual(missing.status, 0)
+            XCTAssertTrue(missing.stderr.contains(".missing"), missing.stderr)
+            XCTAssertFalse(missing.stderr.contains("--producer-id"), missing.stderr)
         }
     }
 

@@ -9,10 +9,11 @@ import TokenBoardWorkload
 /// pipelined, numbered batches (LZ4-compressed if asked) straight to each owner over one or more connections per
 /// worker, paced if asked (`ReplayOptions.pacing`); a sharded log's batches, partitioned ahead of time, go as
 /// they are. It connects to every worker before sending, or (`ReplayOptions.Reach.eventOwners`) to each worker
-/// with its first batch, so that only the workers owning events are needed. When a worker's connection fails (a crash, a restart, a timeout) it hands the connection back as
-/// failed, fetches the map again, reconnects and resends every unacknowledged batch in order; the worker applies
-/// each numbered batch once, so the result is exactly once. Every batch sent is acknowledged before `run`
-/// returns, also when a limit stops the replay early; the connections then go back to the transport.
+/// with its first batch, so that only the workers owning events are needed. When a worker's connection fails (a
+/// crash, a restart, a timeout) it hands the connection back as failed, fetches the map again, reconnects and
+/// resends every unacknowledged batch in order; the worker applies each numbered batch once, so the result is
+/// exactly once. Every batch sent is acknowledged before `run` returns, also when a limit stops the replay early;
+/// the connections then go back to the transport.
 public final class Replayer: Sendable {
     /// Where the shard map and the workers' connections come from.
     public let transport: any ReplayTransport

@@ -97,10 +97,14 @@ struct ReplayCommand: AsyncParsableCommand {
         }
     }
 
-    /// What a replay that failed part way says: its error and, when the same run can be repeated exactly (unpaced,
-    /// to the end), how to send the rest without counting what the workers already applied.
+    /// What a replay that failed says: its error and, when the cluster failed it and the same run can be repeated
+    /// exactly (unpaced, to the end, the same input), how to send the rest without counting what the workers
+    /// already applied. A bad input (a file that does not open, a bad line under --strict) gets no such advice: the
+    /// run that fixes it sends other batches.
     static func failure(_ error: any Error, resumable options: ReplayOptions, batch: Int) -> String {
-        guard options.pacing == .unlimited, options.limit == nil, options.duration == nil else {
+        let isInputError =
+            error is CommandFailure || error is LogOpenError || error is LogFileError || error is LogLineError
+        guard !isInputError, options.pacing == .unlimited, options.limit == nil, options.duration == nil else {
             return "\(error)"
         }
         let connections = options.connectionsPerWorker > 1 ? " --connections \(options.connectionsPerWorker)" : ""
