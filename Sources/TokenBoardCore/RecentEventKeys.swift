@@ -53,13 +53,24 @@ public struct RecentEventKeys: Sendable {
     /// Remembers each non-zero key in order and says which were new; a key of 0 (no id) is always admitted. A
     /// batch at a time, so the table's ownership is checked once per run of keys rather than per key.
     public mutating func admit(_ keys: some Collection<UInt64>) -> [Bool] {
-        let words = makeTable()
         // Contiguous, so the probe loop can look ahead.
         let keys = Array(keys)
-        var admitted = [Bool](repeating: true, count: keys.count)
+        return keys.withUnsafeBufferPointer { keys in admit(count: keys.count, keyAt: { keys[$0] }) }
+    }
+
+    /// `admit(_:)` for the ids of a batch's events, read in place rather than copied out first: the store's path.
+    mutating func admit(idsOf events: [BatchedEvent]) -> [Bool] {
+        events.withUnsafeBufferPointer { events in admit(count: events.count, keyAt: { events[$0].eventKey }) }
+    }
+
+    /// Admits keys `keyAt(0)` to `keyAt(count - 1)` in order (see `admit(_:)`); `keyAt` is read ahead of the probe.
+    @inline(__always)
+    private mutating func admit(count: Int, keyAt: (Int) -> UInt64) -> [Bool] {
+        let words = makeTable()
+        var admitted = [Bool](repeating: true, count: count)
         var position = 0
         let mask = slots - 1
-        while position < keys.count {
+        while position < count {
             // Admit until the end or until a new key finds the current generation full; a generation is
             // forgotten only when a new key needs the room, never for a duplicate.
             let room = generation - currentCount
@@ -68,32 +79,30 @@ public struct RecentEventKeys: Sendable {
             var added = 0
             var full = false
             admitted.withUnsafeMutableBufferPointer { admitted in
-                keys.withUnsafeBufferPointer { keys in
-                    while position < keys.count {
-                        // A key's slot pair is a cache miss: ask for a later key's while probing this one's.
-                        if position + Self.lookahead < keys.count {
-                            let ahead = Int(truncatingIfNeeded: Self.mix(keys[position + Self.lookahead])) & mask
-                            Prefetch.line(UnsafeRawPointer(words + 2 * ahead))
-                        }
-                        let key = keys[position]
-                        if key != 0 {
-                            let home = Int(truncatingIfNeeded: Self.mix(key)) & mask
-                            var i = home
-                            while words[2 * i + current] != 0 && words[2 * i + current] != key { i = (i + 1) & mask }
-                            if words[2 * i + current] == key
-                                || Self.find(key, from: home, side: previous, in: words, mask: mask)
-                            {
-                                admitted[position] = false
-                            } else if added == room {
-                                full = true
-                                return
-                            } else {
-                                words[2 * i + current] = key
-                                added += 1
-                            }
-                        }
-                        position += 1
+                while position < count {
+                    // A key's slot pair is a cache miss: ask for a later key's while probing this one's.
+                    if position + Self.lookahead < count {
+                        let ahead = Int(truncatingIfNeeded: Self.mix(keyAt(position + Self.lookahead))) & mask
+                        Prefetch.line(UnsafeRawPointer(words + 2 * ahead))
                     }
+                    let key = keyAt(position)
+                    if key != 0 {
+                        let home = Int(truncatingIfNeeded: Self.mix(key)) & mask
+                        var i = home
+                        while words[2 * i + current] != 0 && words[2 * i + current] != key { i = (i + 1) & mask }
+                        if words[2 * i + current] == key
+                            || Self.find(key, from: home, side: previous, in: words, mask: mask)
+                        {
+                            admitted[position] = false
+                        } else if added == room {
+                            full = true
+                            return
+                        } else {
+                            words[2 * i + current] = key
+                            added += 1
+                        }
+                    }
+                    position += 1
                 }
             }
             currentCount += added

@@ -108,7 +108,7 @@ public struct ShardStore: Sendable {
         var oldest = oldestDay?.number ?? .max
         var applied = 0
         let admitted: [Bool]? =
-            batch.events.contains { $0.eventKey != 0 } ? recentEventKeys.admit(batch.events.lazy.map(\.eventKey)) : nil
+            batch.events.contains { $0.eventKey != 0 } ? recentEventKeys.admit(idsOf: batch.events) : nil
         for (index, event) in batch.events.enumerated() {
             if let admitted, !admitted[index] {
                 duplicateEventCount &+= 1
