@@ -131,8 +131,12 @@ public final class ShardedLogReader {
         guard parsed.worker < map.workers.count else {
             throw damaged(.corruptBlock("the block names worker \(parsed.worker) of \(map.workers.count)"), start)
         }
-        var payload = [UInt8](repeating: 0, count: parsed.storedLength)
-        let gotPayload = try payload.withUnsafeMutableBytes { try readFully(into: $0, at: start + Int64(headerSize)) }
+        // Read straight into the array's storage: zeroing a block's megabyte first would be written over at once.
+        var gotPayload = 0
+        let payload = try [UInt8](unsafeUninitializedCapacity: parsed.storedLength) { storage, initialized in
+            gotPayload = try readFully(into: UnsafeMutableRawBufferPointer(storage), at: start + Int64(headerSize))
+            initialized = gotPayload
+        }
         guard gotPayload == parsed.storedLength else {
             throw damaged(
                 .tornBlock("the file ends \(gotPayload) bytes into a payload of \(parsed.storedLength)"),
