@@ -106,13 +106,17 @@ public struct ShardStore: Sendable {
 
         var newest = newestDay?.number ?? .min
         var oldest = oldestDay?.number ?? .max
+        // The session table prunes against the newest day of the batch as a whole, not of the events before the
+        // one that fills it up: so the order the events are applied in (`EmployeeOrder`) changes nothing.
+        let newestAfter =
+            batch.bounds.isEmpty ? newest : max(newest, Day(timestampMillis: batch.bounds.latestMillis).number)
         var applied = 0
         let admitted: [Bool]? =
             batch.events.contains { $0.eventKey != 0 } ? recentEventKeys.admit(idsOf: batch.events) : nil
-        for (index, event) in batch.events.enumerated() {
+        func applyEvent(_ index: Int, _ event: BatchedEvent) {
             if let admitted, !admitted[index] {
                 duplicateEventCount &+= 1
-                continue
+                return
             }
             applied += 1
             let day = Day(timestampMillis: event.timestampMillis).number
@@ -137,8 +141,28 @@ public struct ShardStore: Sendable {
                 at: event.timestampMillis,
                 counts: event.counts,
                 cost: cost,
-                newestDay: newest
+                newestDay: newestAfter
             )
+        }
+        let order = EmployeeOrder(events: batch.events, localIDs: employees, employeeCount: self.employees.count)
+        batch.events.withUnsafeBufferPointer { events in
+            if let indices = order.indices {
+                // The employees' state is now read in order; the events are not, so each is asked for ahead.
+                let ahead = 16
+                let base = UnsafeRawPointer(events.baseAddress!)
+                let stride = MemoryLayout<BatchedEvent>.stride
+                indices.withUnsafeBufferPointer { indices in
+                    for position in indices.indices {
+                        if position + ahead < indices.count {
+                            Prefetch.line(base + Int(indices[position + ahead]) * stride)
+                        }
+                        let index = Int(indices[position])
+                        applyEvent(index, events[index])
+                    }
+                }
+            } else {
+                for (index, event) in events.enumerated() { applyEvent(index, event) }
+            }
         }
         if applied > 0 {
             newestDay = Day(number: newest)
