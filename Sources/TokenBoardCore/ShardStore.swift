@@ -147,19 +147,15 @@ public struct ShardStore: Sendable {
         let order = EmployeeOrder(events: batch.events, localIDs: employees, employeeCount: self.employees.count)
         batch.events.withUnsafeBufferPointer { events in
             if let indices = order.indices {
-                // The employees' state is now read in order; the events are not, so each is asked for ahead.
-                let ahead = 16
-                let base = UnsafeRawPointer(events.baseAddress!)
-                let stride = MemoryLayout<BatchedEvent>.stride
-                indices.withUnsafeBufferPointer { indices in
-                    for position in indices.indices {
-                        if position + ahead < indices.count {
-                            Prefetch.line(base + Int(indices[position + ahead]) * stride)
-                        }
-                        let index = Int(indices[position])
-                        applyEvent(index, events[index])
+                // The events themselves are gathered into that order first: a loop of independent loads whose cache
+                // misses overlap, where the apply loop would wait for each in turn.
+                let sorted = [BatchedEvent](unsafeUninitializedCapacity: indices.count) { sorted, initialized in
+                    indices.withUnsafeBufferPointer { indices in
+                        for position in indices.indices { sorted[position] = events[Int(indices[position])] }
                     }
+                    initialized = indices.count
                 }
+                for (position, event) in sorted.enumerated() { applyEvent(Int(indices[position]), event) }
             } else {
                 for (index, event) in events.enumerated() { applyEvent(index, event) }
             }
