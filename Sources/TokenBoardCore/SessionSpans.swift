@@ -213,6 +213,8 @@ public struct SessionSpans: Sendable {
 
     /// Drops runs that ended before `cutoff` (Unix ms), keeping the others in arrival order.
     private mutating func prune(before cutoff: Int64) {
+        // Rebuilding is the costly part, and a full table of recent runs has nothing to drop.
+        guard nodes.contains(where: { $0.run.last < cutoff }) else { return }
         let old = nodes
         nodes.removeAll()
         for e in recent.indices { recent[e] = Recent() }
