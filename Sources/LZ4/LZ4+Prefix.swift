@@ -5,6 +5,30 @@ extension LZ4 {
         return block + prefix + prefix / 255 + 2
     }
 
+    /// The part of `block` that `prefixing` rewrites: its first token and literal-length bytes (`head`, the offset
+    /// of the first literal); everything from there on is copied verbatim. Also the first sequence's literal count.
+    ///
+    /// - Throws: `DecompressionError` when `block` is empty or its first literal count runs past its end.
+    public static func firstLiterals(ofBlock block: UnsafeRawBufferPointer) throws(DecompressionError) -> (
+        head: Int, count: Int
+    ) {
+        guard let source = block.baseAddress, block.count > 0 else { throw DecompressionError() }
+        let token = source.load(as: UInt8.self)
+        var literals = Int(token >> 4)
+        var read = 1
+        if literals == 15 {
+            while true {
+                guard read < block.count else { throw DecompressionError() }
+                let byte = source.load(fromByteOffset: read, as: UInt8.self)
+                read += 1
+                literals += Int(byte)
+                if byte != 255 { break }
+            }
+        }
+        guard block.count - read >= literals else { throw DecompressionError() }
+        return (read, literals)
+    }
+
     /// Writes to `destination` an LZ4 block that decompresses to `prefix` followed by what `block` decompresses to,
     /// without decompressing `block`, and returns the bytes written (at most `prefixedBlockBound`).
     ///
@@ -21,24 +45,12 @@ extension LZ4 {
         toBlock block: UnsafeRawBufferPointer,
         into destination: UnsafeMutableRawBufferPointer
     ) throws(DecompressionError) -> Int {
-        guard let source = block.baseAddress, block.count > 0 else { throw DecompressionError() }
+        let (read, literals) = try firstLiterals(ofBlock: block)
         precondition(
             destination.count >= prefixedBlockBound(prefix: prefix.count, block: block.count),
             "destination too small for the prefixed block"
         )
-        let token = source.load(as: UInt8.self)
-        var literals = Int(token >> 4)
-        var read = 1
-        if literals == 15 {
-            while true {
-                guard read < block.count else { throw DecompressionError() }
-                let byte = source.load(fromByteOffset: read, as: UInt8.self)
-                read += 1
-                literals += Int(byte)
-                if byte != 255 { break }
-            }
-        }
-        guard block.count - read >= literals else { throw DecompressionError() }
+        let token = block.load(as: UInt8.self)
 
         let out = destination.baseAddress!
         var written = 0
@@ -60,7 +72,7 @@ extension LZ4 {
             (out + written).copyMemory(from: start, byteCount: prefix.count)
             written += prefix.count
         }
-        (out + written).copyMemory(from: source + read, byteCount: block.count - read)
+        (out + written).copyMemory(from: block.baseAddress! + read, byteCount: block.count - read)
         return written + block.count - read
     }
 }

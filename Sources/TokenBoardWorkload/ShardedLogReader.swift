@@ -18,6 +18,8 @@ public struct ShardedLogBlock: Sendable {
     public var compressed: Bool
     /// The stored payload (one LZ4 block when `compressed`).
     public var payload: [UInt8]
+    /// The payload's CRC-32C, as stored and checked.
+    public var payloadCRC: UInt32
 }
 
 /// Reads a sharded log (`ShardedLogWriter`) block by block, checking each block's header and payload checksums;
@@ -153,7 +155,8 @@ public final class ShardedLogReader {
             events: parsed.events,
             rawLength: parsed.rawLength,
             compressed: parsed.compressed,
-            payload: payload
+            payload: payload,
+            payloadCRC: parsed.payloadCRC
         )
     }
 

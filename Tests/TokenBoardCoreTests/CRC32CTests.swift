@@ -23,6 +23,37 @@ final class CRC32CTests: XCTestCase {
         XCTAssertEqual(CRC32C.checksum((0..<32).reversed().map { UInt8($0) }), 0x113F_DB5C)
     }
 
+    /// The checksum of a concatenation from the parts' checksums and the second's length, against the checksum
+    /// of the joined bytes, for lengths from 0 up to past a megabyte.
+    func testCombineEqualsTheChecksumOfTheConcatenation() {
+        var rng = SplitMix64(seed: 0xC0_4B1E)
+        let lengths = [0, 1, 2, 3, 7, 8, 9, 63, 64, 65, 255, 256, 1000, 4096, 65_537, 1_048_583]
+        for length in lengths {
+            let a = (0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let b = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            XCTAssertEqual(
+                CRC32C.combine(CRC32C.checksum(a), CRC32C.checksum(b), secondLength: b.count),
+                Reference.crc32c(a + b),
+                "lengths \(a.count) and \(b.count)"
+            )
+        }
+    }
+
+    /// Replacing a block's first bytes: the new checksum from the stored one, the two heads and the length of the
+    /// rest (how a sharded log's block becomes a frame), against a pass over the new bytes.
+    func testReplacingAHeadFromTheStoredChecksum() {
+        var rng = SplitMix64(seed: 0xF4A3E)
+        for _ in 0..<50 {
+            let head = (0..<Int.random(in: 1...4, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let newHead = (0..<Int.random(in: 20...30, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let rest = (0..<Int.random(in: 0...5_000, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let stored = CRC32C.checksum(head + rest)
+            let derived =
+                stored ^ CRC32C.shift(CRC32C.checksum(newHead) ^ CRC32C.checksum(head), by: rest.count)
+            XCTAssertEqual(derived, Reference.crc32c(newHead + rest))
+        }
+    }
+
     func testContinuationEqualsWholeChecksum() {
         var rng = SplitMix64(seed: 0xC0FF_EE)
         for _ in 0..<200 {

@@ -85,6 +85,39 @@ final class PreparedFrameTests: XCTestCase {
         return try XCTUnwrap(frame)
     }
 
+    /// A batch whose checksum is known (a sharded log's block) gets its frame's checksum derived from it: the
+    /// frame is byte for byte the one computed over the payload, compressed (a new LZ4 head) or not, for first
+    /// literal runs short and long (a 300-event batch and ones whose block starts with 15+ literals); a wrong
+    /// stored checksum gives a frame the decoder refuses.
+    func testAFrameChecksumDerivedFromTheBatchChecksumIsExact() throws {
+        for events in [1, 300, 5000] {
+            let compressed = PreparedBatch(encoding: batch(events: events, seed: UInt64(events)))
+            let raw =
+                compressed.isCompressed
+                ? try LZ4.decompress(Array(compressed.bytes.readableBytesView), originalSize: compressed.rawLength)
+                : Array(compressed.bytes.readableBytesView)
+            let uncompressed = PreparedBatch(
+                events: events,
+                rawLength: raw.count,
+                isCompressed: false,
+                bytes: ByteBuffer(bytes: raw)
+            )
+            for plain in [compressed, uncompressed] {
+                var known = plain
+                known.checksum = CRC32C.checksum(Array(plain.bytes.readableBytesView))
+                let expected = try EncodedFrame.ingest(producerID: 3, sequence: 9, mapVersion: 2, batch: plain)
+                let derived = try EncodedFrame.ingest(producerID: 3, sequence: 9, mapVersion: 2, batch: known)
+                XCTAssertEqual(derived.bytes, expected.bytes, "\(events) events, compressed: \(plain.isCompressed)")
+                XCTAssertNoThrow(try decodeOne(derived.bytes))
+
+                var wrong = known
+                wrong.checksum = known.checksum! ^ 1
+                let bad = try EncodedFrame.ingest(producerID: 3, sequence: 9, mapVersion: 2, batch: wrong)
+                XCTAssertThrowsError(try decodeOne(bad.bytes))
+            }
+        }
+    }
+
     /// A prepared batch, compressed and stored as is, becomes a frame that decodes to the request with the
     /// producer, sequence and map version given at send time, under the request id set last; the same prepared
     /// batch sent twice carries each time's numbers.

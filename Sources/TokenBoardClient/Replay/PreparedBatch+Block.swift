@@ -9,7 +9,8 @@ extension PreparedBatch {
             events: block.events,
             rawLength: block.rawLength,
             isCompressed: block.compressed,
-            bytes: ByteBuffer(bytes: block.payload)
+            bytes: ByteBuffer(bytes: block.payload),
+            checksum: block.payloadCRC
         )
     }
 }

@@ -68,9 +68,24 @@ public struct EncodedFrame: Sendable {
         if prefixFailed { throw .decompressionFailed }
         let start = out.readerIndex
         let checksum = out.withUnsafeReadableBytes { raw in
-            CRC32C.checksum(
-                UnsafeRawBufferPointer(rebasing: raw[FrameHeader.size..<(FrameHeader.size + payloadLength)])
-            )
+            let payload = UnsafeRawBufferPointer(rebasing: raw[FrameHeader.size..<(FrameHeader.size + payloadLength)])
+            guard let batchChecksum = batch.checksum else { return CRC32C.checksum(payload) }
+            // The payload is a new head and then the batch's bytes from `kept` on, verbatim: its checksum follows
+            // from the batch's with the two heads' (CRC-32C is linear), not from a pass over the megabyte.
+            let kept: Int
+            if batch.isCompressed {
+                guard let literals = batch.bytes.withUnsafeReadableBytes({ try? LZ4.firstLiterals(ofBlock: $0) })
+                else { return CRC32C.checksum(payload) }
+                kept = literals.head
+            } else {
+                kept = 0
+            }
+            let rest = stored - kept
+            let oldHead = batch.bytes.withUnsafeReadableBytes {
+                CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<kept]))
+            }
+            let newHead = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: payload[0..<(payloadLength - rest)]))
+            return batchChecksum ^ CRC32C.shift(newHead ^ oldHead, by: rest)
         }
         out.setInteger(FrameHeader.magic, at: start, endianness: .little)
         out.setInteger(FrameHeader.version, at: start + FrameHeader.versionOffset)

@@ -14,12 +14,17 @@ public struct PreparedBatch: Sendable {
     public var isCompressed: Bool
     /// The encoded batch, one LZ4 block when `isCompressed`.
     public var bytes: ByteBuffer
+    /// The CRC-32C of `bytes` when the maker knows it (a sharded log stores it): the ingest frame's checksum is
+    /// then derived from it rather than computed over the frame (`EncodedFrame.ingest`).
+    public var checksum: UInt32?
 
-    public init(events: Int, rawLength: Int, isCompressed: Bool, bytes: ByteBuffer) {
+    /// A batch from its parts; `checksum`, when given, must be that of `bytes`.
+    public init(events: Int, rawLength: Int, isCompressed: Bool, bytes: ByteBuffer, checksum: UInt32? = nil) {
         self.events = events
         self.rawLength = rawLength
         self.isCompressed = isCompressed
         self.bytes = bytes
+        self.checksum = checksum
     }
 
     /// Encodes and compresses `batch`. Preparing happens once per log, so the default is liblz4's strongest fast
