@@ -74,6 +74,10 @@ pid_alive() {
     [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && grep -qa tokenboard "/proc/$pid/cmdline" 2>/dev/null
 }
 
+# Before a timed step: writes back what the earlier steps left dirty in the page cache (a generated log is a gigabyte),
+# so that the kernel's writeback, which starts 30 s after the write, does not share the cores with the step measured.
+settle() { sync; }
+
 # Waits (up to $2 seconds) until a node's stdout file holds its ready line; fails early if the process died.
 wait_ready() {
     local out="$1" timeout="$2" pidfile="$3" waited=0
