@@ -1,10 +1,14 @@
-/// One employee's running totals up to and including one day, in wrapping arithmetic: 32 bytes, so the ingest
-/// path updates all four with one memory access.
+/// One employee's running totals up to and including one day, in wrapping arithmetic, and their active hours on
+/// that day: 32 bytes, so the ingest path updates all of them with one memory access.
 struct RunningTotals: Sendable, Hashable {
     var tokens: UInt64 = 0
     var cost: UInt64 = 0
     var output: UInt64 = 0
     var events: UInt32 = 0
+    /// The employee's active UTC hours on this column's day alone (bit h: an event in hour h), for the
+    /// around-the-clock signal: not a running total, and zero on a day without their events. It fills the four
+    /// bytes the struct's alignment leaves after `events`, on the line every event writes anyway.
+    var hours: UInt32 = 0
 
     @inline(__always)
     func score(_ metric: RankingMetric) -> UInt64 {
@@ -36,19 +40,27 @@ struct DayColumn: Sendable {
     }
 
     @inline(__always)
-    mutating func add(employee: Int, tokens t: UInt64, cost c: UInt64, output o: UInt64) {
+    mutating func add(employee: Int, tokens t: UInt64, cost c: UInt64, output o: UInt64, hourBit: UInt32) {
         if employee >= totals.count { grow(to: employee + 1) }
         totals.withUnsafeMutableBufferPointer { totals in
             totals[employee].tokens &+= t
             totals[employee].cost &+= c
             totals[employee].output &+= o
             totals[employee].events &+= 1
+            totals[employee].hours |= hourBit
         }
     }
 
-    /// A new day's column starts as the previous day's running totals.
+    /// A new day's column starts as the previous day's running totals, with no active hours yet.
     func continued() -> DayColumn {
-        DayColumn(totals: totals, models: [])
+        DayColumn(
+            totals: totals.map { previous in
+                var next = previous
+                next.hours = 0
+                return next
+            },
+            models: []
+        )
     }
 
     private mutating func grow(to count: Int) {
@@ -109,14 +121,57 @@ struct DayColumns: Sendable {
         return position
     }
 
-    /// Adds one event to its day and to the running totals of every later day with a column.
+    /// Adds one event to its day (its totals and `hourBit`, the bit of its UTC hour) and to the running totals of
+    /// every later day with a column.
     @inline(__always)
-    mutating func add(columnIndex: Int, employee: Int, model: Int, counts: TokenCounts, cost: UInt64) {
+    mutating func add(columnIndex: Int, employee: Int, model: Int, counts: TokenCounts, cost: UInt64, hourBit: UInt32) {
         let tokens = counts.total
-        for c in columnIndex..<columns.count {
-            columns[c].add(employee: employee, tokens: tokens, cost: cost, output: counts.output)
+        columns[columnIndex].add(
+            employee: employee,
+            tokens: tokens,
+            cost: cost,
+            output: counts.output,
+            hourBit: hourBit
+        )
+        for c in columnIndex + 1..<columns.count {
+            columns[c].add(employee: employee, tokens: tokens, cost: cost, output: counts.output, hourBit: 0)
         }
         columns[columnIndex].addModel(model, counts: counts, cost: cost)
+    }
+
+    /// The days in `low...high` (day numbers) on which `employee` was active in at least `minHours` UTC hours,
+    /// ascending.
+    func activeDays(of employee: Int, from low: Int32, through high: Int32, minHours: Int) -> [Int32] {
+        var found: [Int32] = []
+        for c in firstIndex(notBefore: Int(low))..<firstIndex(notBefore: Int(high) + 1) {
+            let mask = hours(of: employee, column: c)
+            if mask != 0 && mask.nonzeroBitCount >= minHours { found.append(days[c]) }
+        }
+        return found
+    }
+
+    /// The active hours of `employee` on every day they had events, by day: the snapshot's list.
+    func hourMasks(of employee: Int) -> [HourMask] {
+        columns.indices.compactMap { c in
+            let mask = hours(of: employee, column: c)
+            return mask != 0 ? HourMask(day: days[c], hours: mask) : nil
+        }
+    }
+
+    /// Sets the active hours of `employee` on `mask.day` (loading a snapshot). False, changing nothing, when the
+    /// employee had no events that day: the columns cannot hold such a mask, and a snapshot never has one.
+    mutating func restore(_ mask: HourMask, of employee: Int) -> Bool {
+        let c = firstIndex(notBefore: Int(mask.day))
+        guard c < days.count, days[c] == mask.day, employee < columns[c].totals.count else { return false }
+        let before = c > 0 && employee < columns[c - 1].totals.count ? columns[c - 1].totals[employee].events : 0
+        guard columns[c].totals[employee].events != before else { return false }
+        columns[c].totals[employee].hours = mask.hours
+        return true
+    }
+
+    @inline(__always)
+    private func hours(of employee: Int, column c: Int) -> UInt32 {
+        employee < columns[c].totals.count ? columns[c].totals[employee].hours : 0
     }
 
     /// Indices of the columns whose days fall in `range`: the running totals at the range's end are those of the

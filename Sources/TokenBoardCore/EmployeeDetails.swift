@@ -1,20 +1,19 @@
 /// What a shard keeps per employee besides the ranking index: detail cells (token counts per day, model and
-/// tool) and active-hour masks, plus one `Record` per employee that the ingest path reads first.
+/// tool), plus one `Record` per employee that the ingest path reads first. (Active hours live in the day columns.)
 ///
 /// Events arrive mostly in time order, so an event mostly belongs to its employee's newest day, which stays open
 /// while events of it arrive: its first `OpenDayCells.capacity` cells live in the employee's block of
-/// `OpenDayCells` and its hour mask in the record, both reached by the employee's id alone and small enough to
-/// stay in the CPU's caches. When an event of a newer day arrives, the open day closes: its cells and mask are
-/// appended to the employee's chains of pooled chunks (`ChunkedLists`), where closed days live, one day's cells
+/// `OpenDayCells`, reached by the employee's id alone and small enough to stay in the CPU's caches. When an event
+/// of a newer day arrives, the open day closes: its cells are appended to the employee's chain of pooled chunks
+/// (`ChunkedLists`), where closed days live, one day's cells
 /// side by side. A day's cells beyond the open block's capacity go to the chain at once; so do the cells of an
 /// event of an older day (out of order), which searches the employee's whole chain. Within a chain, cells of one
 /// day may be apart (an older day's cell can be appended after a newer one), so nothing reads them in order;
 /// each key still has exactly one cell per employee, in the open block or in the chain.
 struct EmployeeDetails: Sendable {
-    /// The ingest path's view of one employee: 44 bytes.
+    /// The ingest path's view of one employee: 28 bytes.
     struct Record: Sendable {
         var cells = ChunkedLists<UsageCell>.List()
-        var hours = ChunkedLists<HourMask>.List()
         /// The employee's newest day with an event, the open day (`Int32.min` before the first).
         var day: Int32 = .min
         /// Slot and chain position of the first cell of the open day in the chain, if it has any there: every
@@ -23,8 +22,6 @@ struct EmployeeDetails: Sendable {
         var dayPosition: Int32 = 0
         /// Cells of the open day in the employee's `OpenDayCells` block.
         var openCount: Int32 = 0
-        /// The open day's active hours (0 after loading a snapshot without masks, until the next event).
-        var hourMask: UInt32 = 0
     }
 
     private(set) var records: [Record] = []
@@ -36,7 +33,6 @@ struct EmployeeDetails: Sendable {
         filler: UsageCell(key: 0, counts: .zero),
         hugePages: true
     )
-    private(set) var hours = ChunkedLists<HourMask>(chunkShift: 3, filler: HourMask(day: 0, hours: 0))
 
     var employeeCount: Int { records.count }
 
@@ -46,14 +42,13 @@ struct EmployeeDetails: Sendable {
         open.addEmployee()
     }
 
-    /// Adds one event of `employee`: `counts` to the cell of `key` (day, model, tool), `hourBit` to the day's
-    /// mask. Returns true when the event made a new cell.
+    /// Adds one event of `employee`: `counts` to the cell of `key` (day, model, tool). Returns true when the event
+    /// made a new cell.
     @inline(__always)
-    mutating func record(employee: Int, day: Int32, key: UInt64, hourBit: UInt32, counts: TokenCounts) -> Bool {
+    mutating func record(employee: Int, day: Int32, key: UInt64, counts: TokenCounts) -> Bool {
         var record = records[employee]
         defer { records[employee] = record }
         if day == record.day {
-            record.hourMask |= hourBit
             let openCount = Int(record.openCount)
             if let position = open.position(of: key, employee: employee, count: openCount) {
                 open.add(counts, employee: employee, position: position)
@@ -85,21 +80,12 @@ struct EmployeeDetails: Sendable {
         if day > record.day {
             close(employee, &record)
             record.day = day
-            record.hourMask = hourBit
             record.dayPosition = record.cells.count
             open.set(UsageCell(key: key, counts: counts), employee: employee, position: 0)
             record.openCount = 1
             return true
         }
-        // An older day: search everything in the chains (the open block holds the newest day only).
-        var hourFound = false
-        hours.forEachSlot(of: record.hours) { slot in
-            guard hours[slot].day == day else { return true }
-            hours[slot].hours |= hourBit
-            hourFound = true
-            return false
-        }
-        if !hourFound { hours.append(HourMask(day: day, hours: hourBit), to: &record.hours) }
+        // An older day: search the whole chain (the open block holds the newest day only).
         var found = -1
         cells.forEachSlot(of: record.cells) { slot in
             guard cells[slot].key == key else { return true }
@@ -122,16 +108,12 @@ struct EmployeeDetails: Sendable {
         if position == record.dayPosition { record.daySlot = Int32(slot) }
     }
 
-    /// Moves the open day's cells and mask to the employee's chains: a newer day is about to open.
+    /// Moves the open day's cells to the employee's chain: a newer day is about to open.
     private mutating func close(_ employee: Int, _ record: inout Record) {
         for position in 0..<Int(record.openCount) {
             cells.append(open.cell(employee: employee, position: position), to: &record.cells)
         }
         record.openCount = 0
-        if record.hourMask != 0 {
-            hours.append(HourMask(day: record.day, hours: record.hourMask), to: &record.hours)
-            record.hourMask = 0
-        }
     }
 
     /// Calls `body` with each cell of `employee`: the chain's (read a chunk at a time, in place), then the open
@@ -154,52 +136,17 @@ struct EmployeeDetails: Sendable {
         return all.sorted { $0.key < $1.key }
     }
 
-    /// The hour masks of `employee` sorted by day.
-    func sortedHourMasks(of employee: Int) -> [HourMask] {
-        var all = hours.elements(of: records[employee].hours)
-        if let mask = openMask(of: employee) { all.append(mask) }
-        return all.sorted { $0.day < $1.day }
-    }
-
-    /// The open day's mask, unless it has no active hour.
-    private func openMask(of employee: Int) -> HourMask? {
-        let record = records[employee]
-        return record.hourMask != 0 ? HourMask(day: record.day, hours: record.hourMask) : nil
-    }
-
-    /// The days in `low...high` (day numbers) on which `employee` was active in at least `minHours` hours, in no
-    /// particular order.
-    func activeDays(of employee: Int, from low: Int32, through high: Int32, minHours: Int) -> [Int32] {
-        var days: [Int32] = []
-        func consider(_ mask: HourMask) {
-            if mask.day >= low && mask.day <= high && mask.hours.nonzeroBitCount >= minHours { days.append(mask.day) }
-        }
-        hours.forEachSlot(of: records[employee].hours) { slot in
-            consider(hours[slot])
-            return true
-        }
-        if let mask = openMask(of: employee) { consider(mask) }
-        return days
-    }
-
-    /// Adds an employee with these cells and hour masks (loading a snapshot; each key and day at most once). All
-    /// cells go to the chain; the newest day's mask becomes the open day's.
-    mutating func restoreEmployee(cells list: [UsageCell], hours masks: [HourMask]) {
+    /// Adds an employee with these cells (loading a snapshot; each key at most once). All cells go to the chain;
+    /// the newest day's become the open day's (found in the chain).
+    mutating func restoreEmployee(cells list: [UsageCell]) {
         var record = Record()
-        record.day = max(list.lazy.map(\.day).max() ?? .min, masks.lazy.map(\.day).max() ?? .min)
+        record.day = list.lazy.map(\.day).max() ?? .min
         record.dayPosition = Int32(list.count)
         for cell in list {
             let slot = cells.append(cell, to: &record.cells)
             if cell.day == record.day && record.dayPosition == Int32(list.count) {
                 record.daySlot = Int32(slot)
                 record.dayPosition = record.cells.count - 1
-            }
-        }
-        for mask in masks {
-            if mask.day == record.day {
-                record.hourMask = mask.hours
-            } else {
-                hours.append(mask, to: &record.hours)
             }
         }
         records.append(record)

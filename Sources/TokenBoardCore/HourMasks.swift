@@ -1,5 +1,5 @@
 /// One employee's active UTC hours on one day, for the around-the-clock signal: bit h set when they had an event
-/// in hour h. 8 bytes per active (employee, day), kept in `EmployeeDetails`.
+/// in hour h. Kept in the day columns (`RunningTotals.hours`); this pair is the snapshot's form.
 struct HourMask: Sendable, Hashable {
     var day: Int32
     var hours: UInt32

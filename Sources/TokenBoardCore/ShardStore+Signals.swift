@@ -10,9 +10,9 @@ extension ShardStore {
 
         var flagged: [Int: FlaggedEmployee] = [:]
         var clockDays: [Int: Set<Int32>] = [:]
-        // Around the clock: every active day is in `hours`, so employees without entries cannot qualify.
+        // Around the clock: from each day column's active hours.
         for employee in 0..<employeeNames.count {
-            let days = details.activeDays(of: employee, from: low, through: high, minHours: minHours)
+            let days = days.activeDays(of: employee, from: low, through: high, minHours: minHours)
             guard !days.isEmpty, UInt64(days.count) >= rules.aroundClockMinDays else { continue }
             var entry = FlaggedEmployee(
                 employee: employeeNames[employee],

@@ -100,7 +100,7 @@ extension ShardStore {
         guard layout >= 3 else { return out.bytes }
         out.write(UInt64(employeeCount))
         for employee in 0..<employeeCount {
-            let list = details.sortedHourMasks(of: employee)
+            let list = days.hourMasks(of: employee)
             out.write(UInt32(list.count))
             for entry in list {
                 out.write(entry.day)
@@ -251,32 +251,32 @@ extension ShardStore {
                 spans.append(span)
             }
         }
-        var hourEntries: [[HourMask]] = []
         if version >= 3 {
+            // Each mask goes into its day's column, which the employee must have events in.
             let lists = try input.readCount(limit: employees.count)
-            hourEntries.reserveCapacity(lists)
-            for _ in 0..<lists {
+            for employee in 0..<lists {
                 let count = Int(try input.read(UInt32.self))
                 guard count <= input.remaining / 8 else { throw input.malformed("hour list longer than the input") }
-                var list: [HourMask] = []
-                list.reserveCapacity(count)
-                for _ in 0..<count {
+                var previousDay = Int32.min
+                for position in 0..<count {
                     let entry = HourMask(day: try input.read(), hours: try input.read())
-                    guard entry.hours >> 24 == 0, list.last.map({ $0.day < entry.day }) ?? true else {
+                    guard entry.hours >> 24 == 0, position == 0 || previousDay < entry.day else {
                         throw input.malformed("hour mask of day \(entry.day) is out of range or order")
                     }
-                    list.append(entry)
+                    guard columns.restore(entry, of: employee) else {
+                        throw input.malformed(
+                            "hour mask of employee \(employee) on day \(entry.day), a day without their events"
+                        )
+                    }
+                    previousDay = entry.day
                 }
-                hourEntries.append(list)
             }
         }
         guard input.remaining == 0 else { throw input.malformed("\(input.remaining) bytes after the end") }
 
         self.init(priceBook: priceBook, eventKeyWindow: window, sessionCapacity: sessionCapacity)
         sessions.restore(spans, employees: employees.count)
-        for (employee, list) in cells.enumerated() {
-            details.restoreEmployee(cells: list, hours: employee < hourEntries.count ? hourEntries[employee] : [])
-        }
+        for list in cells { details.restoreEmployee(cells: list) }
         for key in keys { _ = recentEventKeys.insert(key) }
         for (i, name) in employees.enumerated() where self.employees.intern(name) != Int32(i) {
             throw BinaryReader.Malformed(offset: 0, reason: "employee \(name) appears twice")

@@ -126,12 +126,18 @@ public struct ShardStore: Sendable {
             let employee = Int(employees[Int(event.employee)])
             let model = models[Int(event.model)]
             let cost = rates[Int(event.model)]?.cost(of: event.counts) ?? 0
-            days.add(columnIndex: column, employee: employee, model: Int(model), counts: event.counts, cost: cost)
+            days.add(
+                columnIndex: column,
+                employee: employee,
+                model: Int(model),
+                counts: event.counts,
+                cost: cost,
+                hourBit: HourMask.bit(at: event.timestampMillis, on: Day(number: day))
+            )
             let newCell = details.record(
                 employee: employee,
                 day: day,
                 key: UsageCell.key(day: day, model: model, tool: tools[Int(event.tool)]),
-                hourBit: HourMask.bit(at: event.timestampMillis, on: Day(number: day)),
                 counts: event.counts
             )
             if newCell { cellCount &+= 1 }

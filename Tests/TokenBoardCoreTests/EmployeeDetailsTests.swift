@@ -5,13 +5,12 @@ import XCTest
 
 final class EmployeeDetailsTests: XCTestCase {
     /// Events mostly in day order with some late ones, against a dictionary per employee: the same cells (one
-    /// per key, exact sums), the same hour masks, and new cells reported exactly once per key. Then a copy
-    /// restored from the sorted lists must keep agreeing as more events arrive.
+    /// per key, exact sums), and new cells reported exactly once per key. Then a copy restored from the sorted
+    /// lists must keep agreeing as more events arrive.
     func testAgreesWithDictionariesAndSurvivesARestore() {
         var rng = SplitMix64(seed: 5)
         var details = EmployeeDetails()
         var cells = [[UInt64: TokenCounts]](repeating: [:], count: 30)
-        var masks = [[Int32: UInt32]](repeating: [:], count: 30)
         for _ in 0..<30 { details.addEmployee() }
 
         func feed(_ steps: Range<Int>, into target: inout EmployeeDetails) {
@@ -25,16 +24,14 @@ final class EmployeeDetailsTests: XCTestCase {
                     model: UInt16.random(in: 0..<3, using: &rng),
                     tool: UInt16.random(in: 0..<2, using: &rng)
                 )
-                let bit = UInt32(1) << UInt32.random(in: 0..<24, using: &rng)
                 let counts = TokenCounts(input: UInt64(step), output: 1, cacheWrite: 0, cacheRead: UInt64(step % 7))
                 let isNew = cells[employee][key] == nil
                 XCTAssertEqual(
-                    target.record(employee: employee, day: day, key: key, hourBit: bit, counts: counts),
+                    target.record(employee: employee, day: day, key: key, counts: counts),
                     isNew,
                     "step \(step)"
                 )
                 cells[employee][key, default: .zero].add(counts)
-                masks[employee][day, default: 0] |= bit
             }
         }
 
@@ -49,19 +46,6 @@ final class EmployeeDetailsTests: XCTestCase {
                     visited += 1
                 }
                 XCTAssertEqual(visited, cells[employee].count)
-                XCTAssertEqual(
-                    details.sortedHourMasks(of: employee),
-                    masks[employee].keys.sorted().map { HourMask(day: $0, hours: masks[employee][$0]!) },
-                    context
-                )
-                // Days with at least 2 active hours between days 20,003 and 20,010.
-                let expected = masks[employee].filter {
-                    (20_003...20_010).contains($0.key) && $0.value.nonzeroBitCount >= 2
-                }
-                XCTAssertEqual(
-                    details.activeDays(of: employee, from: 20_003, through: 20_010, minHours: 2).sorted(),
-                    expected.keys.sorted()
-                )
             }
         }
 
@@ -69,37 +53,32 @@ final class EmployeeDetailsTests: XCTestCase {
         check(details, "before restore")
         var restored = EmployeeDetails()
         for employee in 0..<30 {
-            restored.restoreEmployee(
-                cells: details.sortedCells(of: employee),
-                hours: details.sortedHourMasks(of: employee)
-            )
+            restored.restoreEmployee(cells: details.sortedCells(of: employee))
         }
         check(restored, "restored")
         feed(2000..<3000, into: &restored)
         check(restored, "after restore")
     }
 
-    /// A snapshot without hour masks (layout 1 or 2): the newest day's next event starts its mask.
-    func testRestoreWithoutMasksStartsTheNewestDaysMask() {
+    /// A restored employee's newest day is open again: its next event adds to the restored cell.
+    func testRestoreReopensTheNewestDay() {
         var details = EmployeeDetails()
         let key = UsageCell.key(day: 7, model: 0, tool: 0)
-        details.restoreEmployee(cells: [UsageCell(key: key, counts: TokenCounts(input: 1))], hours: [])
-        XCTAssertFalse(details.record(employee: 0, day: 7, key: key, hourBit: 1 << 3, counts: TokenCounts(input: 2)))
+        details.restoreEmployee(cells: [UsageCell(key: key, counts: TokenCounts(input: 1))])
+        XCTAssertFalse(details.record(employee: 0, day: 7, key: key, counts: TokenCounts(input: 2)))
         XCTAssertTrue(
             details.record(
                 employee: 0,
                 day: 7,
                 key: UsageCell.key(day: 7, model: 1, tool: 0),
-                hourBit: 1 << 3,
                 counts: TokenCounts(input: 4)
             )
         )
-        XCTAssertEqual(details.sortedHourMasks(of: 0), [HourMask(day: 7, hours: 1 << 3)])
         XCTAssertEqual(details.sortedCells(of: 0).map(\.counts.input), [3, 4])
     }
 
     /// Six keys on one day (four fit the open block, two go to the chain), each hit twice; then a newer day closes
-    /// it and a late event adds to one of its cells: one cell per key, exact sums, one mask per day.
+    /// it and a late event adds to one of its cells: one cell per key, exact sums.
     func testOpenDayOverflowAndCloseKeepOneCellPerKey() {
         var details = EmployeeDetails()
         details.addEmployee()
@@ -110,7 +89,6 @@ final class EmployeeDetailsTests: XCTestCase {
                     employee: 0,
                     day: 10,
                     key: key,
-                    hourBit: 1 << UInt32(i),
                     counts: TokenCounts(input: UInt64(10 * i + round))
                 )
                 XCTAssertEqual(new, round == 1, "key \(i) round \(round)")
@@ -121,20 +99,15 @@ final class EmployeeDetailsTests: XCTestCase {
                 employee: 0,
                 day: 11,
                 key: UsageCell.key(day: 11, model: 0, tool: 0),
-                hourBit: 1 << 9,
                 counts: TokenCounts(output: 5)
             )
         )
         XCTAssertFalse(
-            details.record(employee: 0, day: 10, key: keys[5], hourBit: 1 << 20, counts: TokenCounts(input: 100))
+            details.record(employee: 0, day: 10, key: keys[5], counts: TokenCounts(input: 100))
         )
         // Key i got 10 i + 1 and 10 i + 2; key 5 also 100.
         XCTAssertEqual(details.sortedCells(of: 0).map(\.counts.input), [3, 23, 43, 63, 83, 203, 0])
         XCTAssertEqual(details.sortedCells(of: 0).last?.counts.output, 5)
-        XCTAssertEqual(
-            details.sortedHourMasks(of: 0),
-            [HourMask(day: 10, hours: 0b11_1111 | 1 << 20), HourMask(day: 11, hours: 1 << 9)]
-        )
         var visited = 0
         details.forEachCell(of: 0) { _ in visited += 1 }
         XCTAssertEqual(visited, 7)
