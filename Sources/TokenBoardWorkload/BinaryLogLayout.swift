@@ -50,9 +50,6 @@ enum BinaryLogLayout {
     static let flagBatch: UInt16 = 2
     /// File flag: the log is sharded.
     static let fileFlagSharded: UInt32 = 1
-    /// The protocol's EventBatch encoding: five u32 counts, then 60-byte records (`EventBatch+Wire`).
-    static let batchHeaderSize = 20
-    static let batchRecordSize = 60
     /// The largest decompressed payload a reader accepts; checked before anything is allocated.
     static let maxRawLength = 64 << 20
 
@@ -107,7 +104,8 @@ enum BinaryLogLayout {
                 guard flags & ~flagLZ4 == 0, reserved == 0 else { return .failure(.unknownFlags) }
             }
             guard header.rawLength <= maxRawLength else { return .failure(.tooLarge(header.rawLength)) }
-            let (fixed, record) = sharded ? (batchHeaderSize, batchRecordSize) : (16, recordSize)
+            let (fixed, record) =
+                sharded ? (EventBatch.encodedMinimumSize, EventBatch.encodedEventSize) : (16, recordSize)
             guard fixed + header.events * record <= header.rawLength else {
                 return .failure(.inconsistent("\(header.events) events cannot fit \(header.rawLength) bytes"))
             }

@@ -19,27 +19,24 @@ import TokenBoardCore
 /// over one bounds-checked region, and decoded straight into the array's storage. Indices are not checked here:
 /// `EventBatch.validate()` does that where the batch is applied.
 extension EventBatch: WireCodable {
-    static var minimumWireSize: Int { 5 * 4 }
-
-    /// The size of one event record.
-    static let eventRecordSize = 60
+    static var minimumWireSize: Int { encodedMinimumSize }
 
     init(wire buffer: inout ByteBuffer) throws(WireError) {
         let employees = try buffer.readWireStrings()
         let models = try buffer.readWireStrings()
         let tools = try buffer.readWireStrings()
         let sessions = try buffer.readWireStrings()
-        let count = try buffer.readWireCount(minimumElementSize: Self.eventRecordSize)
+        let count = try buffer.readWireCount(minimumElementSize: Self.encodedEventSize)
         let events = buffer.readWithUnsafeReadableBytes { raw -> (Int, [BatchedEvent]) in
             let events = [BatchedEvent](unsafeUninitializedCapacity: count) { storage, initialized in
                 var offset = 0
                 for index in 0..<count {
                     (storage.baseAddress! + index).initialize(to: Self.loadEvent(raw, at: offset))
-                    offset &+= Self.eventRecordSize
+                    offset &+= Self.encodedEventSize
                 }
                 initialized = count
             }
-            return (count * Self.eventRecordSize, events)
+            return (count * Self.encodedEventSize, events)
         }
         self.init(employees: employees, models: models, tools: tools, sessions: sessions, events: events)
     }
@@ -48,7 +45,7 @@ extension EventBatch: WireCodable {
         let tableBytes = [employees, models, tools, sessions].reduce(0) { sum, table in
             table.reduce(sum + 4) { $0 + 4 + $1.utf8.count }
         }
-        let eventBytes = events.count * Self.eventRecordSize
+        let eventBytes = events.count * Self.encodedEventSize
         buffer.reserveCapacity(minimumWritableBytes: tableBytes + 4 + eventBytes)
         buffer.writeWireStrings(employees)
         buffer.writeWireStrings(models)
@@ -60,14 +57,14 @@ extension EventBatch: WireCodable {
                 var offset = 0
                 for event in events {
                     Self.storeEvent(event, raw, at: offset)
-                    offset &+= Self.eventRecordSize
+                    offset &+= Self.encodedEventSize
                 }
             }
             return eventBytes
         }
     }
 
-    // The caller guarantees `offset + eventRecordSize <= raw.count`; loads and stores are unaligned because records
+    // The caller guarantees `offset + encodedEventSize <= raw.count`; loads and stores are unaligned because records
     // are 60 bytes apart and payloads start wherever the frame put them.
 
     @inline(__always)

@@ -20,10 +20,10 @@ extension IngestBatch {
             if index == 0 { sessionKeys.reserveCapacity(count) }
             sessionKeys.append(EventKey.digest(utf8: utf8))
         }
-        let count = try buffer.readWireCount(minimumElementSize: EventBatch.eventRecordSize)
+        let count = try buffer.readWireCount(minimumElementSize: EventBatch.encodedEventSize)
         var bounds = EventBounds()
         // A local: the static is a lazily initialised global, checked on every access.
-        let recordSize = EventBatch.eventRecordSize
+        let recordSize = EventBatch.encodedEventSize
         let events = buffer.readWithUnsafeReadableBytes { raw -> (Int, [BatchedEvent]) in
             let events = [BatchedEvent](unsafeUninitializedCapacity: count) { storage, initialized in
                 var offset = 0
