@@ -152,6 +152,48 @@ struct ChunkedLists<Element: BitwiseCopyable & Sendable>: Sendable {
         }
     }
 
+    /// Calls `body(i, chunk)` with each chunk of `lists[i]` in place, each list's in order, for every list. The
+    /// chains are walked side by side, one chunk of each list per round, and a list's next chunk is asked for a
+    /// round before it is read: the cache misses of many chains overlap instead of adding up one after another
+    /// (a top K reads the chains of hundreds of employees).
+    @inline(__always)
+    func forEachChunk(ofEach lists: [List], _ body: (Int, UnsafeBufferPointer<Element>) -> Void) {
+        // Per list: its current chunk, the list position it starts at, and its ordinal.
+        var cursors = lists.map { (chunk: Int($0.head), position: 0, ordinal: 0) }
+        var walking: [Int] = []
+        walking.reserveCapacity(lists.count)
+        for (i, list) in lists.enumerated() where list.count > 0 {
+            prefetchChunk(at: cursors[i].chunk, ordinal: 0, of: list)
+            walking.append(i)
+        }
+        while !walking.isEmpty {
+            var kept = 0
+            for i in walking {
+                var cursor = cursors[i]
+                let count = Int(lists[i].count)
+                let length = Swift.min(chunkSize(cursor.ordinal), count - cursor.position)
+                elements.withContiguousElements(from: cursor.chunk, count: length) { body(i, $0) }
+                cursor.position += length
+                cursor.ordinal += 1
+                if cursor.position < count {
+                    cursor.chunk = Int(next[cursor.chunk >> shift])
+                    prefetchChunk(at: cursor.chunk, ordinal: cursor.ordinal, of: lists[i], from: cursor.position)
+                    walking[kept] = i
+                    kept += 1
+                }
+                cursors[i] = cursor
+            }
+            walking.removeLast(walking.count - kept)
+        }
+    }
+
+    /// Asks for the used part of the chunk at `chunk` (the `ordinal`-th of `list`, starting at list position
+    /// `position`). Not for its link: asking for that too made both a hot and a cold walk slower (measured).
+    @inline(__always)
+    private func prefetchChunk(at chunk: Int, ordinal: Int, of list: List, from position: Int = 0) {
+        elements.prefetch(from: chunk, count: Swift.min(chunkSize(ordinal), Int(list.count) - position))
+    }
+
     /// The elements of `list`, in order.
     func elements(of list: List) -> [Element] {
         var all: [Element] = []

@@ -127,6 +127,25 @@ struct EmployeeDetails: Sendable {
         for position in 0..<Int(record.openCount) { body(open.cell(employee: employee, position: position)) }
     }
 
+    /// Calls `body(i, cell)` with each cell of `employees[i]`, for all of them: their chains walked side by side
+    /// (`ChunkedLists.forEachChunk(ofEach:_:)`), then their open days. An employee's cells come in no particular
+    /// order.
+    @inline(__always)
+    func forEachCell(ofEach employees: ArraySlice<Int>, _ body: (Int, UsageCell) -> Void) {
+        let lists = employees.map { employee in
+            open.prefetch(employee: employee)
+            return records[employee].cells
+        }
+        cells.forEachChunk(ofEach: lists) { i, chunk in
+            for cell in chunk { body(i, cell) }
+        }
+        for (i, employee) in employees.enumerated() {
+            for position in 0..<Int(records[employee].openCount) {
+                body(i, open.cell(employee: employee, position: position))
+            }
+        }
+    }
+
     /// The cells of `employee` sorted by key (day, then model and tool): the snapshot's order.
     func sortedCells(of employee: Int) -> [UsageCell] {
         var all = cells.elements(of: records[employee].cells)

@@ -57,6 +57,18 @@ struct OpenDayCells: Sendable {
         }
     }
 
+    /// Asks for `employee`'s block ahead of reading it (a query reading many employees' blocks).
+    @inline(__always)
+    func prefetch(employee: Int) {
+        words.withUnsafeBufferPointer { words in
+            guard let base = words.baseAddress, employee >= 0, (employee + 1) * Self.stride <= words.count else {
+                return
+            }
+            let block = UnsafeRawPointer(base + employee * Self.stride)
+            for offset in Swift.stride(from: 0, to: Self.stride * 8, by: 64) { Prefetch.line(block + offset) }
+        }
+    }
+
     /// The cell at `position` of `employee`'s block.
     @inline(__always)
     func cell(employee: Int, position: Int) -> UsageCell {

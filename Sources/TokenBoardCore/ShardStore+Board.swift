@@ -34,6 +34,6 @@ extension ShardStore {
     public func activeEntries(window: Window, anchor: Day) -> [RankedEmployee] {
         let range = window.range(anchor: anchor)
         let sums = windowSums(range, metric: .tokens)
-        return (0..<sums.events.count).filter { sums.events[$0] > 0 }.map { detail(of: $0, in: range) }
+        return details(of: (0..<sums.events.count).filter { sums.events[$0] > 0 }, in: range)
     }
 }

@@ -20,7 +20,7 @@ extension ShardStore {
         }
         var totals = windowTotals(range)
         totals.activeEmployees = active
-        let entries = heap.sorted().map { detail(of: $0.employee, in: range) }
+        let entries = details(of: heap.sorted().map(\.employee), in: range)
         return ShardTop(entries: entries, totals: totals)
     }
 
@@ -145,55 +145,84 @@ extension ShardStore {
         return totals
     }
 
-    /// One employee's full totals over `range`, from their cells: the top K of every query sums hundreds of
-    /// employees' cells this way, so the counts are summed per model first and each model is priced once. That is
-    /// exact, not an estimate: cost is linear in the counts and every sum saturates at `UInt64.max`, and for
-    /// non-negative terms a saturating sum is `min(true sum, max)` in any order or grouping (a count that
-    /// saturates does so in both ways of summing; times a zero rate it is zero in both).
+    /// One employee's full totals over `range`, from their cells (see `details(of:in:)`).
     func detail(of employee: Int, in range: ClosedRange<Day>) -> RankedEmployee {
+        details(of: [employee], in: range)[0]
+    }
+
+    /// Employees' full totals over `range`, from their cells, in the order asked: the top K of every query sums
+    /// hundreds of employees' cells this way. The employees' chains of cells are read side by side, a group at a
+    /// time, so that their cache misses overlap; each employee's counts are summed per model first and each model
+    /// is priced once. That is exact, not an estimate: cost is linear in the counts and every sum saturates at
+    /// `UInt64.max`, and for non-negative terms a saturating sum is `min(true sum, max)` in any order or grouping
+    /// (a count that saturates does so in both ways of summing; times a zero rate it is zero in both).
+    func details(of employees: [Int], in range: ClosedRange<Day>) -> [RankedEmployee] {
         let low = range.lowerBound.number
         let high = range.upperBound.number
         let models = modelRates.count
-        var counts = TokenCounts.zero
-        var cost: UInt64 = 0
-        var unpriced: UInt64 = 0
+        var results: [RankedEmployee] = []
+        results.reserveCapacity(employees.count)
         // A shard with very many models would pay for every model per employee: it prices each cell instead.
         guard models <= Self.modelsSummedPerModel else {
+            var sums = [(counts: TokenCounts, cost: UInt64, unpriced: UInt64)](
+                repeating: (.zero, 0, 0),
+                count: employees.count
+            )
             modelRates.withUnsafeBufferPointer { rates in
-                details.forEachCell(of: employee) { cell in
+                details.forEachCell(ofEach: employees[...]) { i, cell in
                     guard cell.day >= low && cell.day <= high else { return }
-                    counts.add(cell.counts)
+                    sums[i].counts.add(cell.counts)
                     if let rates = rates[Int(cell.model)] {
-                        cost = cost.saturatingAdd(rates.cost(of: cell.counts))
+                        sums[i].cost = sums[i].cost.saturatingAdd(rates.cost(of: cell.counts))
                     } else {
-                        unpriced = unpriced.saturatingAdd(cell.counts.total)
+                        sums[i].unpriced = sums[i].unpriced.saturatingAdd(cell.counts.total)
                     }
                 }
             }
-            return ranked(employee, counts: counts, cost: cost, unpriced: unpriced)
-        }
-        withUnsafeTemporaryAllocation(of: TokenCounts.self, capacity: Swift.max(models, 1)) { perModel in
-            perModel.initialize(repeating: .zero)
-            details.forEachCell(of: employee) { cell in
-                guard cell.day >= low && cell.day <= high else { return }
-                perModel[Int(cell.model)].add(cell.counts)
+            for (i, employee) in employees.enumerated() {
+                results.append(ranked(employee, counts: sums[i].counts, cost: sums[i].cost, unpriced: sums[i].unpriced))
             }
+            return results
+        }
+        // Per-model sums for a group of employees: at most `detailSums` entries of 32 bytes.
+        let group = Swift.max(1, Swift.min(Self.detailGroup, Self.detailSums / Swift.max(models, 1)))
+        withUnsafeTemporaryAllocation(of: TokenCounts.self, capacity: group * Swift.max(models, 1)) { perModel in
             modelRates.withUnsafeBufferPointer { rates in
-                for model in 0..<models {
-                    let sum = perModel[model]
-                    counts.add(sum)
-                    if let rates = rates[model] {
-                        cost = cost.saturatingAdd(rates.cost(of: sum))
-                    } else {
-                        unpriced = unpriced.saturatingAdd(sum.total)
+                for first in stride(from: 0, to: employees.count, by: group) {
+                    let members = employees[first..<Swift.min(first + group, employees.count)]
+                    perModel.initialize(repeating: .zero)
+                    details.forEachCell(ofEach: members) { i, cell in
+                        guard cell.day >= low && cell.day <= high else { return }
+                        perModel[i * models + Int(cell.model)].add(cell.counts)
+                    }
+                    for (i, employee) in members.enumerated() {
+                        var counts = TokenCounts.zero
+                        var cost: UInt64 = 0
+                        var unpriced: UInt64 = 0
+                        for model in 0..<models {
+                            let sum = perModel[i * models + model]
+                            counts.add(sum)
+                            if let rates = rates[model] {
+                                cost = cost.saturatingAdd(rates.cost(of: sum))
+                            } else {
+                                unpriced = unpriced.saturatingAdd(sum.total)
+                            }
+                        }
+                        results.append(ranked(employee, counts: counts, cost: cost, unpriced: unpriced))
                     }
                 }
             }
         }
-        return ranked(employee, counts: counts, cost: cost, unpriced: unpriced)
+        return results
     }
 
-    /// Up to this many models, `detail` sums per model (a 32-byte entry each, on the stack).
+    /// Employees whose chains `details(of:in:)` reads side by side: enough to overlap their cache misses, few
+    /// enough that their chunks stay in the CPU's caches between rounds.
+    static var detailGroup: Int { 64 }
+    /// Per-model sums `details(of:in:)` keeps at once (64 employees with 64 models: 128 KiB).
+    static var detailSums: Int { 4096 }
+
+    /// Up to this many models, `details` sums per model (a 32-byte entry each).
     static var modelsSummedPerModel: Int { 512 }
 
     private func ranked(_ employee: Int, counts: TokenCounts, cost: UInt64, unpriced: UInt64) -> RankedEmployee {

@@ -50,6 +50,27 @@ final class ChunkedListsTests: XCTestCase {
         }
     }
 
+    /// Lists of very different lengths (empty ones too) walked side by side: each list's chunks arrive in order
+    /// and whole, whatever the other lists do, and a list may be named twice.
+    func testChainsWalkedSideBySideReadBackWhole() {
+        var rng = SplitMix64(seed: 17)
+        var pool = ChunkedLists<Int>(chunkShift: 2, filler: -1)
+        var lists = [ChunkedLists<Int>.List](repeating: .init(), count: 40)
+        var model = [[Int]](repeating: [], count: 40)
+        for value in 0..<20_000 {
+            // Skewed: low lists get most elements; list 39 none.
+            let list = min(Int.random(in: 0..<39, using: &rng), Int.random(in: 0..<39, using: &rng))
+            pool.append(value, to: &lists[list])
+            model[list].append(value)
+        }
+        let asked = Array(0..<40) + [3, 3, 39]
+        var seen = [[Int]](repeating: [], count: asked.count)
+        pool.forEachChunk(ofEach: asked.map { lists[$0] }) { i, chunk in seen[i].append(contentsOf: chunk) }
+        for (i, list) in asked.enumerated() { XCTAssertEqual(seen[i], model[list], "list \(list)") }
+        XCTAssertEqual(model[39], [])
+        XCTAssertGreaterThan(model[0].count, 1000)
+    }
+
     /// Enough elements to fill several pool segments: chunks that would straddle a segment end start the next
     /// segment instead, and every list still reads back whole. Elements of 128 bytes, so a segment is 16,384 of
     /// them and the lists stay short enough for a quick test.

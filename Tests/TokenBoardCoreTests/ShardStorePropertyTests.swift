@@ -61,6 +61,38 @@ final class ShardStorePropertyTests: XCTestCase {
         }
     }
 
+    /// Top K of everyone against the brute force where the store reads cells differently: long chains (70
+    /// employees with about 40 cells a day each, so chains of dozens of chunks, read side by side in groups), and
+    /// more models than `details` sums per model (600, of which the shipped ones are priced: each cell is priced).
+    func testEveryoneMatchesBruteForceWithLongChainsAndManyModels() throws {
+        let manyModels = Self.models + (0..<600).map { "inhouse-\($0)" }
+        for (employees, models, events) in [(70, Self.models, 20_000), (300, manyModels, 6_000)] {
+            var rng = SplitMix64(seed: UInt64(employees))
+            let raw = randomEvents(
+                count: events,
+                employees: employeeKeys(employees),
+                models: models,
+                tools: Self.tools,
+                firstDay: Self.firstDay,
+                dayCount: Self.dayCount,
+                using: &rng
+            )
+            var store = ShardStore(priceBook: try PriceBook(contentsOf: shippedPriceBookPath()))
+            try ingest(raw, into: &store, using: &rng)
+            XCTAssertEqual(models.count > 512, employees == 300, "512: the most models `details` sums per model")
+            for (anchor, window) in [(Int32(20739), Window.allTime), (20720, .days(7))] {
+                let everyone = referenceRanking(raw, days: days(window, anchor))
+                for metric in RankingMetric.allCases {
+                    XCTAssertEqual(
+                        store.top(k: 1000, window: window, anchor: Day(number: anchor), by: metric).entries,
+                        Reference.top(everyone, k: 1000, by: metric),
+                        "\(employees) employees, \(models.count) models, \(window) \(metric)"
+                    )
+                }
+            }
+        }
+    }
+
     func testScenarioHasTiesAndUnpricedUsage() throws {
         let (events, _) = try scenario(seed: 1)
         XCTAssertEqual(referenceRanking(events, days: nil).count, 300, "every employee drew at least one event")
