@@ -9,12 +9,17 @@ final class ShardStorePropertyTests: XCTestCase {
     static let firstDay: Int32 = 20700
     static let dayCount: Int32 = 40
 
-    private func scenario(seed: UInt64) throws -> (events: [RawEvent], store: ShardStore) {
+    private func scenario(
+        seed: UInt64,
+        events count: Int = 2_000,
+        employees: Int = 300,
+        models: [String] = ShardStorePropertyTests.models
+    ) throws -> (events: [RawEvent], store: ShardStore) {
         var rng = SplitMix64(seed: seed)
         let events = randomEvents(
-            count: 2_000,
-            employees: employeeKeys(300),
-            models: Self.models,
+            count: count,
+            employees: employeeKeys(employees),
+            models: models,
             tools: Self.tools,
             firstDay: Self.firstDay,
             dayCount: Self.dayCount,
@@ -67,18 +72,7 @@ final class ShardStorePropertyTests: XCTestCase {
     func testEveryoneMatchesBruteForceWithLongChainsAndManyModels() throws {
         let manyModels = Self.models + (0..<600).map { "inhouse-\($0)" }
         for (employees, models, events) in [(70, Self.models, 20_000), (300, manyModels, 6_000)] {
-            var rng = SplitMix64(seed: UInt64(employees))
-            let raw = randomEvents(
-                count: events,
-                employees: employeeKeys(employees),
-                models: models,
-                tools: Self.tools,
-                firstDay: Self.firstDay,
-                dayCount: Self.dayCount,
-                using: &rng
-            )
-            var store = ShardStore(priceBook: try PriceBook(contentsOf: shippedPriceBookPath()))
-            try ingest(raw, into: &store, using: &rng)
+            let (raw, store) = try scenario(seed: 7, events: events, employees: employees, models: models)
             XCTAssertEqual(models.count > 512, employees == 300, "512: the most models `details` sums per model")
             for (anchor, window) in [(Int32(20739), Window.allTime), (20720, .days(7))] {
                 let everyone = referenceRanking(raw, days: days(window, anchor))
