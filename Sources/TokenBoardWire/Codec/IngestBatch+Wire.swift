@@ -22,7 +22,6 @@ extension IngestBatch {
         }
         let count = try buffer.readWireCount(minimumElementSize: EventBatch.encodedEventSize)
         var bounds = EventBounds()
-        // A local: the static is a lazily initialised global, checked on every access.
         let recordSize = EventBatch.encodedEventSize
         let events = buffer.readWithUnsafeReadableBytes { raw -> (Int, [BatchedEvent]) in
             let events = [BatchedEvent](unsafeUninitializedCapacity: count) { storage, initialized in
