@@ -64,8 +64,7 @@ struct OpenDayCells: Sendable {
             guard let base = words.baseAddress, employee >= 0, (employee + 1) * Self.stride <= words.count else {
                 return
             }
-            let block = UnsafeRawPointer(base + employee * Self.stride)
-            for offset in Swift.stride(from: 0, to: Self.stride * 8, by: 64) { Prefetch.line(block + offset) }
+            Prefetch.lines(base + employee * Self.stride, byteCount: Self.stride * 8)
         }
     }
 

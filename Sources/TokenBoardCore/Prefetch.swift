@@ -9,4 +9,10 @@ enum Prefetch {
     static func line(_ address: UnsafeRawPointer) {
         tokenboard_prefetch(address)
     }
+
+    /// Starts loading every cache line of the `byteCount` bytes from `address`.
+    @inline(__always)
+    static func lines(_ address: UnsafeRawPointer, byteCount: Int) {
+        for offset in stride(from: 0, to: byteCount, by: 64) { line(address + offset) }
+    }
 }

@@ -72,7 +72,7 @@ struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAcce
         guard start >= 0, count > 0, start + count <= self.count else { return }
         // One expression, as in the subscript: the segment is only borrowed, with no retain and release.
         let first = UnsafeRawPointer(segments[start >> Self.shift].base + (start & Self.mask) * Self.stride)
-        for offset in Swift.stride(from: 0, to: count * Self.stride, by: 64) { Prefetch.line(first + offset) }
+        Prefetch.lines(first, byteCount: count * Self.stride)
     }
 
     /// How many more elements fit before a new segment starts.
