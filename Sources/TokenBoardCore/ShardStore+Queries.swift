@@ -157,67 +157,89 @@ extension ShardStore {
     /// `UInt64.max`, and for non-negative terms a saturating sum is `min(true sum, max)` in any order or grouping
     /// (a count that saturates does so in both ways of summing; times a zero rate it is zero in both).
     func details(of employees: [Int], in range: ClosedRange<Day>) -> [RankedEmployee] {
-        let low = range.lowerBound.number
-        let high = range.upperBound.number
+        let days = range.lowerBound.number...range.upperBound.number
         let models = modelRates.count
+        // A shard with very many models would pay for every model per employee: it prices each cell instead.
+        let sumsPerModel = models <= Self.modelsSummedPerModel
+        let group =
+            sumsPerModel
+            ? Swift.max(1, Swift.min(Self.detailGroup, Self.detailSums / Swift.max(models, 1))) : Self.detailGroup
         var results: [RankedEmployee] = []
         results.reserveCapacity(employees.count)
-        // A shard with very many models would pay for every model per employee: it prices each cell instead.
-        guard models <= Self.modelsSummedPerModel else {
-            var sums = [(counts: TokenCounts, cost: UInt64, unpriced: UInt64)](
-                repeating: (.zero, 0, 0),
-                count: employees.count
-            )
-            modelRates.withUnsafeBufferPointer { rates in
-                details.forEachCell(ofEach: employees[...]) { i, cell in
-                    guard cell.day >= low && cell.day <= high else { return }
-                    sums[i].counts.add(cell.counts)
-                    if let rates = rates[Int(cell.model)] {
-                        sums[i].cost = sums[i].cost.saturatingAdd(rates.cost(of: cell.counts))
-                    } else {
-                        sums[i].unpriced = sums[i].unpriced.saturatingAdd(cell.counts.total)
-                    }
-                }
-            }
-            for (i, employee) in employees.enumerated() {
-                results.append(ranked(employee, counts: sums[i].counts, cost: sums[i].cost, unpriced: sums[i].unpriced))
-            }
-            return results
-        }
-        // Per-model sums for a group of employees: at most `detailSums` entries of 32 bytes.
-        let group = Swift.max(1, Swift.min(Self.detailGroup, Self.detailSums / Swift.max(models, 1)))
-        withUnsafeTemporaryAllocation(of: TokenCounts.self, capacity: group * Swift.max(models, 1)) { perModel in
-            modelRates.withUnsafeBufferPointer { rates in
-                for first in stride(from: 0, to: employees.count, by: group) {
-                    let members = employees[first..<Swift.min(first + group, employees.count)]
-                    perModel.initialize(repeating: .zero)
-                    details.forEachCell(ofEach: members) { i, cell in
-                        guard cell.day >= low && cell.day <= high else { return }
-                        perModel[i * models + Int(cell.model)].add(cell.counts)
-                    }
-                    for (i, employee) in members.enumerated() {
-                        var counts = TokenCounts.zero
-                        var cost: UInt64 = 0
-                        var unpriced: UInt64 = 0
-                        for model in 0..<models {
-                            let sum = perModel[i * models + model]
-                            counts.add(sum)
-                            if let rates = rates[model] {
-                                cost = cost.saturatingAdd(rates.cost(of: sum))
-                            } else {
-                                unpriced = unpriced.saturatingAdd(sum.total)
-                            }
-                        }
-                        results.append(ranked(employee, counts: counts, cost: cost, unpriced: unpriced))
-                    }
-                }
+        for first in stride(from: 0, to: employees.count, by: group) {
+            let members = employees[first..<Swift.min(first + group, employees.count)]
+            if sumsPerModel {
+                summingPerModel(members, days: days, into: &results)
+            } else {
+                pricingEachCell(members, days: days, into: &results)
             }
         }
         return results
     }
 
+    /// `details` for one group: each member's counts summed per model (at most `detailSums` entries of 32 bytes
+    /// for the group), then each model priced once.
+    private func summingPerModel(
+        _ members: ArraySlice<Int>,
+        days: ClosedRange<Int32>,
+        into results: inout [RankedEmployee]
+    ) {
+        let models = modelRates.count
+        withUnsafeTemporaryAllocation(of: TokenCounts.self, capacity: members.count * Swift.max(models, 1)) {
+            perModel in
+            perModel.initialize(repeating: .zero)
+            details.forEachCell(ofEach: members) { i, cell in
+                guard days.contains(cell.day) else { return }
+                perModel[i * models + Int(cell.model)].add(cell.counts)
+            }
+            modelRates.withUnsafeBufferPointer { rates in
+                for (i, employee) in members.enumerated() {
+                    var counts = TokenCounts.zero
+                    var cost: UInt64 = 0
+                    var unpriced: UInt64 = 0
+                    for model in 0..<models {
+                        let sum = perModel[i * models + model]
+                        counts.add(sum)
+                        if let rates = rates[model] {
+                            cost = cost.saturatingAdd(rates.cost(of: sum))
+                        } else {
+                            unpriced = unpriced.saturatingAdd(sum.total)
+                        }
+                    }
+                    results.append(ranked(employee, counts: counts, cost: cost, unpriced: unpriced))
+                }
+            }
+        }
+    }
+
+    /// `details` for one group, each cell priced on its own.
+    private func pricingEachCell(
+        _ members: ArraySlice<Int>,
+        days: ClosedRange<Int32>,
+        into results: inout [RankedEmployee]
+    ) {
+        var sums = [(counts: TokenCounts, cost: UInt64, unpriced: UInt64)](
+            repeating: (.zero, 0, 0),
+            count: members.count
+        )
+        modelRates.withUnsafeBufferPointer { rates in
+            details.forEachCell(ofEach: members) { i, cell in
+                guard days.contains(cell.day) else { return }
+                sums[i].counts.add(cell.counts)
+                if let rates = rates[Int(cell.model)] {
+                    sums[i].cost = sums[i].cost.saturatingAdd(rates.cost(of: cell.counts))
+                } else {
+                    sums[i].unpriced = sums[i].unpriced.saturatingAdd(cell.counts.total)
+                }
+            }
+        }
+        for (i, employee) in members.enumerated() {
+            results.append(ranked(employee, counts: sums[i].counts, cost: sums[i].cost, unpriced: sums[i].unpriced))
+        }
+    }
+
     /// Employees whose chains `details(of:in:)` reads side by side: enough to overlap their cache misses, few
-    /// enough that their chunks stay in the CPU's caches between rounds.
+    /// enough that their chunks stay in the CPU's caches between rounds (256 was slower, 24 the same).
     static var detailGroup: Int { 64 }
     /// Per-model sums `details(of:in:)` keeps at once (64 employees with 64 models: 128 KiB).
     static var detailSums: Int { 4096 }
