@@ -1,7 +1,7 @@
 /// The order in which a shard applies a batch's events: grouped by shard-local employee id, ascending, each
 /// employee's events in arrival order.
 ///
-/// Everything a shard keeps per employee (the ranking index's entry, the detail record and open-day cells, the
+/// Everything a shard keeps per employee (the ranking index's entry, the detail record and recent cells, the
 /// latest session run) sits in arrays indexed by that id. A large batch taken in arrival order reaches them at
 /// random, a cache miss per array per event once a shard has more employees than its caches hold; taken in id
 /// order it sweeps each array once from low to high, which the CPU's prefetchers stream. An employee's events

@@ -75,9 +75,6 @@ struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAcce
         Prefetch.lines(first, byteCount: count * Self.stride)
     }
 
-    /// How many more elements fit before a new segment starts.
-    var roomInSegment: Int { count & Self.mask == 0 ? 0 : Self.segmentSize - count & Self.mask }
-
     @inline(__always)
     mutating func append(_ element: Element) {
         if count & Self.mask == 0 {
@@ -87,23 +84,20 @@ struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAcce
         self[count - 1] = element
     }
 
-    /// Appends `n` copies of `element`, with one ownership check per segment rather than per element.
-    mutating func append(_ element: Element, count n: Int) {
-        var left = n
-        while left > 0 {
+    /// Appends `newElements` in order, with one ownership check and one copy per segment rather than per element.
+    mutating func append(contentsOf newElements: UnsafeBufferPointer<Element>) {
+        var copied = 0
+        while copied < newElements.count {
             if count & Self.mask == 0 {
                 segments.append(PageBlock(byteCount: Self.segmentSize * Self.stride, hugePages: hugePages))
             }
             let segment = count >> Self.shift
-            let run = Swift.min(left, Self.segmentSize - count & Self.mask)
+            let run = Swift.min(newElements.count - copied, Self.segmentSize - count & Self.mask)
             makeUnique(segment)
-            let start = (segments[segment].base + (count & Self.mask) * Self.stride).bindMemory(
-                to: Element.self,
-                capacity: run
-            )
-            start.update(repeating: element, count: run)
+            let start = segments[segment].base + (count & Self.mask) * Self.stride
+            start.copyMemory(from: newElements.baseAddress! + copied, byteCount: run * Self.stride)
             count += run
-            left -= run
+            copied += run
         }
     }
 

@@ -77,12 +77,14 @@ final class EmployeeDetailsTests: XCTestCase {
         XCTAssertEqual(details.sortedCells(of: 0).map(\.counts.input), [3, 4])
     }
 
-    /// Six keys on one day (four fit the open block, two go to the chain), each hit twice; then a newer day closes
-    /// it and a late event adds to one of its cells: one cell per key, exact sums.
-    func testOpenDayOverflowAndCloseKeepOneCellPerKey() {
+    /// More keys on one day than a block holds, each hit twice: the full block becomes a chunk of the chain while
+    /// its day goes on, and the second round finds those cells there; then a newer day and a late event of the
+    /// first day, whose cell is in the chain: one cell per key, exact sums.
+    func testADayOverflowingTheBlockKeepsOneCellPerKey() {
         var details = EmployeeDetails()
         details.addEmployee()
-        let keys = (0..<6).map { UsageCell.key(day: 10, model: UInt16($0), tool: 0) }
+        let capacity = RecentCells.capacity
+        let keys = (0..<capacity + 3).map { UsageCell.key(day: 10, model: UInt16($0), tool: 0) }
         for round in 1...2 {
             for (i, key) in keys.enumerated() {
                 let new = details.record(
@@ -94,6 +96,8 @@ final class EmployeeDetailsTests: XCTestCase {
                 XCTAssertEqual(new, round == 1, "key \(i) round \(round)")
             }
         }
+        XCTAssertEqual(Int(details.records[0].cells.count), capacity)
+        XCTAssertEqual(Int(details.records[0].recentCount), 3)
         XCTAssertTrue(
             details.record(
                 employee: 0,
@@ -103,13 +107,54 @@ final class EmployeeDetailsTests: XCTestCase {
             )
         )
         XCTAssertFalse(
-            details.record(employee: 0, day: 10, key: keys[5], counts: TokenCounts(input: 100))
+            details.record(employee: 0, day: 10, key: keys[1], counts: TokenCounts(input: 100))
         )
-        // Key i got 10 i + 1 and 10 i + 2; key 5 also 100.
-        XCTAssertEqual(details.sortedCells(of: 0).map(\.counts.input), [3, 23, 43, 63, 83, 203, 0])
+        // Key i got 10 i + 1 and 10 i + 2; key 1 also 100.
+        var expected: [UInt64] = (0..<capacity + 3).map { UInt64(20 * $0 + 3) }
+        expected[1] += 100
+        expected.append(0)
+        XCTAssertEqual(details.sortedCells(of: 0).map(\.counts.input), expected)
         XCTAssertEqual(details.sortedCells(of: 0).last?.counts.output, 5)
         var visited = 0
         details.forEachCell(of: 0) { _ in visited += 1 }
-        XCTAssertEqual(visited, 7)
+        XCTAssertEqual(visited, capacity + 4)
+    }
+
+    /// A restored employee whose newest day fills more than the block: its next events of that day find the
+    /// cells in the chain, and a new key of it makes one new cell.
+    func testRestoredNewestDayInTheChainIsFound() {
+        var details = EmployeeDetails()
+        let capacity = RecentCells.capacity
+        // One older cell, then capacity + 1 of day 8: the chain holds the older cell and capacity - 1 of day 8.
+        let cells =
+            [UsageCell(key: UsageCell.key(day: 7, model: 0, tool: 0), counts: TokenCounts(input: 1))]
+            + (0...capacity).map {
+                UsageCell(key: UsageCell.key(day: 8, model: UInt16($0), tool: 0), counts: TokenCounts(input: 1))
+            }
+        details.restoreEmployee(cells: cells.reversed())
+        XCTAssertEqual(Int(details.records[0].cells.count), capacity)
+        for model in 0...capacity {
+            XCTAssertFalse(
+                details.record(
+                    employee: 0,
+                    day: 8,
+                    key: UsageCell.key(day: 8, model: UInt16(model), tool: 0),
+                    counts: TokenCounts(input: 10)
+                ),
+                "model \(model)"
+            )
+        }
+        XCTAssertFalse(
+            details.record(employee: 0, day: 7, key: cells[0].key, counts: TokenCounts(input: 10))
+        )
+        XCTAssertTrue(
+            details.record(
+                employee: 0,
+                day: 8,
+                key: UsageCell.key(day: 8, model: 99, tool: 0),
+                counts: TokenCounts(input: 5)
+            )
+        )
+        XCTAssertEqual(details.sortedCells(of: 0).map(\.counts.input), Array(repeating: 11, count: capacity + 2) + [5])
     }
 }

@@ -1,16 +1,17 @@
-/// The cells of every employee's newest day while it is open: a fixed block of `capacity` cells per employee, in
-/// one array, so the ingest path finds the cell of an event of that day in a block it reached by the employee's id
-/// alone — 160 bytes per employee, together a few MB that stay in the CPU's caches while the day fills — instead
-/// of in the employee's chain of pooled chunks, whose tail lies wherever their last chunk was allocated, often days
-/// ago, and is a cache miss per event.
+/// Every employee's newest cells, not yet in their chain: a fixed block of `capacity` cells per employee, in one
+/// array, reached by the employee's id alone. Events mostly arrive in time order, so an event's cell is mostly one
+/// of its employee's newest, and found here, in a block the ingest path reads anyway, instead of in the employee's
+/// chain of pooled chunks, which is a cache miss per chunk. When a block is full and a new cell needs room, the
+/// block becomes one chunk of the chain whole (`ChunkedLists` appends it at the pool's end) and starts empty.
 ///
-/// A block is `capacity` keys and then their counts (`capacity` × 8 + `capacity` × 32 bytes), so comparing an
-/// event's key with every open cell of its employee reads one cache line. Which cells are in use is the caller's
-/// (`EmployeeDetails.Record.openCount`): a block has no header.
-struct OpenDayCells: Sendable {
-    /// Cells per employee: most employees use a few models and tools a day (the calibrated workload about 3); an
-    /// employee's further cells of the day go to their chain.
-    static let capacity = 4
+/// A block holds cells of any days: a cell's key carries its day, so a lookup compares keys only. It is
+/// `capacity` keys and then their counts (`capacity` × 8 + `capacity` × 32 bytes), so comparing an event's key
+/// with every cell of its employee reads one cache line. How many cells are in use is the caller's
+/// (`EmployeeDetails.Record.recentCount`): a block has no header.
+struct RecentCells: Sendable {
+    /// Cells per employee, and so per chunk of a chain: eight keys fill one cache line. The calibrated workload's
+    /// employees use about three cells a day, so a block holds two to three days.
+    static let capacity = 8
     /// Words per block: the keys, then four words of counts per cell.
     private static let stride = capacity * 5
 
@@ -83,6 +84,17 @@ struct OpenDayCells: Sendable {
                     cacheRead: words[at + 3]
                 )
             )
+        }
+    }
+
+    /// Calls `body` with `employee`'s whole block as cells, in position order: the chunk a full block becomes.
+    @inline(__always)
+    func withBlock<Result>(of employee: Int, _ body: (UnsafeBufferPointer<UsageCell>) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(of: UsageCell.self, capacity: Self.capacity) { cells in
+            for position in 0..<Self.capacity {
+                cells.initializeElement(at: position, to: cell(employee: employee, position: position))
+            }
+            return body(UnsafeBufferPointer(cells))
         }
     }
 }
