@@ -113,17 +113,13 @@ public struct ShardStore: Sendable {
         var applied = 0
         let admitted: [Bool]? =
             batch.events.contains { $0.eventKey != 0 } ? recentEventKeys.admit(idsOf: batch.events) : nil
-        func applyEvent(_ index: Int, _ event: BatchedEvent) {
-            if let admitted, !admitted[index] {
-                duplicateEventCount &+= 1
-                return
-            }
+        @inline(__always) func applyEvent(_ event: ApplyingEvent) {
             applied += 1
             let day = Day(timestampMillis: event.timestampMillis).number
             if day > newest { newest = day }
             if day < oldest { oldest = day }
             let column = days.index(for: day)
-            let employee = Int(employees[Int(event.employee)])
+            let employee = Int(event.employee)
             let model = models[Int(event.model)]
             let cost = rates[Int(event.model)]?.cost(of: event.counts) ?? 0
             days.add(
@@ -142,8 +138,8 @@ public struct ShardStore: Sendable {
             )
             if newCell { cellCount &+= 1 }
             sessions.record(
-                employee: Int32(employee),
-                session: sessionKeys[Int(event.session)],
+                employee: event.employee,
+                session: event.session,
                 at: event.timestampMillis,
                 counts: event.counts,
                 cost: cost,
@@ -151,21 +147,47 @@ public struct ShardStore: Sendable {
             )
         }
         let order = EmployeeOrder(events: batch.events, localIDs: employees, employeeCount: self.employees.count)
+        var duplicates = 0
         batch.events.withUnsafeBufferPointer { events in
-            if let indices = order.indices {
-                // The events themselves are gathered into that order first: a loop of independent loads whose cache
-                // misses overlap, where the apply loop would wait for each in turn.
-                let sorted = [BatchedEvent](unsafeUninitializedCapacity: indices.count) { sorted, initialized in
-                    indices.withUnsafeBufferPointer { indices in
-                        for position in indices.indices { sorted[position] = events[Int(indices[position])] }
+            employees.withUnsafeBufferPointer { employees in
+                sessionKeys.withUnsafeBufferPointer { sessionKeys in
+                    if let indices = order.indices {
+                        // The events are gathered into that order first, each with its shard-local employee id and
+                        // session digest, and a second delivery left out: a loop of independent loads whose cache
+                        // misses overlap, where the apply loop would wait for each in turn (the batch's tables are
+                        // indexed in arrival order, which is random in employee order).
+                        let sorted = [ApplyingEvent](unsafeUninitializedCapacity: indices.count) {
+                            sorted,
+                            initialized in
+                            var kept = 0
+                            for index in indices {
+                                let index = Int(index)
+                                if let admitted, !admitted[index] {
+                                    duplicates += 1
+                                    continue
+                                }
+                                sorted.initializeElement(
+                                    at: kept,
+                                    to: ApplyingEvent(events[index], employees: employees, sessionKeys: sessionKeys)
+                                )
+                                kept += 1
+                            }
+                            initialized = kept
+                        }
+                        for event in sorted { applyEvent(event) }
+                    } else {
+                        for (index, event) in events.enumerated() {
+                            if let admitted, !admitted[index] {
+                                duplicates += 1
+                                continue
+                            }
+                            applyEvent(ApplyingEvent(event, employees: employees, sessionKeys: sessionKeys))
+                        }
                     }
-                    initialized = indices.count
                 }
-                for (position, event) in sorted.enumerated() { applyEvent(Int(indices[position]), event) }
-            } else {
-                for (index, event) in events.enumerated() { applyEvent(index, event) }
             }
         }
+        duplicateEventCount &+= UInt64(duplicates)
         if applied > 0 {
             newestDay = Day(number: newest)
             oldestDay = Day(number: oldest)
