@@ -17,10 +17,10 @@
 /// in time order (and for an event extending a run at either end); an event landing inside a run splits a gap
 /// it cannot see, so it marks the run's cadence unknown (`minGap` 0), which never looks idle.
 ///
-/// Memory: 72 bytes per run plus 24 per employee. The table holds at most `capacity` runs (default 1,000,000,
-/// about 72 MB); when it is full, runs that ended more than `horizonDays` (90) before the newest day are dropped
-/// — they can only matter to windows ending that far back — at most once per newest day, and if that frees
-/// nothing, further new runs are not tracked (counted in `untracked`).
+/// Memory: 68 bytes per run (a 64-byte node and its employee) plus 24 per employee. The table holds at most
+/// `capacity` runs (default 1,000,000, about 68 MB); when it is full, runs that ended more than `horizonDays` (90)
+/// before the newest day are dropped — they can only matter to windows ending that far back — at most once per
+/// newest day, and if that frees nothing, further new runs are not tracked (counted in `untracked`).
 public struct SessionSpans: Sendable {
     /// One run, with its employee: the snapshot's and the titles' view.
     public struct Span: Sendable, Hashable {
@@ -102,16 +102,19 @@ public struct SessionSpans: Sendable {
     /// How many of an employee's latest runs an event is matched against: the 16 one-byte tags of `Recent`.
     static let recentRunsSearched = 16
 
-    /// A run with its employee and the employee's run before it (-1 for none).
+    /// A run and its employee's run before it (-1 for none): 64 bytes, the link in the four bytes a `Run` leaves
+    /// unused, so a node is one cache line (the pool's segments are aligned) and extending a run reads one line.
     struct Node: Sendable {
         var run: Run
-        var employee: Int32
         var previous: Int32
     }
 
     let capacity: Int
     /// Every run, in arrival order.
     private(set) var nodes = SegmentedArray<Node>()
+    /// The employee of each run, by the run's index: read only by the scans of every run, not when an event
+    /// extends one, so kept apart from the nodes.
+    private var owners = SegmentedArray<Int32>()
     /// One employee's latest run and the session tags of their latest 16 runs.
     struct Recent: Sendable {
         /// Index of the latest run, -1 for none.
@@ -215,18 +218,20 @@ public struct SessionSpans: Sendable {
     private mutating func prune(before cutoff: Int64) {
         // Rebuilding is the costly part, and a full table of recent runs has nothing to drop.
         guard nodes.contains(where: { $0.run.last < cutoff }) else { return }
-        let old = nodes
+        let old = (nodes: nodes, owners: owners)
         nodes.removeAll()
+        owners.removeAll()
         for e in recent.indices { recent[e] = Recent() }
-        for node in old where node.run.last >= cutoff {
-            append(node.run, of: node.employee)
+        for (node, employee) in zip(old.nodes, old.owners) where node.run.last >= cutoff {
+            append(node.run, of: employee)
         }
     }
 
     /// Appends a run of `employee` (a known id) as their latest.
     private mutating func append(_ run: Run, of employee: Int32) {
         let e = Int(employee)
-        nodes.append(Node(run: run, employee: employee, previous: recent[e].latest))
+        nodes.append(Node(run: run, previous: recent[e].latest))
+        owners.append(employee)
         recent[e].latest = Int32(nodes.count - 1)
         recent[e].olderTags = recent[e].olderTags << 8 | recent[e].newerTags >> 56
         recent[e].newerTags = recent[e].newerTags << 8 | UInt64(Self.tag(run.session))
@@ -236,13 +241,13 @@ public struct SessionSpans: Sendable {
     var spans: [Span] {
         // A counting sort by employee: stable, so each employee's runs stay in arrival order.
         var start = [Int](repeating: 0, count: recent.count + 1)
-        for node in nodes { start[Int(node.employee) + 1] += 1 }
+        for employee in owners { start[Int(employee) + 1] += 1 }
         for e in recent.indices { start[e + 1] += start[e] }
-        guard let first = nodes.first else { return [] }
-        var all = [Span](repeating: Span(employee: first.employee, run: first.run), count: nodes.count)
-        for node in nodes {
-            all[start[Int(node.employee)]] = Span(employee: node.employee, run: node.run)
-            start[Int(node.employee)] += 1
+        guard let first = nodes.first, let firstOwner = owners.first else { return [] }
+        var all = [Span](repeating: Span(employee: firstOwner, run: first.run), count: nodes.count)
+        for (node, employee) in zip(nodes, owners) {
+            all[start[Int(employee)]] = Span(employee: employee, run: node.run)
+            start[Int(employee)] += 1
         }
         return all
     }
@@ -250,13 +255,16 @@ public struct SessionSpans: Sendable {
     /// Runs whose last event falls in `start..<end` (Unix ms), with their employee, in arrival order (so each
     /// employee's runs in the order they started).
     func forEachRun(endingIn start: Int64, _ end: Int64, _ body: (Int, Run) -> Void) {
-        for node in nodes where node.run.last >= start && node.run.last < end { body(Int(node.employee), node.run) }
+        for (node, employee) in zip(nodes, owners) where node.run.last >= start && node.run.last < end {
+            body(Int(employee), node.run)
+        }
     }
 
     /// Replaces every run (loading a snapshot); `spans` must be grouped by employee in ascending order, each
     /// employee's in arrival order, and `employees` is the shard's employee count.
     mutating func restore(_ spans: [Span], employees: Int) {
         nodes.removeAll()
+        owners.removeAll()
         recent = Array(repeating: Recent(), count: employees)
         for span in spans { append(span.run, of: span.employee) }
         prunedBefore = .min

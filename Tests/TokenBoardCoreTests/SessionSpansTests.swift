@@ -96,6 +96,6 @@ final class SessionSpansTests: XCTestCase {
         XCTAssertFalse(SessionSpans.Run.isPlausible(minGap: -1, maxGap: 0))
         XCTAssertFalse(SessionSpans.Run.isPlausible(minGap: 0, maxGap: SessionSpans.maxGapMillis + 1))
         XCTAssertEqual(MemoryLayout<SessionSpans.Run>.stride, 64)
-        XCTAssertEqual(MemoryLayout<SessionSpans.Node>.stride, 72)
+        XCTAssertEqual(MemoryLayout<SessionSpans.Node>.stride, 64)
     }
 }
