@@ -6,10 +6,11 @@
 ///
 /// A block holds cells of any days: a cell's key carries its day, so a lookup compares keys only. It is
 /// `capacity` keys and then their counts (`capacity` × 8 + `capacity` × 32 bytes), so comparing an event's key
-/// with every cell of its employee reads one cache line. How many cells are in use is the caller's
+/// with every cell of its employee reads 64 contiguous bytes: one cache line, or two, since the array's storage
+/// is not line-aligned. How many cells are in use is the caller's
 /// (`EmployeeDetails.Record.recentCount`): a block has no header.
 struct RecentCells: Sendable {
-    /// Cells per employee, and so per chunk of a chain: eight keys fill one cache line. The calibrated workload's
+    /// Cells per employee, and so per chunk of a chain: eight keys are a cache line's worth. The calibrated workload's
     /// employees use about three cells a day, so a block holds two to three days.
     static let capacity = 8
     /// Words per block: the keys, then four words of counts per cell.
