@@ -36,6 +36,8 @@ let package = Package(
         ),
         // A cache-line prefetch hint (a header only) for the shard store's apply path.
         .systemLibrary(name: "CPrefetch"),
+        // fallocate(2)'s hole punching, for the shard store's spill file.
+        .systemLibrary(name: "CFileSpace"),
         .target(name: "LZ4", dependencies: ["CLZ4"]),
         .target(name: "NGHTTP2", dependencies: ["CNghttp2"]),
         .target(
@@ -57,7 +59,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .target(name: "TokenBoardCore", dependencies: ["CPrefetch"], swiftSettings: coreSwiftSettings),
+        .target(name: "TokenBoardCore", dependencies: ["CPrefetch", "CFileSpace"], swiftSettings: coreSwiftSettings),
         .target(
             name: "TokenBoardWire",
             dependencies: [

@@ -37,6 +37,15 @@ struct ChunkedLists<Element: BitwiseCopyable & Sendable>: Sendable {
     /// Elements per chunk.
     var chunkSize: Int { 1 << shift }
 
+    /// Where full segments of the pool are moved (see `SegmentedArray.spillFile`).
+    var spillFile: SpillFile? {
+        get { elements.spillFile }
+        set {
+            elements.spillFile = newValue
+            previous.spillFile = newValue
+        }
+    }
+
     /// Slots allocated, over every list: every one holds an element, since chunks are appended full.
     var slotCount: Int { elements.count }
 

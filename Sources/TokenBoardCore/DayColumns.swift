@@ -25,7 +25,8 @@ struct RunningTotals: Sendable, Hashable {
 /// columns — exact whenever the window's true total fits in 64 bits (32 for events), whatever came before it.
 /// Columns are as long as the highest employee id seen up to that day; missing entries are zero.
 struct DayColumn: Sendable {
-    var totals: [RunningTotals] = []
+    /// In a `PagedArray`, so that a past day's column can be moved to the store's spill file (`DayColumns`).
+    var totals: PagedArray<RunningTotals> = []
     /// The shard's totals for this day alone, per shard-local model id.
     var models: [ModelDayTotals] = []
 
@@ -53,21 +54,22 @@ struct DayColumn: Sendable {
 
     /// A new day's column starts as the previous day's running totals, with no active hours yet.
     func continued() -> DayColumn {
-        DayColumn(
-            totals: totals.map { previous in
+        var next = PagedArray(
+            totals.lazy.map { previous in
                 var next = previous
                 next.hours = 0
                 return next
-            },
-            models: []
+            }
         )
+        next.spillFile = totals.spillFile
+        return DayColumn(totals: next, models: [])
     }
 
     private mutating func grow(to count: Int) {
         // Exactly as long as needed: the array's own geometric growth of its capacity keeps a day filling up
         // with new employees amortised O(1) per employee, and unused capacity is neither touched nor copied
         // into the next day's column.
-        totals.append(contentsOf: repeatElement(RunningTotals(), count: count - totals.count))
+        totals.extend(toCount: count)
     }
 }
 
@@ -79,6 +81,17 @@ struct DayColumns: Sendable {
     /// The day number of each column, ascending.
     private(set) var days: [Int32] = []
     private(set) var columns: [DayColumn] = []
+    /// Where columns of past days are moved (see `SpillFile`); nil keeps them in anonymous memory.
+    var spillFile: SpillFile? {
+        didSet {
+            for c in columns.indices { columns[c].totals.spillFile = spillFile }
+            moveClosedColumns()
+        }
+    }
+
+    /// How many of the newest columns stay in anonymous memory: events write the newest column and, arriving
+    /// late around midnight, the one before it. Older ones are moved to the spill file.
+    static let columnsKeptInMemory = 2
 
     /// The longest span of days one shard keeps columns for (ten years); a batch beyond it is refused.
     static let maxSpan = 3660
@@ -88,6 +101,14 @@ struct DayColumns: Sendable {
         precondition(days.count == columns.count, "one day per column")
         self.days = days
         self.columns = columns
+        for c in columns.indices { self.columns[c].totals.spillFile = spillFile }
+        moveClosedColumns()
+    }
+
+    /// Moves every column but the newest `columnsKeptInMemory` to the spill file (one moved before stays as it is).
+    private func moveClosedColumns() {
+        guard spillFile != nil else { return }
+        for column in columns.dropLast(Self.columnsKeptInMemory) { column.totals.moveToFile() }
     }
 
     /// Whether days `low...high` can all get columns without the span exceeding `maxSpan`.
@@ -111,13 +132,17 @@ struct DayColumns: Sendable {
                 // A new day starts from the running totals of the latest day before it.
                 days.append(day)
                 columns.append(columns[columns.count - 1].continued())
+                moveClosedColumns()
                 return columns.count - 1
             }
         }
         let position = firstIndex(notBefore: Int(day))
         if position < days.count && days[position] == day { return position }
         days.insert(day, at: position)
-        columns.insert(position > 0 ? columns[position - 1].continued() : DayColumn(), at: position)
+        var column = position > 0 ? columns[position - 1].continued() : DayColumn()
+        column.totals.spillFile = spillFile
+        columns.insert(column, at: position)
+        moveClosedColumns()
         return position
     }
 

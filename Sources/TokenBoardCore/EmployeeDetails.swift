@@ -34,6 +34,12 @@ struct EmployeeDetails: Sendable {
 
     var employeeCount: Int { records.count }
 
+    /// Where full segments of the cell pool are moved: past cells are read only by queries.
+    var spillFile: SpillFile? {
+        get { cells.spillFile }
+        set { cells.spillFile = newValue }
+    }
+
     /// Starts the lists of the next employee id.
     mutating func addEmployee() {
         records.append(Record())

@@ -19,6 +19,8 @@ final class PageBlock: @unchecked Sendable {
     /// The first byte, aligned to `alignment`.
     let base: UnsafeMutableRawPointer
     let byteCount: Int
+    /// The region of a spill file that the block's first `spilled.byteCount` bytes are mapped from, if moved.
+    private(set) var spilled: (file: SpillFile, offset: Int, byteCount: Int)?
 
     static var alignment: Int { 1 << 21 }
 
@@ -54,7 +56,20 @@ final class PageBlock: @unchecked Sendable {
         return block
     }
 
+    /// Moves the first `usedBytes` bytes (rounded up to whole pages) to `file`, mapped back in place (see
+    /// `SpillFile`): the same bytes at the same addresses, no longer anonymous memory. Call only while no thread
+    /// writes the block. Does nothing if the block was moved before or the file refuses.
+    func moveToFile(_ file: SpillFile, usedBytes: Int) {
+        guard spilled == nil, usedBytes > 0 else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let size = Swift.min(byteCount, (usedBytes + page - 1) / page * page)
+        if let offset = file.move(base, byteCount: size) {
+            spilled = (file, offset, size)
+        }
+    }
+
     deinit {
         munmap(base, byteCount)
+        if let spilled { spilled.file.release(offset: spilled.offset, byteCount: spilled.byteCount) }
     }
 }

@@ -7,6 +7,9 @@
 /// copy of the store costs the segments written while it is kept, not the whole pool). Segments ask for huge pages
 /// only when the array is made with `hugePages` (the store's pools): a huge page is resident whole from its first
 /// write, which a small array (a test's) should not pay for.
+///
+/// With a `spillFile`, a segment is moved to that file (`PageBlock.moveToFile`) as soon as the next one is started:
+/// an append-only pool then keeps only its newest segment in anonymous memory.
 struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAccessCollection {
     /// log2 of the elements per segment: the smallest power of two of them filling at least 2 MiB.
     private static var shift: Int {
@@ -21,6 +24,8 @@ struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAcce
     private(set) var count = 0
     /// Whether segments ask the kernel for 2 MiB pages.
     let hugePages: Bool
+    /// Where full segments are moved; nil keeps them all in anonymous memory.
+    var spillFile: SpillFile?
 
     init(hugePages: Bool = false) {
         self.hugePages = hugePages
@@ -77,20 +82,24 @@ struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAcce
 
     @inline(__always)
     mutating func append(_ element: Element) {
-        if count & Self.mask == 0 {
-            segments.append(PageBlock(byteCount: Self.segmentSize * Self.stride, hugePages: hugePages))
-        }
+        if count & Self.mask == 0 { startSegment() }
         count += 1
         self[count - 1] = element
+    }
+
+    /// Starts a segment; the one before it is full and, with a spill file, moved there.
+    private mutating func startSegment() {
+        if let spillFile, let last = segments.last {
+            last.moveToFile(spillFile, usedBytes: Self.segmentSize * Self.stride)
+        }
+        segments.append(PageBlock(byteCount: Self.segmentSize * Self.stride, hugePages: hugePages))
     }
 
     /// Appends `newElements` in order, with one ownership check and one copy per segment rather than per element.
     mutating func append(contentsOf newElements: UnsafeBufferPointer<Element>) {
         var copied = 0
         while copied < newElements.count {
-            if count & Self.mask == 0 {
-                segments.append(PageBlock(byteCount: Self.segmentSize * Self.stride, hugePages: hugePages))
-            }
+            if count & Self.mask == 0 { startSegment() }
             let segment = count >> Self.shift
             let run = Swift.min(newElements.count - copied, Self.segmentSize - count & Self.mask)
             makeUnique(segment)
@@ -111,7 +120,13 @@ struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAcce
     private mutating func makeUnique(_ segment: Int) {
         if !isKnownUniquelyReferenced(&segments[segment]) {
             let used = Swift.min(Self.segmentSize, count - (segment << Self.shift))
-            segments[segment] = segments[segment].copy(usedBytes: used * Self.stride, hugePages: hugePages)
+            let original = segments[segment]
+            segments[segment] = original.copy(usedBytes: used * Self.stride, hugePages: hugePages)
+            // A moved segment's copy goes to the file too, or a snapshot taken while a past day is written would
+            // leave a whole segment in anonymous memory for good.
+            if let spillFile, original.spilled != nil {
+                segments[segment].moveToFile(spillFile, usedBytes: used * Self.stride)
+            }
         }
     }
 }

@@ -138,6 +138,16 @@ public struct SessionSpans: Sendable {
         self.capacity = capacity
     }
 
+    /// Where full segments of the runs are moved: a run is extended only while its session goes on, so a full
+    /// segment is past runs, read by the titles' scans.
+    var spillFile: SpillFile? {
+        get { nodes.spillFile }
+        set {
+            nodes.spillFile = newValue
+            owners.spillFile = newValue
+        }
+    }
+
     /// Notes one event of `session` (a digest; 0 means none) at `millis`.
     @inline(__always)
     mutating func record(

@@ -45,7 +45,7 @@ extension ShardStore {
             }
         }
 
-        var previous: [RunningTotals] = []
+        var previous: PagedArray<RunningTotals> = []
         if layout >= 4 {
             out.write(UInt64(days.columns.count))
             for (day, column) in zip(days.days, days.columns) {
@@ -112,7 +112,11 @@ extension ShardStore {
 
     /// The store a snapshot holds, pricing new events with `priceBook`. Throws on any inconsistency (the caller
     /// checks the checksum first; this guards against a snapshot of another layout or a bug, never trusts it).
-    public init(snapshot bytes: [UInt8], priceBook: PriceBook) throws(BinaryReader.Malformed) {
+    public init(
+        snapshot bytes: [UInt8],
+        priceBook: PriceBook,
+        spillFile: SpillFile? = nil
+    ) throws(BinaryReader.Malformed) {
         var input = BinaryReader(bytes)
         let version = try input.read(UInt32.self)
         guard (1...Self.snapshotVersion).contains(version) else {
@@ -168,7 +172,7 @@ extension ShardStore {
         var columns = DayColumns()
         var columnDays: [Int32] = []
         var restored: [DayColumn] = []
-        var previous: [RunningTotals] = []
+        var previous: PagedArray<RunningTotals> = []
         if version >= 4 {
             let columnCount = try input.readCount(limit: DayColumns.maxSpan)
             for _ in 0..<columnCount {
@@ -274,7 +278,12 @@ extension ShardStore {
         }
         guard input.remaining == 0 else { throw input.malformed("\(input.remaining) bytes after the end") }
 
-        self.init(priceBook: priceBook, eventKeyWindow: window, sessionCapacity: sessionCapacity)
+        self.init(
+            priceBook: priceBook,
+            eventKeyWindow: window,
+            sessionCapacity: sessionCapacity,
+            spillFile: spillFile
+        )
         sessions.restore(spans, employees: employees.count)
         for list in cells { details.restoreEmployee(cells: list) }
         for key in keys { _ = recentEventKeys.insert(key) }
@@ -290,6 +299,7 @@ extension ShardStore {
         modelRates = models.map { priceBook.entry(for: $0)?.rates }
         toolNames = tools
         self.days = columns
+        self.days.spillFile = spillFile
         self.producers = producers
         eventCount = events
         batchCount = batches
@@ -302,7 +312,11 @@ extension ShardStore {
     /// One field of each employee's own totals for a day: the column's running totals minus the day before's.
     /// One day column: each employee's totals of that day alone (the difference from the column before), then the
     /// day's totals per model.
-    private static func write(_ column: DayColumn, after previous: [RunningTotals], to out: inout BinaryWriter) {
+    private static func write(
+        _ column: DayColumn,
+        after previous: PagedArray<RunningTotals>,
+        to out: inout BinaryWriter
+    ) {
         let totals = column.totals
         out.write(contentsOf: delta(totals, previous, \.tokens))
         out.write(contentsOf: delta(totals, previous, \.cost))
@@ -321,7 +335,7 @@ extension ShardStore {
 
     /// Reads what `write(_:after:to:)` wrote, back to running totals.
     private static func readColumn(
-        after previous: [RunningTotals],
+        after previous: PagedArray<RunningTotals>,
         employees: Int,
         models: Int,
         _ input: inout BinaryReader
@@ -335,16 +349,18 @@ extension ShardStore {
         guard cost.count == n, output.count == n, eventCounts.count == n, n <= 2 * employees + 64 else {
             throw input.malformed("day column lengths disagree")
         }
-        column.totals = (0..<n).map { e in
-            // Each day's own totals are stored; the column holds running totals.
-            let base = e < previous.count ? previous[e] : RunningTotals()
-            return RunningTotals(
-                tokens: base.tokens &+ tokens[e],
-                cost: base.cost &+ cost[e],
-                output: base.output &+ output[e],
-                events: base.events &+ eventCounts[e]
-            )
-        }
+        column.totals = PagedArray(
+            (0..<n).lazy.map { e in
+                // Each day's own totals are stored; the column holds running totals.
+                let base = e < previous.count ? previous[e] : RunningTotals()
+                return RunningTotals(
+                    tokens: base.tokens &+ tokens[e],
+                    cost: base.cost &+ cost[e],
+                    output: base.output &+ output[e],
+                    events: base.events &+ eventCounts[e]
+                )
+            }
+        )
         let modelCount = try input.readCount(limit: models)
         column.models.reserveCapacity(modelCount)
         for _ in 0..<modelCount {
@@ -363,8 +379,8 @@ extension ShardStore {
     }
 
     private static func delta<T: FixedWidthInteger>(
-        _ current: [RunningTotals],
-        _ previous: [RunningTotals],
+        _ current: PagedArray<RunningTotals>,
+        _ previous: PagedArray<RunningTotals>,
         _ field: KeyPath<RunningTotals, T>
     ) -> [T] {
         current.indices.map { e in

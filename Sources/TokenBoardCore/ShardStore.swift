@@ -36,14 +36,20 @@ public struct ShardStore: Sendable {
     public internal(set) var duplicateEventCount: UInt64 = 0
 
     /// An empty store pricing with `priceBook`, remembering the ids of the latest `eventKeyWindow` keyed events.
+    /// With a `spillFile`, past days' detail (cells, session runs, day columns) is moved there as it fills up
+    /// (see `SpillFile`).
     public init(
         priceBook: PriceBook,
         eventKeyWindow: Int = RecentEventKeys.defaultCapacity,
-        sessionCapacity: Int = SessionSpans.defaultCapacity
+        sessionCapacity: Int = SessionSpans.defaultCapacity,
+        spillFile: SpillFile? = nil
     ) {
         self.priceBook = priceBook
         self.recentEventKeys = RecentEventKeys(capacity: eventKeyWindow)
         self.sessions = SessionSpans(capacity: sessionCapacity)
+        details.spillFile = spillFile
+        sessions.spillFile = spillFile
+        days.spillFile = spillFile
     }
 
     public var employeeCount: Int { employees.count }

@@ -16,15 +16,22 @@ public struct RecoverySummary: Sendable, Hashable {
 public enum ShardRecovery {
     /// The store a data directory holds, the log opened for further appends (in a fresh segment after every
     /// existing one), and what was found. Damage to the snapshot, or to the log anywhere but its last record, is
-    /// an error naming the file and offset.
+    /// an error naming the file and offset. With `spillPastDays` the store moves past days' detail to a spill file
+    /// in the directory (see `SpillFile`), from the snapshot's load on.
     public static func recover(
         directory: String,
         priceBook: PriceBook,
-        policy: SyncPolicy
+        policy: SyncPolicy,
+        spillPastDays: Bool = false
     ) throws -> (store: ShardStore, log: WriteAheadLog, summary: RecoverySummary) {
         let clock = ContinuousClock()
         let started = clock.now
-        var store = ShardStore(priceBook: priceBook)
+        var spillFile: SpillFile?
+        if spillPastDays {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            spillFile = try SpillFile(directory: directory)
+        }
+        var store = ShardStore(priceBook: priceBook, spillFile: spillFile)
         var covered: UInt64 = 0
         var summary = RecoverySummary(
             snapshotCreatedMillis: nil,
@@ -35,7 +42,7 @@ public enum ShardRecovery {
         )
         if let snapshot = try SnapshotFile.read(directory: directory) {
             do {
-                store = try ShardStore(snapshot: snapshot.body, priceBook: priceBook)
+                store = try ShardStore(snapshot: snapshot.body, priceBook: priceBook, spillFile: spillFile)
             } catch {
                 throw SnapshotFile.Failure(
                     description: "\(SnapshotFile.path(in: directory)) cannot be loaded: body \(error)"

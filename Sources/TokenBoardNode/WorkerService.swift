@@ -31,6 +31,9 @@ public struct WorkerConfiguration: Sendable {
     public var http: Endpoint?
     /// How far past the worker's clock an event may be dated.
     public var futureLimit = FutureLimit.standard
+    /// Whether past days' detail moves to a spill file in the data directory (see `SpillFile`); without a data
+    /// directory everything stays in memory.
+    public var spillPastDays = true
 
     public init(
         id: String,
@@ -164,7 +167,8 @@ public struct WorkerService: Service {
         let (store, log, summary) = try ShardRecovery.recover(
             directory: directory,
             priceBook: configuration.priceBook,
-            policy: configuration.syncPolicy
+            policy: configuration.syncPolicy,
+            spillPastDays: configuration.spillPastDays
         )
         if summary.log.truncatedTailBytes > 0 {
             logger.warning(

@@ -30,6 +30,12 @@ struct WorkerCommand: AsyncParsableCommand {
             drops a second delivery within that window. If the log cannot be written (disk full, read-only disk), ingest fails \
             with a storage error to the client and queries go on being served.
 
+            Past days' detail (cells, session runs, day columns of days before yesterday) is moved to a scratch \
+            file in the data directory and mapped back: the kernel keeps it in its page cache and reads it in when \
+            a query needs it, so the worker's own memory holds little more than the current days. The file is \
+            deleted as soon as it is opened and is not part of the worker's record (the log and snapshots are). \
+            --past-days-in-memory keeps everything in the worker's memory instead.
+
             A batch with an event dated more than --max-future-days after the worker's clock is refused whole \
             (nothing of it logged or applied): the board's default day is the newest day seen, so one event from a \
             machine whose clock is years ahead would otherwise empty every window.
@@ -64,6 +70,12 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Serve Prometheus metrics at http://HOST:PORT/metrics (overrides the topology's).")
     var http: String?
+
+    @Flag(
+        name: .customLong("past-days-in-memory"),
+        help: "Keep past days' detail in the worker's memory instead of a spill file in the data directory."
+    )
+    var pastDaysInMemory = false
 
     @Option(
         name: .customLong("max-future-days"),
@@ -108,6 +120,7 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.snapshotLogBytes = Int64(snapshotLogMB) << 20
         if let http { configuration.http = Endpoint(http) }
         configuration.futureLimit = FutureLimit(days: maxFutureDays)
+        configuration.spillPastDays = !pastDaysInMemory
         let id = self.id
         let service = WorkerService(configuration: configuration, logger: logger) { endpoint, http in
             ReadyLine.announce(role: "worker", id: id, endpoint: endpoint, http: http)

@@ -1,0 +1,105 @@
+import CFileSpace
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A scratch file that the shard store's pools move their full segments to (`PageBlock.moveToFile`), so that
+/// detail of closed days is kept by the kernel's page cache rather than in the worker's anonymous memory.
+///
+/// Why: cells, session runs and day columns of past days are written once and then read only by the few queries
+/// that need them (the K employees a top K returns, one employee's breakdown, a window ending in the past, the
+/// titles' scan). Moved to a file and mapped back in place, their pages are clean file pages: resident only once
+/// touched, and dropped by the kernel under memory pressure instead of pinning the worker's memory (the same move
+/// as Prometheus' memory-mapped head chunks). A write to such a page (a late event of a past day) gives the
+/// worker a private copy of that 4 KiB page, as any private mapping does; the file itself is never changed.
+///
+/// Not for durability: the write-ahead log and snapshots are the store's record. The file is unlinked as soon as
+/// it is opened, so nothing is left behind by a crash, and it is sparse: a region a dropped block no longer needs
+/// is punched out. Its space is the disk's, at most the store's size.
+public final class SpillFile: @unchecked Sendable {
+    private let descriptor: Int32
+    /// The next free offset, and what the file holds now.
+    private let state = Mutex<(end: Int, regions: Int, bytes: Int)>((0, 0, 0))
+
+    /// At most this many regions are mapped at once: each is one kernel mapping, and a process may have
+    /// `vm.max_map_count` (65,530 by default) in all.
+    static let maxRegions = 16_384
+
+    /// Opens a new scratch file in `directory` (removed from the directory at once).
+    public init(directory: String) throws(SpillFileError) {
+        let path = directory.hasSuffix("/") ? directory + "cold-pages.spill" : directory + "/cold-pages.spill"
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw SpillFileError(path: path, errno: errno) }
+        unlink(path)
+        descriptor = fd
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Bytes currently held in the file, and the regions they are in.
+    public var usage: (bytes: Int, regions: Int) {
+        state.withLock { ($0.bytes, $0.regions) }
+    }
+
+    /// Writes `byteCount` bytes (a whole number of pages) from `source` to a new region and maps the region over
+    /// `source` in place, privately. False, changing nothing, when the disk refuses the bytes or too many regions
+    /// are mapped; the memory then simply stays anonymous.
+    func move(_ source: UnsafeMutableRawPointer, byteCount: Int) -> Int? {
+        let offset: Int? = state.withLock { state in
+            guard state.regions < Self.maxRegions else { return nil }
+            let start = state.end
+            state.end += byteCount
+            state.regions += 1
+            state.bytes += byteCount
+            return start
+        }
+        guard let offset else { return nil }
+        var written = 0
+        while written < byteCount {
+            let n = pwrite(descriptor, source + written, byteCount - written, off_t(offset + written))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                release(offset: offset, byteCount: byteCount)
+                return nil
+            }
+            written += n
+        }
+        // MAP_FIXED replaces the anonymous pages in one step; the contents are the same bytes, so a reader on
+        // another thread (a snapshot's copy sharing the block) cannot tell. A failure here may already have
+        // unmapped the range, which nothing could recover from.
+        let mapped = mmap(source, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, descriptor, off_t(offset))
+        guard mapped == source else {
+            fatalError("mapping \(byteCount) bytes of the spill file in place failed (errno \(errno))")
+        }
+        // Reads here are a cell, a run or an entry at a time: without this, each first touch would also map (and
+        // make resident) the 15 pages around it, and read ahead from the disk once the cache has dropped them.
+        _ = madvise(source, byteCount, MADV_RANDOM)
+        return offset
+    }
+
+    /// Gives back a region `move` returned, once nothing maps it any more.
+    func release(offset: Int, byteCount: Int) {
+        // The disk blocks are freed; offsets are never reused.
+        _ = tokenboard_punch_hole(descriptor, off_t(offset), off_t(byteCount))
+        state.withLock { state in
+            state.regions -= 1
+            state.bytes -= byteCount
+        }
+    }
+}
+
+/// The spill file could not be created.
+public struct SpillFileError: Error, CustomStringConvertible {
+    public var path: String
+    public var errno: Int32
+
+    public var description: String {
+        "cannot create the spill file \(path): \(String(cString: strerror(errno)))"
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import TokenBoardWorkload
+import XCTest
+
+@testable import TokenBoardCore
+
+/// Moving past data to the spill file must change where bytes live, never what they are: the same values read
+/// back, writes after the move keep their own copies, a snapshot's copy of the store keeps what it saw, and the
+/// moved memory is no longer anonymous.
+final class SpillFileTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "spill-tests-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func testTheFileIsGoneFromTheDirectoryOnceOpened() throws {
+        _ = try SpillFile(directory: directory)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), [])
+        XCTAssertThrowsError(try SpillFile(directory: directory + "/missing"))
+    }
+
+    /// A pool keeps only its newest segment in memory; the others read back unchanged from the file, and a write
+    /// to a moved segment sticks.
+    func testFullSegmentsMoveAndReadBack() throws {
+        let file = try SpillFile(directory: directory)
+        var pool = SegmentedArray<UInt64>()
+        pool.spillFile = file
+        let segment = SegmentedArray<UInt64>.segmentSize
+        let count = 2 * segment + 1_000
+        for i in 0..<count { pool.append(UInt64(i) &* 0x9e37_79b9_7f4a_7c15) }
+        // Two full segments moved when the next ones started; the third is being written.
+        XCTAssertEqual(file.usage.regions, 2)
+        XCTAssertEqual(file.usage.bytes, 2 * segment * 8)
+        for i in stride(from: 0, to: count, by: 997) { XCTAssertEqual(pool[i], UInt64(i) &* 0x9e37_79b9_7f4a_7c15) }
+        XCTAssertEqual(pool[segment - 1], UInt64(segment - 1) &* 0x9e37_79b9_7f4a_7c15)
+
+        pool[5] = 42
+        XCTAssertEqual(pool[5], 42)
+        XCTAssertEqual(pool[6], 6 &* 0x9e37_79b9_7f4a_7c15)
+    }
+
+    /// A copy (a snapshot's) shares the moved segments; a write to one gives the writer a copy, moved to the file
+    /// again, and the reader keeps the old value. Dropping the last holder gives the region back.
+    func testACopyKeepsWhatItSawAndRegionsAreGivenBack() throws {
+        let file = try SpillFile(directory: directory)
+        var pool = SegmentedArray<UInt64>()
+        pool.spillFile = file
+        let segment = SegmentedArray<UInt64>.segmentSize
+        for i in 0..<(segment + 1) { pool.append(UInt64(i)) }
+        XCTAssertEqual(file.usage.regions, 1)
+        do {
+            let copy = pool
+            pool[10] = 1_000
+            XCTAssertEqual(copy[10], 10)
+            XCTAssertEqual(pool[10], 1_000)
+            XCTAssertEqual(file.usage.regions, 2, "the writer's copy of a moved segment is moved too")
+        }
+        XCTAssertEqual(file.usage.regions, 1, "the copy's region is given back when it is dropped")
+        pool.removeAll()
+        XCTAssertEqual(file.usage.regions, 0)
+        XCTAssertEqual(file.usage.bytes, 0)
+    }
+
+    /// The point of the move: the pages are no longer anonymous memory; a write afterwards copies only the page it
+    /// touches.
+    func testMovedPagesAreNoLongerAnonymous() throws {
+        #if os(Linux)
+            let file = try SpillFile(directory: directory)
+            var column = PagedArray<UInt64>()
+            column.spillFile = file
+            column.extend(toCount: 100_000)
+            column.withUnsafeMutableBufferPointer { values in
+                for i in values.indices { values[i] = UInt64(i) }
+            }
+            let address = column.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+            // At least the 196 pages written (a neighbouring anonymous mapping may have merged with this one).
+            XCTAssertGreaterThanOrEqual(try anonymousKilobytes(at: address), 784)
+            column.moveToFile()
+            XCTAssertEqual(try anonymousKilobytes(at: address), 0)
+            XCTAssertEqual(column[99_999], 99_999)
+            column[50_000] = 7
+            XCTAssertEqual(try anonymousKilobytes(at: address), 4, "one page copied by the write")
+            XCTAssertEqual(column[50_000], 7)
+            XCTAssertEqual(column[50_001], 50_001)
+        #endif
+    }
+
+    /// A store that moves its past days to the file ends exactly as one that does not: same snapshot bytes and
+    /// same answers, with events weeks late (writing moved columns and cells), and a snapshot's copy of the store
+    /// taken halfway keeps the state it was taken in.
+    func testAStoreWithASpillFileEndsTheSame() throws {
+        let prices = try PriceBook(contentsOf: shippedPriceBookPath())
+        let file = try SpillFile(directory: directory)
+        var spilling = ShardStore(priceBook: prices, spillFile: file)
+        var plain = ShardStore(priceBook: prices)
+        var rng = SplitMix64(seed: 29)
+        let start = Day(number: 20_700).startMillis
+        var halfway: (copy: ShardStore, bytes: [UInt8])?
+        // 40 days of 2,000 employees, each event in its own (day, model, tool) cell often enough to fill more
+        // than one segment of the cell pool (65,536 cells).
+        for day in 0..<40 {
+            var builder = EventBatchBuilder()
+            for i in 0..<2_500 {
+                // One event in eight lands up to 20 days before the current day.
+                let back = Int.random(in: 0..<8, using: &rng) == 0 ? Int.random(in: 0...min(day, 20), using: &rng) : 0
+                let employee = Int.random(in: 0..<2_000, using: &rng)
+                let event = UsageEvent(
+                    id: "e-\(day)-\(i)",
+                    timestampMillis: start + Int64(day - back) * 86_400_000 + Int64(i) * 30_000,
+                    employee: "emp-\(employee)",
+                    model: ["claude-opus-4-5", "gpt-5", "gemini-2.5-flash", "acme-7b"].randomElement(using: &rng)!,
+                    tool: ["claude-code", "cursor", "codex"].randomElement(using: &rng)!,
+                    session: "s-\(employee)-\(day)",
+                    counts: TokenCounts(
+                        input: UInt64.random(in: 0...5_000, using: &rng),
+                        output: UInt64.random(in: 0...500, using: &rng),
+                        cacheWrite: UInt64.random(in: 0...100, using: &rng),
+                        cacheRead: UInt64.random(in: 0...50_000, using: &rng)
+                    )
+                )
+                XCTAssertTrue(builder.append(event))
+            }
+            let batch = builder.take()
+            try spilling.apply(batch)
+            try plain.apply(batch)
+            if day == 25 { halfway = (spilling, plain.snapshot()) }
+        }
+        XCTAssertGreaterThan(file.usage.regions, 30, "cell segments and past columns were moved")
+        XCTAssertEqual(spilling.snapshot(), plain.snapshot())
+        let halfwayState = try XCTUnwrap(halfway)
+        XCTAssertEqual(halfwayState.copy.snapshot(), halfwayState.bytes)
+        let anchor = try XCTUnwrap(plain.newestDay)
+        for window in [Window.days(1), .days(7), .days(30), .allTime] {
+            XCTAssertEqual(
+                spilling.top(k: 250, window: window, anchor: anchor, by: .cost),
+                plain.top(k: 250, window: window, anchor: anchor, by: .cost)
+            )
+        }
+        // Loading a snapshot into a store with a spill file moves its past days straight away.
+        let reloadFile = try SpillFile(directory: directory)
+        let reloaded = try ShardStore(snapshot: plain.snapshot(), priceBook: prices, spillFile: reloadFile)
+        XCTAssertGreaterThan(reloadFile.usage.regions, 30)
+        XCTAssertEqual(reloaded.snapshot(), plain.snapshot())
+    }
+
+    /// Anonymous kilobytes of the mapping holding `address`, from /proc/self/smaps.
+    private func anonymousKilobytes(at address: UInt) throws -> Int {
+        // Read to the end: /proc files report a size of 0.
+        let data = try XCTUnwrap(FileHandle(forReadingAtPath: "/proc/self/smaps")).readDataToEndOfFile()
+        let smaps = String(decoding: data, as: UTF8.self)
+        var inside = false
+        for line in smaps.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if let range = fields.first, range.contains("-"), !range.hasSuffix(":") {
+                let bounds = range.split(separator: "-").compactMap { UInt($0, radix: 16) }
+                inside = bounds.count == 2 && bounds[0] <= address && address < bounds[1]
+            } else if inside, fields.first == "Anonymous:", fields.count >= 2 {
+                return Int(fields[1]) ?? -1
+            }
+        }
+        struct NoMapping: Error {}
+        throw NoMapping()
+    }
+}
