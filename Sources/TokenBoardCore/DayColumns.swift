@@ -35,9 +35,12 @@ struct DayColumn: Sendable {
         if model >= models.count {
             models.append(contentsOf: repeatElement(ModelDayTotals(), count: model + 1 - models.count))
         }
-        models[model].counts.add(counts)
-        models[model].cost = models[model].cost.saturatingAdd(c)
-        models[model].events &+= 1
+        // One ownership check for the three fields.
+        models.withUnsafeMutableBufferPointer { models in
+            models[model].counts.add(counts)
+            models[model].cost = models[model].cost.saturatingAdd(c)
+            models[model].events &+= 1
+        }
     }
 
     @inline(__always)

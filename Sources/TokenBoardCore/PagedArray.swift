@@ -55,10 +55,10 @@ struct PagedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAccessCo
     ) rethrows -> Result {
         guard count > 0 else { return try body(UnsafeMutableBufferPointer(start: nil, count: 0)) }
         makeUnique()
-        let block = self.block!
-        return try withExtendedLifetime(block) {
-            try body(UnsafeMutableBufferPointer(start: block.base.assumingMemoryBound(to: Element.self), count: count))
-        }
+        // `self.block` keeps the block alive throughout: nothing can change `self` while this call has it. Borrowed
+        // in one expression, with no retain and release on the ingest path.
+        let start = block.unsafelyUnwrapped.base.assumingMemoryBound(to: Element.self)
+        return try body(UnsafeMutableBufferPointer(start: start, count: count))
     }
 
     mutating func append(_ element: Element) {
@@ -82,6 +82,7 @@ struct PagedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAccessCo
     }
 
     /// Room for at least `minimum` elements, growing geometrically so appends are amortised O(1).
+    @inline(never)
     private mutating func reserve(_ minimum: Int) {
         guard minimum > capacity else { return }
         let grown = Swift.max(minimum, 2 * capacity, 4096 / Self.stride)
@@ -93,13 +94,17 @@ struct PagedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAccessCo
     /// Gives this array its own copy of the block when another array shares it.
     @inline(__always)
     private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&block!) {
-            let original = block!
-            block = original.copy(usedBytes: count * Self.stride, hugePages: false)
-            // A moved block's copy goes to the file too, or a snapshot taken while a past day is written would
-            // leave a whole column in anonymous memory for good.
-            if let spillFile, original.spilled != nil { block!.moveToFile(spillFile, usedBytes: count * Self.stride) }
-        }
+        if !isKnownUniquelyReferenced(&block!) { copyBlock() }
+    }
+
+    /// Out of line, so the ingest path that checks ownership stays small enough to inline.
+    @inline(never)
+    private mutating func copyBlock() {
+        let original = block!
+        block = original.copy(usedBytes: count * Self.stride, hugePages: false)
+        // A moved block's copy goes to the file too, or a snapshot taken while a past day is written would leave a
+        // whole column in anonymous memory for good.
+        if let spillFile, original.spilled != nil { block!.moveToFile(spillFile, usedBytes: count * Self.stride) }
     }
 }
 

@@ -118,15 +118,19 @@ struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAcce
     /// Gives this array its own copy of `segment` when another array shares it.
     @inline(__always)
     private mutating func makeUnique(_ segment: Int) {
-        if !isKnownUniquelyReferenced(&segments[segment]) {
-            let used = Swift.min(Self.segmentSize, count - (segment << Self.shift))
-            let original = segments[segment]
-            segments[segment] = original.copy(usedBytes: used * Self.stride, hugePages: hugePages)
-            // A moved segment's copy goes to the file too, or a snapshot taken while a past day is written would
-            // leave a whole segment in anonymous memory for good.
-            if let spillFile, original.spilled != nil {
-                segments[segment].moveToFile(spillFile, usedBytes: used * Self.stride)
-            }
+        if !isKnownUniquelyReferenced(&segments[segment]) { copy(segment) }
+    }
+
+    /// Out of line, so the ingest path that checks ownership stays small enough to inline.
+    @inline(never)
+    private mutating func copy(_ segment: Int) {
+        let used = Swift.min(Self.segmentSize, count - (segment << Self.shift))
+        let original = segments[segment]
+        segments[segment] = original.copy(usedBytes: used * Self.stride, hugePages: hugePages)
+        // A moved segment's copy goes to the file too, or a snapshot taken while a past day is written would leave
+        // a whole segment in anonymous memory for good.
+        if let spillFile, original.spilled != nil {
+            segments[segment].moveToFile(spillFile, usedBytes: used * Self.stride)
         }
     }
 }
