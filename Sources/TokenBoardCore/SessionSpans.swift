@@ -139,7 +139,7 @@ public struct SessionSpans: Sendable {
     }
 
     /// Where full segments of the runs are moved: a run is extended only while its session goes on, so a full
-    /// segment is past runs, read by the titles' scans.
+    /// segment holds past runs, read by the titles' scans and, on ingest, when an event's session tag matches one.
     var spillFile: SpillFile? {
         get { nodes.spillFile }
         set {
