@@ -46,6 +46,11 @@ struct ChunkedLists<Element: BitwiseCopyable & Sendable>: Sendable {
         }
     }
 
+    /// Moves the pool's full segments to the spill file; returns the bytes moved.
+    mutating func moveFullSegments() -> Int {
+        elements.moveFullSegments() + previous.moveFullSegments()
+    }
+
     /// Slots allocated, over every list: every one holds an element, since chunks are appended full.
     var slotCount: Int { elements.count }
 

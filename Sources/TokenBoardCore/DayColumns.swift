@@ -88,7 +88,6 @@ struct DayColumns: Sendable {
     var spillFile: SpillFile? {
         didSet {
             for c in columns.indices { columns[c].totals.spillFile = spillFile }
-            moveClosedColumns()
         }
     }
 
@@ -105,13 +104,15 @@ struct DayColumns: Sendable {
         self.days = days
         self.columns = columns
         for c in columns.indices { self.columns[c].totals.spillFile = spillFile }
-        moveClosedColumns()
     }
 
-    /// Moves every column but the newest `columnsKeptInMemory` to the spill file (one moved before stays as it is).
-    private func moveClosedColumns() {
-        guard spillFile != nil else { return }
+    /// Moves every column but the newest `columnsKeptInMemory` to the spill file (one moved before stays as it is);
+    /// returns the bytes moved.
+    func moveClosedColumns() -> Int {
+        guard let spillFile else { return 0 }
+        let before = spillFile.usage.bytes
         for column in columns.dropLast(Self.columnsKeptInMemory) { column.totals.moveToFile() }
+        return spillFile.usage.bytes - before
     }
 
     /// Whether days `low...high` can all get columns without the span exceeding `maxSpan`.
@@ -135,7 +136,6 @@ struct DayColumns: Sendable {
                 // A new day starts from the running totals of the latest day before it.
                 days.append(day)
                 columns.append(columns[columns.count - 1].continued())
-                moveClosedColumns()
                 return columns.count - 1
             }
         }
@@ -145,7 +145,6 @@ struct DayColumns: Sendable {
         var column = position > 0 ? columns[position - 1].continued() : DayColumn()
         column.totals.spillFile = spillFile
         columns.insert(column, at: position)
-        moveClosedColumns()
         return position
     }
 

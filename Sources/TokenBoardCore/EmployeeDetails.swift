@@ -40,6 +40,11 @@ struct EmployeeDetails: Sendable {
         set { cells.spillFile = newValue }
     }
 
+    /// Moves the cell pool's full segments to the spill file; returns the bytes moved.
+    mutating func moveFullSegments() -> Int {
+        cells.moveFullSegments()
+    }
+
     /// Starts the lists of the next employee id.
     mutating func addEmployee() {
         records.append(Record())

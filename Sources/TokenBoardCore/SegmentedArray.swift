@@ -8,7 +8,7 @@
 /// only when the array is made with `hugePages` (the store's pools): a huge page is resident whole from its first
 /// write, which a small array (a test's) should not pay for.
 ///
-/// With a `spillFile`, a segment is moved to that file (`PageBlock.moveToFile`) as soon as the next one is started:
+/// With a `spillFile`, `moveFullSegments` moves every segment but the newest to that file (`PageBlock.moveToFile`):
 /// an append-only pool then keeps only its newest segment in anonymous memory.
 struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAccessCollection {
     /// log2 of the elements per segment: the smallest power of two of them filling at least 2 MiB.
@@ -26,6 +26,8 @@ struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAcce
     let hugePages: Bool
     /// Where full segments are moved; nil keeps them all in anonymous memory.
     var spillFile: SpillFile?
+    /// Segments before this one have been moved to the spill file.
+    private var movedSegments = 0
 
     init(hugePages: Bool = false) {
         self.hugePages = hugePages
@@ -87,12 +89,22 @@ struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAcce
         self[count - 1] = element
     }
 
-    /// Starts a segment; the one before it is full and, with a spill file, moved there.
     private mutating func startSegment() {
-        if let spillFile, let last = segments.last {
-            last.moveToFile(spillFile, usedBytes: Self.segmentSize * Self.stride)
-        }
         segments.append(PageBlock(byteCount: Self.segmentSize * Self.stride, hugePages: hugePages))
+    }
+
+    /// Moves every full segment but the newest to the spill file, if there is one; returns the bytes moved. A
+    /// segment is moved once: later calls cost nothing until another segment fills up.
+    @discardableResult
+    mutating func moveFullSegments() -> Int {
+        guard let spillFile else { return 0 }
+        var moved = 0
+        while movedSegments < segments.count - 1 {
+            segments[movedSegments].moveToFile(spillFile, usedBytes: Self.segmentSize * Self.stride)
+            moved += Self.segmentSize * Self.stride
+            movedSegments += 1
+        }
+        return moved
     }
 
     /// Appends `newElements` in order, with one ownership check and one copy per segment rather than per element.
@@ -113,6 +125,7 @@ struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAcce
     mutating func removeAll() {
         segments = []
         count = 0
+        movedSegments = 0
     }
 
     /// Gives this array its own copy of `segment` when another array shares it.

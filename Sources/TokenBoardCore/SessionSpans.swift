@@ -148,6 +148,11 @@ public struct SessionSpans: Sendable {
         }
     }
 
+    /// Moves the full segments of the runs to the spill file; returns the bytes moved.
+    mutating func moveFullSegments() -> Int {
+        nodes.moveFullSegments() + owners.moveFullSegments()
+    }
+
     /// Notes one event of `session` (a digest; 0 means none) at `millis`.
     @inline(__always)
     mutating func record(

@@ -112,6 +112,7 @@ extension ShardStore {
 
     /// The store a snapshot holds, pricing new events with `priceBook`. Throws on any inconsistency (the caller
     /// checks the checksum first; this guards against a snapshot of another layout or a bug, never trusts it).
+    /// With a `spillFile`, the past days are moved there at once (`movePastDays`).
     public init(
         snapshot bytes: [UInt8],
         priceBook: PriceBook,
@@ -300,6 +301,7 @@ extension ShardStore {
         toolNames = tools
         self.days = columns
         self.days.spillFile = spillFile
+        movePastDays()
         self.producers = producers
         eventCount = events
         batchCount = batches

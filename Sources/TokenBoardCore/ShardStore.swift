@@ -36,8 +36,7 @@ public struct ShardStore: Sendable {
     public internal(set) var duplicateEventCount: UInt64 = 0
 
     /// An empty store pricing with `priceBook`, remembering the ids of the latest `eventKeyWindow` keyed events.
-    /// With a `spillFile`, past days' detail (cells, session runs, day columns) is moved there as it fills up
-    /// (see `SpillFile`).
+    /// With a `spillFile`, `movePastDays` moves past days' detail (cells, session runs, day columns) there.
     public init(
         priceBook: PriceBook,
         eventKeyWindow: Int = RecentEventKeys.defaultCapacity,
@@ -53,6 +52,17 @@ public struct ShardStore: Sendable {
     }
 
     public var employeeCount: Int { employees.count }
+
+    /// Moves what only queries read of past days to the spill file, if the store has one (see `SpillFile`): every
+    /// full segment of the cell pool and the session runs, and every day column but the newest two. Returns the
+    /// bytes moved; a call with nothing new to move costs a few comparisons.
+    ///
+    /// Not on the ingest path: moving copies the bytes to the file, and a worker does it when ingest pauses, so a
+    /// burst of batches is applied at full speed and the copies follow.
+    @discardableResult
+    public mutating func movePastDays() -> Int {
+        details.moveFullSegments() + sessions.moveFullSegments() + days.moveClosedColumns()
+    }
 
     /// Employee keys by shard-local id.
     var employeeNames: [String] { employees.names }

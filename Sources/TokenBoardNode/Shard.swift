@@ -65,6 +65,12 @@ public final class Shard: Sendable {
         try log?.sync()
     }
 
+    /// Moves past days' detail to the store's spill file (`ShardStore.movePastDays`); returns the bytes moved.
+    @discardableResult
+    public func movePastDays() -> Int {
+        withStore { $0.movePastDays() }
+    }
+
     /// Bytes in the write-ahead log (0 without one).
     public var logBytes: Int64 { log?.byteCount ?? 0 }
 

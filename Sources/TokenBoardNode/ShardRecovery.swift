@@ -57,6 +57,7 @@ public enum ShardRecovery {
             store.apply(try store.check(request.batch))
             store.producers.applied(producer: request.producerID, sequence: request.sequence)
         }
+        store.movePastDays()
         let next = max(covered, WriteAheadLog.segments(in: directory).last ?? 0) + 1
         let log = try WriteAheadLog(directory: directory, policy: policy, segment: next)
         summary.elapsed = clock.now - started

@@ -130,6 +130,7 @@ public struct WorkerService: Service {
             }
             if configuration.dataDirectory != nil {
                 group.addTask { await snapshots(of: shard) }
+                if configuration.spillPastDays { group.addTask { await movingPastDays(of: shard) } }
             }
             if let http { group.addTask { await http.run() } }
             try await server.serve(concurrency: .serial, logger: logger) { frame in
@@ -218,6 +219,27 @@ public struct WorkerService: Service {
                 lastBatches = summary.batches
             }
             last = clock.now
+        }
+    }
+
+    /// Moves past days' detail to the spill file whenever ingest has paused for a tick (100 ms), and at least
+    /// every 10 s under steady ingest, until cancelled: the copies to the file then do not slow a burst of
+    /// batches down, and memory stays bounded when batches never pause.
+    private func movingPastDays(of shard: Shard) async {
+        let clock = ContinuousClock()
+        var lastMove = clock.now
+        var lastBatches = shard.appliedBatches
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: .milliseconds(100))
+            } catch {
+                return
+            }
+            let batches = shard.appliedBatches
+            defer { lastBatches = batches }
+            guard batches == lastBatches || clock.now - lastMove >= .seconds(10) else { continue }
+            shard.movePastDays()
+            lastMove = clock.now
         }
     }
 
