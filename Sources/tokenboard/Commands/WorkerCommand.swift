@@ -30,9 +30,10 @@ struct WorkerCommand: AsyncParsableCommand {
             drops a second delivery within that window. If the log cannot be written (disk full, read-only disk), ingest fails \
             with a storage error to the client and queries go on being served.
 
-            Past days' detail (cells, session runs, day columns of days before yesterday) is moved to a scratch \
-            file in the data directory and mapped back: the kernel keeps it in its page cache and reads it in when \
-            a query needs it, so the worker's own memory holds little more than the current days. The file is \
+            Past days' detail (cells, session runs, day columns of days before yesterday) is moved, whenever \
+            ingest pauses, to a scratch file in the data directory and mapped back: the kernel keeps it in its \
+            page cache and reads it in when a query needs it, so the worker's own memory holds little more than \
+            the current days. The file is \
             deleted as soon as it is opened and is not part of the worker's record (the log and snapshots are). \
             --past-days-in-memory keeps everything in the worker's memory instead.
 
