@@ -207,14 +207,9 @@ public struct WorkerService: Service {
         let clock = ContinuousClock()
         var last = clock.now
         var lastBatches = shard.appliedBatches
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: min(configuration.snapshotInterval, .seconds(1)))
-            } catch {
-                return
-            }
+        await repeating(every: min(configuration.snapshotInterval, .seconds(1))) {
             let due = clock.now - last >= configuration.snapshotInterval && shard.appliedBatches != lastBatches
-            guard due || shard.logBytes >= configuration.snapshotLogBytes else { continue }
+            guard due || shard.logBytes >= configuration.snapshotLogBytes else { return }
             if let summary = snapshot(shard, reason: due ? "interval" : "log size") {
                 lastBatches = summary.batches
             }
@@ -229,17 +224,24 @@ public struct WorkerService: Service {
         let clock = ContinuousClock()
         var lastMove = clock.now
         var lastBatches = shard.appliedBatches
+        await repeating(every: .milliseconds(100)) {
+            let batches = shard.appliedBatches
+            defer { lastBatches = batches }
+            guard batches == lastBatches || clock.now - lastMove >= .seconds(10) else { return }
+            shard.movePastDays()
+            lastMove = clock.now
+        }
+    }
+
+    /// Calls `body` every `interval` until the task is cancelled.
+    private func repeating(every interval: Duration, _ body: () -> Void) async {
         while !Task.isCancelled {
             do {
-                try await Task.sleep(for: .milliseconds(100))
+                try await Task.sleep(for: interval)
             } catch {
                 return
             }
-            let batches = shard.appliedBatches
-            defer { lastBatches = batches }
-            guard batches == lastBatches || clock.now - lastMove >= .seconds(10) else { continue }
-            shard.movePastDays()
-            lastMove = clock.now
+            body()
         }
     }
 
