@@ -38,6 +38,8 @@ let package = Package(
         .systemLibrary(name: "CPrefetch"),
         // fallocate(2)'s hole punching, for the shard store's spill file.
         .systemLibrary(name: "CFileSpace"),
+        // malloc_trim(3), for a worker giving its batch buffers back when ingest pauses.
+        .systemLibrary(name: "CHeapTrim"),
         .target(name: "LZ4", dependencies: ["CLZ4"]),
         .target(name: "NGHTTP2", dependencies: ["CNghttp2"]),
         .target(
@@ -59,7 +61,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .target(name: "TokenBoardCore", dependencies: ["CPrefetch", "CFileSpace"], swiftSettings: coreSwiftSettings),
+        .target(name: "TokenBoardCore", dependencies: ["CPrefetch", "CFileSpace", "CHeapTrim"], swiftSettings: coreSwiftSettings),
         .target(
             name: "TokenBoardWire",
             dependencies: [

@@ -219,7 +219,8 @@ public struct WorkerService: Service {
 
     /// Moves past days' detail to the spill file whenever ingest has paused for a tick (100 ms), and at least
     /// every 10 s under steady ingest, until cancelled: the copies to the file then do not slow a burst of
-    /// batches down, and memory stays bounded when batches never pause.
+    /// batches down, and memory stays bounded when batches never pause. After a burst (a pause that moved
+    /// something) the heap's free memory, the burst's batch buffers, goes back to the system too.
     private func movingPastDays(of shard: Shard) async {
         let clock = ContinuousClock()
         var lastMove = clock.now
@@ -228,7 +229,7 @@ public struct WorkerService: Service {
             let batches = shard.appliedBatches
             defer { lastBatches = batches }
             guard batches == lastBatches || clock.now - lastMove >= .seconds(10) else { return }
-            shard.movePastDays()
+            if shard.movePastDays() > 0 && batches == lastBatches { HeapTrim.releaseFreeMemory() }
             lastMove = clock.now
         }
     }
