@@ -61,7 +61,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .target(name: "TokenBoardCore", dependencies: ["CPrefetch", "CFileSpace", "CHeapTrim"], swiftSettings: coreSwiftSettings),
+        .target(name: "TokenBoardCore", dependencies: ["CPrefetch", "CFileSpace"], swiftSettings: coreSwiftSettings),
         .target(
             name: "TokenBoardWire",
             dependencies: [
@@ -86,6 +86,7 @@ let package = Package(
             name: "TokenBoardNode",
             dependencies: [
                 "TokenBoardCore", "TokenBoardWire", "TokenBoardClient", "TokenBoardHTTP", "TokenBoardGateway",
+                "CHeapTrim",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

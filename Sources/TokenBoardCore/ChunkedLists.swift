@@ -37,18 +37,9 @@ struct ChunkedLists<Element: BitwiseCopyable & Sendable>: Sendable {
     /// Elements per chunk.
     var chunkSize: Int { 1 << shift }
 
-    /// Where full segments of the pool are moved (see `SegmentedArray.spillFile`).
-    var spillFile: SpillFile? {
-        get { elements.spillFile }
-        set {
-            elements.spillFile = newValue
-            previous.spillFile = newValue
-        }
-    }
-
-    /// Moves the pool's full segments to the spill file; returns the bytes moved.
-    mutating func moveFullSegments() -> Int {
-        elements.moveFullSegments() + previous.moveFullSegments()
+    /// Moves the pool's full segments to `file` (see `SegmentedArray.moveFullSegments`); returns the bytes moved.
+    mutating func moveFullSegments(to file: SpillFile) -> Int {
+        elements.moveFullSegments(to: file) + previous.moveFullSegments(to: file)
     }
 
     /// Slots allocated, over every list: every one holds an element, since chunks are appended full.

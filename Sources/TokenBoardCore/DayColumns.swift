@@ -57,15 +57,16 @@ struct DayColumn: Sendable {
 
     /// A new day's column starts as the previous day's running totals, with no active hours yet.
     func continued() -> DayColumn {
-        var next = PagedArray(
-            totals.lazy.map { previous in
-                var next = previous
-                next.hours = 0
-                return next
-            }
+        DayColumn(
+            totals: PagedArray(
+                totals.lazy.map { previous in
+                    var next = previous
+                    next.hours = 0
+                    return next
+                }
+            ),
+            models: []
         )
-        next.spillFile = totals.spillFile
-        return DayColumn(totals: next, models: [])
     }
 
     private mutating func grow(to count: Int) {
@@ -84,13 +85,6 @@ struct DayColumns: Sendable {
     /// The day number of each column, ascending.
     private(set) var days: [Int32] = []
     private(set) var columns: [DayColumn] = []
-    /// Where columns of past days are moved (see `SpillFile`); nil keeps them in anonymous memory.
-    var spillFile: SpillFile? {
-        didSet {
-            for c in columns.indices { columns[c].totals.spillFile = spillFile }
-        }
-    }
-
     /// How many of the newest columns stay in anonymous memory: events write the newest column and, arriving
     /// late around midnight, the one before it. Older ones are moved to the spill file.
     static let columnsKeptInMemory = 2
@@ -103,16 +97,12 @@ struct DayColumns: Sendable {
         precondition(days.count == columns.count, "one day per column")
         self.days = days
         self.columns = columns
-        for c in columns.indices { self.columns[c].totals.spillFile = spillFile }
     }
 
-    /// Moves every column but the newest `columnsKeptInMemory` to the spill file (one moved before stays as it is);
-    /// returns the bytes moved.
-    func moveClosedColumns() -> Int {
-        guard let spillFile else { return 0 }
-        let before = spillFile.usage.bytes
-        for column in columns.dropLast(Self.columnsKeptInMemory) { column.totals.moveToFile() }
-        return spillFile.usage.bytes - before
+    /// Moves every column but the newest `columnsKeptInMemory` to `file` (one moved before stays as it is); returns
+    /// the bytes moved.
+    func moveClosedColumns(to file: SpillFile) -> Int {
+        columns.dropLast(Self.columnsKeptInMemory).reduce(0) { $0 + $1.totals.moveToFile(file) }
     }
 
     /// Whether days `low...high` can all get columns without the span exceeding `maxSpan`.
@@ -142,9 +132,7 @@ struct DayColumns: Sendable {
         let position = firstIndex(notBefore: Int(day))
         if position < days.count && days[position] == day { return position }
         days.insert(day, at: position)
-        var column = position > 0 ? columns[position - 1].continued() : DayColumn()
-        column.totals.spillFile = spillFile
-        columns.insert(column, at: position)
+        columns.insert(position > 0 ? columns[position - 1].continued() : DayColumn(), at: position)
         return position
     }
 

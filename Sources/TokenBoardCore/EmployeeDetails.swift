@@ -34,15 +34,10 @@ struct EmployeeDetails: Sendable {
 
     var employeeCount: Int { records.count }
 
-    /// Where full segments of the cell pool are moved: past cells are read only by queries.
-    var spillFile: SpillFile? {
-        get { cells.spillFile }
-        set { cells.spillFile = newValue }
-    }
-
-    /// Moves the cell pool's full segments to the spill file; returns the bytes moved.
-    mutating func moveFullSegments() -> Int {
-        cells.moveFullSegments()
+    /// Moves the cell pool's full segments to `file` (past cells are read only by queries); returns the bytes
+    /// moved.
+    mutating func moveFullSegments(to file: SpillFile) -> Int {
+        cells.moveFullSegments(to: file)
     }
 
     /// Starts the lists of the next employee id.

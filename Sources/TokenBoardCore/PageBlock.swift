@@ -49,23 +49,27 @@ final class PageBlock: @unchecked Sendable {
         #endif
     }
 
-    /// A new block holding a copy of the first `usedBytes` bytes (the rest zero, and not made resident).
+    /// A new block holding a copy of the first `usedBytes` bytes (the rest zero, and not made resident), moved to
+    /// the same spill file if this block was: otherwise a snapshot's copy on write of a past day's block would
+    /// leave it in anonymous memory for good.
     func copy(usedBytes: Int, hugePages: Bool) -> PageBlock {
         let block = PageBlock(byteCount: byteCount, hugePages: hugePages)
         block.base.copyMemory(from: base, byteCount: usedBytes)
+        if let file = spilled?.file { block.moveToFile(file, usedBytes: usedBytes) }
         return block
     }
 
     /// Moves the first `usedBytes` bytes (rounded up to whole pages) to `file`, mapped back in place (see
     /// `SpillFile`): the same bytes at the same addresses, no longer anonymous memory. Call only while no thread
-    /// writes the block. Does nothing if the block was moved before or the file refuses.
-    func moveToFile(_ file: SpillFile, usedBytes: Int) {
-        guard spilled == nil, usedBytes > 0 else { return }
+    /// writes the block. Returns the bytes moved: 0 if the block was moved before or the file refuses.
+    @discardableResult
+    func moveToFile(_ file: SpillFile, usedBytes: Int) -> Int {
+        guard spilled == nil, usedBytes > 0 else { return 0 }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let size = Swift.min(byteCount, (usedBytes + page - 1) / page * page)
-        if let offset = file.move(base, byteCount: size) {
-            spilled = (file, offset, size)
-        }
+        guard let offset = file.move(base, byteCount: size) else { return 0 }
+        spilled = (file, offset, size)
+        return size
     }
 
     deinit {

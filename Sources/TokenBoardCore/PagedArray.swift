@@ -7,8 +7,6 @@
 struct PagedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAccessCollection, ExpressibleByArrayLiteral {
     private var block: PageBlock?
     private(set) var count = 0
-    /// Where `moveToFile` moves the elements, and where a moved block's copy goes again (see `makeUnique`).
-    var spillFile: SpillFile?
 
     private static var stride: Int { MemoryLayout<Element>.stride }
 
@@ -74,11 +72,10 @@ struct PagedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAccessCo
         count = newCount
     }
 
-    /// Moves the elements to `spillFile` (see `SpillFile`); later writes copy the pages they touch. Does nothing
-    /// without a spill file.
-    func moveToFile() {
-        guard let spillFile, let block else { return }
-        block.moveToFile(spillFile, usedBytes: count * Self.stride)
+    /// Moves the elements to `file` (see `SpillFile`); later writes copy the pages they touch. Returns the bytes
+    /// moved: 0 if they were moved before.
+    func moveToFile(_ file: SpillFile) -> Int {
+        block?.moveToFile(file, usedBytes: count * Self.stride) ?? 0
     }
 
     /// Room for at least `minimum` elements, growing geometrically so appends are amortised O(1).
@@ -100,11 +97,7 @@ struct PagedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAccessCo
     /// Out of line, so the ingest path that checks ownership stays small enough to inline.
     @inline(never)
     private mutating func copyBlock() {
-        let original = block!
-        block = original.copy(usedBytes: count * Self.stride, hugePages: false)
-        // A moved block's copy goes to the file too, or a snapshot taken while a past day is written would leave a
-        // whole column in anonymous memory for good.
-        if let spillFile, original.spilled != nil { block!.moveToFile(spillFile, usedBytes: count * Self.stride) }
+        block = block!.copy(usedBytes: count * Self.stride, hugePages: false)
     }
 }
 

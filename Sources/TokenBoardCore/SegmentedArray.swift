@@ -8,8 +8,8 @@
 /// only when the array is made with `hugePages` (the store's pools): a huge page is resident whole from its first
 /// write, which a small array (a test's) should not pay for.
 ///
-/// With a `spillFile`, `moveFullSegments` moves every segment but the newest to that file (`PageBlock.moveToFile`):
-/// an append-only pool then keeps only its newest segment in anonymous memory.
+/// `moveFullSegments(to:)` moves every segment but the newest to a spill file (`PageBlock.moveToFile`): an
+/// append-only pool then keeps only its newest segment in anonymous memory.
 struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAccessCollection {
     /// log2 of the elements per segment: the smallest power of two of them filling at least 2 MiB.
     private static var shift: Int {
@@ -24,8 +24,6 @@ struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAcce
     private(set) var count = 0
     /// Whether segments ask the kernel for 2 MiB pages.
     let hugePages: Bool
-    /// Where full segments are moved; nil keeps them all in anonymous memory.
-    var spillFile: SpillFile?
     /// Segments before this one have been moved to the spill file.
     private var movedSegments = 0
 
@@ -93,15 +91,13 @@ struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAcce
         segments.append(PageBlock(byteCount: Self.segmentSize * Self.stride, hugePages: hugePages))
     }
 
-    /// Moves every full segment but the newest to the spill file, if there is one; returns the bytes moved. A
-    /// segment is moved once: later calls cost nothing until another segment fills up.
+    /// Moves every full segment but the newest to `file`; returns the bytes moved. A segment is moved once: later
+    /// calls cost nothing until another segment fills up.
     @discardableResult
-    mutating func moveFullSegments() -> Int {
-        guard let spillFile else { return 0 }
+    mutating func moveFullSegments(to file: SpillFile) -> Int {
         var moved = 0
         while movedSegments < segments.count - 1 {
-            segments[movedSegments].moveToFile(spillFile, usedBytes: Self.segmentSize * Self.stride)
-            moved += Self.segmentSize * Self.stride
+            moved += segments[movedSegments].moveToFile(file, usedBytes: Self.segmentSize * Self.stride)
             movedSegments += 1
         }
         return moved
@@ -138,12 +134,6 @@ struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAcce
     @inline(never)
     private mutating func copy(_ segment: Int) {
         let used = Swift.min(Self.segmentSize, count - (segment << Self.shift))
-        let original = segments[segment]
-        segments[segment] = original.copy(usedBytes: used * Self.stride, hugePages: hugePages)
-        // A moved segment's copy goes to the file too, or a snapshot taken while a past day is written would leave
-        // a whole segment in anonymous memory for good.
-        if let spillFile, original.spilled != nil {
-            segments[segment].moveToFile(spillFile, usedBytes: used * Self.stride)
-        }
+        segments[segment] = segments[segment].copy(usedBytes: used * Self.stride, hugePages: hugePages)
     }
 }

@@ -138,19 +138,11 @@ public struct SessionSpans: Sendable {
         self.capacity = capacity
     }
 
-    /// Where full segments of the runs are moved: a run is extended only while its session goes on, so a full
-    /// segment holds past runs, read by the titles' scans and, on ingest, when an event's session tag matches one.
-    var spillFile: SpillFile? {
-        get { nodes.spillFile }
-        set {
-            nodes.spillFile = newValue
-            owners.spillFile = newValue
-        }
-    }
-
-    /// Moves the full segments of the runs to the spill file; returns the bytes moved.
-    mutating func moveFullSegments() -> Int {
-        nodes.moveFullSegments() + owners.moveFullSegments()
+    /// Moves the full segments of the runs and their owners to `file`; returns the bytes moved. A run is extended
+    /// only while its session goes on, so a full segment holds past runs, read by the titles' scans and, on
+    /// ingest, when an event's session tag matches one.
+    mutating func moveFullSegments(to file: SpillFile) -> Int {
+        nodes.moveFullSegments(to: file) + owners.moveFullSegments(to: file)
     }
 
     /// Notes one event of `session` (a digest; 0 means none) at `millis`.

@@ -300,7 +300,6 @@ extension ShardStore {
         modelRates = models.map { priceBook.entry(for: $0)?.rates }
         toolNames = tools
         self.days = columns
-        self.days.spillFile = spillFile
         movePastDays()
         self.producers = producers
         eventCount = events

@@ -26,6 +26,8 @@ public struct ShardStore: Sendable {
     var recentEventKeys: RecentEventKeys
     /// First and last event of every agent session (for the Session Immortal title).
     var sessions: SessionSpans
+    /// Where `movePastDays` moves past days' detail; nil keeps it in anonymous memory.
+    let spillFile: SpillFile?
 
     public internal(set) var newestDay: Day?
     public internal(set) var oldestDay: Day?
@@ -46,9 +48,7 @@ public struct ShardStore: Sendable {
         self.priceBook = priceBook
         self.recentEventKeys = RecentEventKeys(capacity: eventKeyWindow)
         self.sessions = SessionSpans(capacity: sessionCapacity)
-        details.spillFile = spillFile
-        sessions.spillFile = spillFile
-        days.spillFile = spillFile
+        self.spillFile = spillFile
     }
 
     public var employeeCount: Int { employees.count }
@@ -61,7 +61,9 @@ public struct ShardStore: Sendable {
     /// burst of batches is applied at full speed and the copies follow.
     @discardableResult
     public mutating func movePastDays() -> Int {
-        details.moveFullSegments() + sessions.moveFullSegments() + days.moveClosedColumns()
+        guard let spillFile else { return 0 }
+        return details.moveFullSegments(to: spillFile) + sessions.moveFullSegments(to: spillFile)
+            + days.moveClosedColumns(to: spillFile)
     }
 
     /// Employee keys by shard-local id.

@@ -7,8 +7,9 @@ import Synchronization
     import Darwin
 #endif
 
-/// A scratch file that the shard store's pools move their full segments to (`PageBlock.moveToFile`), so that
-/// detail of closed days is kept by the kernel's page cache rather than in the worker's anonymous memory.
+/// A scratch file that the shard store moves past days' blocks to (`ShardStore.movePastDays`,
+/// `PageBlock.moveToFile`), so that they are kept by the kernel's page cache rather than in the worker's anonymous
+/// memory.
 ///
 /// Why: cells, session runs and day columns of past days are written once and then read only by the few queries
 /// that need them (the K employees a top K returns, one employee's breakdown, a window ending in the past, the
@@ -48,8 +49,8 @@ public final class SpillFile: @unchecked Sendable {
     }
 
     /// Writes `byteCount` bytes (a whole number of pages) from `source` to a new region and maps the region over
-    /// `source` in place, privately. False, changing nothing, when the disk refuses the bytes or too many regions
-    /// are mapped; the memory then simply stays anonymous.
+    /// `source` in place, privately; returns the region's offset. Nil, changing nothing, when the disk refuses the
+    /// bytes or too many regions are mapped: the memory then simply stays anonymous.
     func move(_ source: UnsafeMutableRawPointer, byteCount: Int) -> Int? {
         let offset: Int? = state.withLock { state in
             guard state.regions < Self.maxRegions else { return nil }

@@ -30,16 +30,15 @@ final class SpillFileTests: XCTestCase {
     func testFullSegmentsMoveAndReadBack() throws {
         let file = try SpillFile(directory: directory)
         var pool = SegmentedArray<UInt64>()
-        pool.spillFile = file
         let segment = SegmentedArray<UInt64>.segmentSize
         let count = 2 * segment + 1_000
         for i in 0..<count { pool.append(UInt64(i) &* 0x9e37_79b9_7f4a_7c15) }
         XCTAssertEqual(file.usage.regions, 0, "nothing moves while the pool is written")
         // The two full segments move; the third is being written.
-        XCTAssertEqual(pool.moveFullSegments(), 2 * segment * 8)
+        XCTAssertEqual(pool.moveFullSegments(to: file), 2 * segment * 8)
         XCTAssertEqual(file.usage.regions, 2)
         XCTAssertEqual(file.usage.bytes, 2 * segment * 8)
-        XCTAssertEqual(pool.moveFullSegments(), 0, "a segment moves once")
+        XCTAssertEqual(pool.moveFullSegments(to: file), 0, "a segment moves once")
         for i in stride(from: 0, to: count, by: 997) { XCTAssertEqual(pool[i], UInt64(i) &* 0x9e37_79b9_7f4a_7c15) }
         XCTAssertEqual(pool[segment - 1], UInt64(segment - 1) &* 0x9e37_79b9_7f4a_7c15)
 
@@ -53,10 +52,9 @@ final class SpillFileTests: XCTestCase {
     func testACopyKeepsWhatItSawAndRegionsAreGivenBack() throws {
         let file = try SpillFile(directory: directory)
         var pool = SegmentedArray<UInt64>()
-        pool.spillFile = file
         let segment = SegmentedArray<UInt64>.segmentSize
         for i in 0..<(segment + 1) { pool.append(UInt64(i)) }
-        pool.moveFullSegments()
+        pool.moveFullSegments(to: file)
         XCTAssertEqual(file.usage.regions, 1)
         do {
             let copy = pool
@@ -77,7 +75,6 @@ final class SpillFileTests: XCTestCase {
         #if os(Linux)
             let file = try SpillFile(directory: directory)
             var column = PagedArray<UInt64>()
-            column.spillFile = file
             column.extend(toCount: 100_000)
             column.withUnsafeMutableBufferPointer { values in
                 for i in values.indices { values[i] = UInt64(i) }
@@ -85,7 +82,7 @@ final class SpillFileTests: XCTestCase {
             let address = column.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
             // At least the 196 pages written (a neighbouring anonymous mapping may have merged with this one).
             XCTAssertGreaterThanOrEqual(try anonymousKilobytes(at: address), 784)
-            column.moveToFile()
+            XCTAssertEqual(column.moveToFile(file), 196 * 4096)
             XCTAssertEqual(try anonymousKilobytes(at: address), 0)
             XCTAssertEqual(column[99_999], 99_999)
             column[50_000] = 7
