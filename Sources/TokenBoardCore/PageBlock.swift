@@ -73,7 +73,8 @@ final class PageBlock: @unchecked Sendable {
     }
 
     deinit {
-        munmap(base, byteCount)
+        // The file forgets the region first, so that its `unmapPages` never touches addresses unmapped here.
         if let spilled { spilled.file.release(offset: spilled.offset, byteCount: spilled.byteCount) }
+        munmap(base, byteCount)
     }
 }

@@ -27,7 +27,7 @@ public struct ShardStore: Sendable {
     /// First and last event of every agent session (for the Session Immortal title).
     var sessions: SessionSpans
     /// Where `movePastDays` moves past days' detail; nil keeps it in anonymous memory.
-    let spillFile: SpillFile?
+    public let spillFile: SpillFile?
 
     public internal(set) var newestDay: Day?
     public internal(set) var oldestDay: Day?

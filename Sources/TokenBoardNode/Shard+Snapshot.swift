@@ -36,6 +36,8 @@ extension Shard {
                 directory: log.directory
             )
             log.removeSegments(through: covered)
+            // Encoding read every past page.
+            noteSpilledPagesTouched()
             snapshotMillis.withLock { $0 = created }
             return SnapshotSummary(
                 coveredSegment: covered,

@@ -20,6 +20,10 @@ public final class Shard: Sendable {
     /// Held for the whole of a snapshot: two at once could finish out of order and delete segments the later
     /// rename still needs.
     let snapshotInProgress = Mutex(())
+    /// Where the store moves past days' detail, if anywhere.
+    let spillFile: SpillFile?
+    /// Whether a batch, a query or a snapshot may have mapped pages of the spill file since `unmapSpilledPages`.
+    let spilledPagesTouched = Atomic(false)
 
     public convenience init(workerID: String, priceBook: PriceBook, map: ShardMap) {
         self.init(workerID: workerID, store: ShardStore(priceBook: priceBook), map: map, log: nil)
@@ -42,6 +46,7 @@ public final class Shard: Sendable {
         clock: @escaping @Sendable () -> Int64 = Shard.wallClockMillis
     ) {
         self.workerID = workerID
+        self.spillFile = store.spillFile
         self.store = Mutex(store)
         self.routing = Mutex(OwnedSlots(map: map, worker: workerID))
         self.log = log
@@ -69,6 +74,18 @@ public final class Shard: Sendable {
     @discardableResult
     public func movePastDays() -> Int {
         withStore { $0.movePastDays() }
+    }
+
+    /// Unmaps the spill file's pages from the worker if a batch, a query or a snapshot may have mapped some since
+    /// the last call (`SpillFile.unmapPages`): they stay in the page cache, so this changes the worker's resident
+    /// memory, not what it answers. Returns whether it did.
+    @discardableResult
+    public func unmapSpilledPages() -> Bool {
+        guard let spillFile, spilledPagesTouched.exchange(false, ordering: .acquiringAndReleasing) else {
+            return false
+        }
+        spillFile.unmapPages()
+        return true
     }
 
     /// Bytes in the write-ahead log (0 without one).
@@ -118,6 +135,7 @@ public final class Shard: Sendable {
 
     private func answer(_ frame: Frame) -> Frame {
         let id = frame.requestID
+        noteSpilledPagesTouched()
         do {
             switch frame.messageType {
             case .ingest:
@@ -318,6 +336,13 @@ public final class Shard: Sendable {
         let version = mapVersion
         let flagged = store.withLock { $0.flagged(window: query.window, anchor: query.anchor, rules: query.rules) }
         return FlaggedReply(flagged: flagged, mapVersion: version)
+    }
+
+    /// Marks that the spill file's pages may be mapped (a relaxed load first: most calls find it set already).
+    func noteSpilledPagesTouched() {
+        if spillFile != nil && !spilledPagesTouched.load(ordering: .relaxed) {
+            spilledPagesTouched.store(true, ordering: .releasing)
+        }
     }
 
     private func coverage(_ version: UInt64) -> Coverage {

@@ -110,7 +110,10 @@ public struct WorkerService: Service {
         logger.info("worker listening", metadata: ["id": "\(configuration.id)", "address": "\(server.endpoint)"])
         var http: HTTPServer?
         if let address = configuration.http {
-            let endpoint = metrics.endpoint { gauges.update(shard.stats) }
+            let endpoint = metrics.endpoint {
+                gauges.update(shard.stats)
+                gauges.update(spill: shard.spillFile)
+            }
             http = try await HTTPServer.bind(
                 host: address.host,
                 port: address.port,
@@ -219,8 +222,9 @@ public struct WorkerService: Service {
 
     /// Moves past days' detail to the spill file whenever ingest has paused for a tick (100 ms), and at least
     /// every 10 s under steady ingest, until cancelled: the copies to the file then do not slow a burst of
-    /// batches down, and memory stays bounded when batches never pause. After a burst (a pause that moved
-    /// something) the heap's free memory, the burst's batch buffers, goes back to the system too.
+    /// batches down, and memory stays bounded when batches never pause. Then the spill file's pages that batches,
+    /// queries or a snapshot mapped are unmapped again, and after a burst (a pause that moved something) the
+    /// heap's free memory, the burst's batch buffers, goes back to the system too.
     private func movingPastDays(of shard: Shard) async {
         let clock = ContinuousClock()
         var lastMove = clock.now
@@ -229,7 +233,9 @@ public struct WorkerService: Service {
             let batches = shard.appliedBatches
             defer { lastBatches = batches }
             guard batches == lastBatches || clock.now - lastMove >= .seconds(10) else { return }
-            if shard.movePastDays() > 0 && batches == lastBatches { HeapTrim.releaseFreeMemory() }
+            let moved = shard.movePastDays()
+            let unmapped = shard.unmapSpilledPages()
+            if (moved > 0 || unmapped) && batches == lastBatches { HeapTrim.releaseFreeMemory() }
             lastMove = clock.now
         }
     }

@@ -57,6 +57,9 @@ final class MetricsEndpointTests: XCTestCase {
                 events += worker["tokenboard_ingested_events_total"] ?? -1
                 applied += worker["tokenboard_ingested_batches_total"] ?? -1
                 XCTAssertEqual(worker["tokenboard_duplicate_events_total"], 0)
+                // Test workers have a data directory, so a spill file: what it holds depends on when ingest paused.
+                let spilled = try XCTUnwrap(worker["tokenboard_spill_file_bytes"], id)
+                XCTAssertLessThanOrEqual(worker["tokenboard_spill_file_cached_bytes"] ?? .infinity, spilled, id)
                 employees[id] = worker["tokenboard_shard_employees"]
                 // Batches of canonical events shrink under LZ4: more frame bytes than wire bytes came in.
                 XCTAssertGreaterThan(worker["tokenboard_protocol_compression_ratio{direction=\"in\"}"] ?? 0, 1.5, id)

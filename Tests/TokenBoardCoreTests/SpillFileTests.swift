@@ -5,8 +5,8 @@ import XCTest
 @testable import TokenBoardCore
 
 /// Moving past data to the spill file must change where bytes live, never what they are: the same values read
-/// back, writes after the move keep their own copies, a snapshot's copy of the store keeps what it saw, and the
-/// moved memory is no longer anonymous.
+/// back, writes after the move stick, a snapshot's copy of the store keeps what it saw, and the moved memory is no
+/// longer anonymous, nor resident once unmapped.
 final class SpillFileTests: XCTestCase {
     private var directory = ""
 
@@ -69,9 +69,9 @@ final class SpillFileTests: XCTestCase {
         XCTAssertEqual(file.usage.bytes, 0)
     }
 
-    /// The point of the move: the pages are no longer anonymous memory; a write afterwards copies only the page it
-    /// touches.
-    func testMovedPagesAreNoLongerAnonymous() throws {
+    /// The point of the move: the pages are no longer anonymous memory, not even after a write; and the pages
+    /// reads and writes mapped can be unmapped again without losing the write.
+    func testMovedPagesAreNoLongerAnonymousAndUnmapWithoutLoss() throws {
         #if os(Linux)
             let file = try SpillFile(directory: directory)
             var column = PagedArray<UInt64>()
@@ -81,14 +81,23 @@ final class SpillFileTests: XCTestCase {
             }
             let address = column.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
             // At least the 196 pages written (a neighbouring anonymous mapping may have merged with this one).
-            XCTAssertGreaterThanOrEqual(try anonymousKilobytes(at: address), 784)
+            XCTAssertGreaterThanOrEqual(try smapsKilobytes("Anonymous", at: address), 784)
             XCTAssertEqual(column.moveToFile(file), 196 * 4096)
-            XCTAssertEqual(try anonymousKilobytes(at: address), 0)
+            XCTAssertEqual(try smapsKilobytes("Anonymous", at: address), 0)
+            XCTAssertEqual(try smapsKilobytes("Rss", at: address), 0, "nothing mapped until read")
             XCTAssertEqual(column[99_999], 99_999)
             column[50_000] = 7
-            XCTAssertEqual(try anonymousKilobytes(at: address), 4, "one page copied by the write")
-            XCTAssertEqual(column[50_000], 7)
+            XCTAssertEqual(try smapsKilobytes("Anonymous", at: address), 0, "a write goes to the file's page")
+            // At least the page read and the page written: a fault maps the whole large folio the page cache
+            // may hold it in.
+            XCTAssertGreaterThanOrEqual(try smapsKilobytes("Rss", at: address), 8)
+            XCTAssertEqual(file.cachedBytes, 196 * 4096, "every page is in the page cache, mapped or not")
+
+            file.unmapPages()
+            XCTAssertEqual(try smapsKilobytes("Rss", at: address), 0)
+            XCTAssertEqual(column[50_000], 7, "the write survives the unmapping")
             XCTAssertEqual(column[50_001], 50_001)
+            XCTAssertEqual(column[0], 0)
         #endif
     }
 
@@ -132,6 +141,8 @@ final class SpillFileTests: XCTestCase {
             try plain.apply(batch)
             // As a worker does when ingest pauses: later batches then write moved columns, cells and runs.
             spilling.movePastDays()
+            // And as it does after that: every page batches and queries mapped is unmapped again.
+            if day % 3 == 0 { file.unmapPages() }
             if day == 25 { halfway = (spilling, plain.snapshot()) }
         }
         XCTAssertGreaterThan(file.usage.regions, 30, "cell segments and past columns were moved")
@@ -152,8 +163,8 @@ final class SpillFileTests: XCTestCase {
         XCTAssertEqual(reloaded.snapshot(), plain.snapshot())
     }
 
-    /// Anonymous kilobytes of the mapping holding `address`, from /proc/self/smaps.
-    private func anonymousKilobytes(at address: UInt) throws -> Int {
+    /// One field's kilobytes (`Anonymous`, `Rss`) of the mapping holding `address`, from /proc/self/smaps.
+    private func smapsKilobytes(_ field: String, at address: UInt) throws -> Int {
         // Read to the end: /proc files report a size of 0.
         let data = try XCTUnwrap(FileHandle(forReadingAtPath: "/proc/self/smaps")).readDataToEndOfFile()
         let smaps = String(decoding: data, as: UTF8.self)
@@ -163,7 +174,7 @@ final class SpillFileTests: XCTestCase {
             if let range = fields.first, range.contains("-"), !range.hasSuffix(":") {
                 let bounds = range.split(separator: "-").compactMap { UInt($0, radix: 16) }
                 inside = bounds.count == 2 && bounds[0] <= address && address < bounds[1]
-            } else if inside, fields.first == "Anonymous:", fields.count >= 2 {
+            } else if inside, fields.first == "\(field):", fields.count >= 2 {
                 return Int(fields[1]) ?? -1
             }
         }

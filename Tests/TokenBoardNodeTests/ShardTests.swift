@@ -166,6 +166,56 @@ final class ShardTests: XCTestCase {
         XCTAssertEqual(shard.stats.events, 1)
     }
 
+    /// The spill file's pages are unmapped after a batch, an answer computed from the store or nothing at all:
+    /// once per use, never after an answer from the cache, and the answers stay exact across it.
+    func testSpilledPagesAreUnmappedAfterEachUseOfTheStore() throws {
+        let directory = NSTemporaryDirectory() + "shard-spill-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = ShardStore(priceBook: prices, spillFile: try SpillFile(directory: directory))
+        let shard = Shard(workerID: "w1", store: store, map: map, log: nil, futureLimit: nil)
+        XCTAssertFalse(shard.unmapSpilledPages(), "nothing used the store yet")
+
+        // Ten days of the same two employees: every day column but the newest two moves to the file.
+        let keys = employees(ownedBy: "w1", count: 2)
+        for day in 0..<10 {
+            var builder = EventBatchBuilder()
+            for key in keys {
+                builder.append(
+                    UsageEvent(
+                        timestampMillis: Day(year: 2026, month: 10, day: 1 + day).startMillis,
+                        employee: key,
+                        model: "m",
+                        counts: TokenCounts(input: 10, output: 20, cacheWrite: 0, cacheRead: 100)
+                    )
+                )
+            }
+            _ = shard.handle(Frame(IngestRequest(mapVersion: 1, batch: builder.take()), requestID: UInt64(day)))
+        }
+        XCTAssertGreaterThan(shard.movePastDays(), 0)
+        XCTAssertTrue(shard.unmapSpilledPages(), "batches wrote to the store")
+        XCTAssertFalse(shard.unmapSpilledPages(), "once per use")
+
+        // A window ending on day 5 reads moved columns.
+        let query = TopQuery(k: 5, window: .days(3), anchor: Day(year: 2026, month: 10, day: 5), metric: .tokens)
+        let first = try shard.handle(Frame(query, requestID: 20)).decode(TopReply.self)
+        XCTAssertTrue(shard.unmapSpilledPages())
+        let cached = try shard.handle(Frame(query, requestID: 21)).decode(TopReply.self)
+        XCTAssertFalse(shard.unmapSpilledPages(), "an answer from the cache does not touch the store")
+        XCTAssertEqual(cached, first)
+        // Three days of one 130-token event each, read back from pages unmapped in between.
+        XCTAssertEqual(first.entries.map(\.tokens), [390, 390])
+        let again = try shard.handle(
+            Frame(TopQuery(k: 4, window: .days(3), anchor: query.anchor, metric: .tokens), requestID: 22)
+        )
+        .decode(TopReply.self)
+        XCTAssertEqual(again.entries.map(\.tokens), [390, 390])
+
+        let plain = Shard(workerID: "w1", priceBook: prices, map: map)
+        _ = plain.handle(Frame(query, requestID: 1))
+        XCTAssertFalse(plain.unmapSpilledPages(), "a shard without a spill file has nothing to unmap")
+    }
+
     func testCachedTopAnswerIsDroppedByTheNextBatch() throws {
         let shard = Shard(workerID: "w1", priceBook: prices, map: map)
         let keys = employees(ownedBy: "w1", count: 2)

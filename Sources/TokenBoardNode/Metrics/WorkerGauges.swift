@@ -12,6 +12,8 @@ final class WorkerGauges: Sendable {
     private let storedEvents: Gauge
     private let cells: Gauge
     private let logBytes: Gauge
+    private let spillBytes: Gauge
+    private let spillCachedBytes: Gauge
 
     init(registry: PrometheusCollectorRegistry) {
         events = registry.makeCounter(
@@ -39,6 +41,20 @@ final class WorkerGauges: Sendable {
         logBytes = registry.makeGauge(
             descriptor: .tokenboard("wal", unit: "bytes", help: "Size of this worker's write-ahead log.")
         )
+        spillBytes = registry.makeGauge(
+            descriptor: .tokenboard(
+                "spill_file",
+                unit: "bytes",
+                help: "Past days' detail held in this worker's spill file (0 without one)."
+            )
+        )
+        spillCachedBytes = registry.makeGauge(
+            descriptor: .tokenboard(
+                "spill_file_cached",
+                unit: "bytes",
+                help: "Of the spill file, the bytes in the kernel's page cache now (reclaimable, not the worker's own)."
+            )
+        )
     }
 
     /// Counts an answered ingest request from its acknowledgement.
@@ -57,5 +73,10 @@ final class WorkerGauges: Sendable {
         storedEvents.set(Double(stats.events))
         cells.set(Double(stats.cells))
         logBytes.set(Double(stats.logBytes))
+    }
+
+    func update(spill file: SpillFile?) {
+        spillBytes.set(Double(file?.usage.bytes ?? 0))
+        spillCachedBytes.set(Double(file?.cachedBytes ?? 0))
     }
 }
