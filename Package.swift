@@ -39,7 +39,7 @@ let package = Package(
         // fallocate(2)'s hole punching, for the shard store's spill file.
         .systemLibrary(name: "CFileSpace"),
         // malloc_trim(3), for a worker giving its batch buffers back when ingest pauses.
-        .systemLibrary(name: "CHeapTrim"),
+        .systemLibrary(name: "CMalloc"),
         .target(name: "LZ4", dependencies: ["CLZ4"]),
         .target(name: "NGHTTP2", dependencies: ["CNghttp2"]),
         .target(
@@ -86,7 +86,7 @@ let package = Package(
             name: "TokenBoardNode",
             dependencies: [
                 "TokenBoardCore", "TokenBoardWire", "TokenBoardClient", "TokenBoardHTTP", "TokenBoardGateway",
-                "CHeapTrim",
+                "CMalloc",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

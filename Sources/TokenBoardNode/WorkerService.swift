@@ -96,6 +96,7 @@ public struct WorkerService: Service {
         // A file-size limit (ulimit -f) must fail a log write with EFBIG, which the client is told about, rather
         // than kill the worker that is still serving queries.
         signal(SIGXFSZ, SIG_IGN)
+        Heap.keepLargeBlocksOutOfArenas()
         let shard = try recover()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         defer { group.shutdownGracefully { _ in } }
@@ -235,7 +236,7 @@ public struct WorkerService: Service {
             guard batches == lastBatches || clock.now - lastMove >= .seconds(10) else { return }
             let moved = shard.movePastDays()
             let unmapped = shard.unmapSpilledPages()
-            if (moved > 0 || unmapped) && batches == lastBatches { HeapTrim.releaseFreeMemory() }
+            if (moved > 0 || unmapped) && batches == lastBatches { Heap.releaseFreeMemory() }
             lastMove = clock.now
         }
     }
