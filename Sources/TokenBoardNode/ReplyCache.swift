@@ -14,9 +14,19 @@ struct ReplyCache: Sendable {
     private var storeVersion: UInt64 = .max
     private var mapVersion: UInt64 = .max
     private var replies: [Key: Frame] = [:]
+    /// What the remembered answers' payloads and keys take (their buffers' whole storage).
+    private(set) var bytes = 0
 
     /// Answers remembered at most; when full, the cache starts again.
     static let capacity = 256
+
+    /// Bytes remembered at most for a shard of `employees`: 96 a employee, at least 1 MiB. Enough for the largest
+    /// answer, the one listing every active employee (about 60 bytes each, for team sums), beside the board's
+    /// others, and a bound that keeps the cache a fixed share of the worker's memory per employee: 256 answers
+    /// of that size would otherwise hold hundreds of MB. An answer larger than this is not remembered.
+    static func byteBudget(employees: Int) -> Int {
+        max(1 << 20, 96 * employees)
+    }
 
     /// The cached reply to `key`, carrying `requestID`, if the store and map are still those it was computed for.
     func reply(to key: Key, requestID: UInt64, storeVersion: UInt64, mapVersion: UInt64) -> Frame? {
@@ -28,13 +38,24 @@ struct ReplyCache: Sendable {
     }
 
     /// Remembers `reply`, computed for `storeVersion` and `mapVersion` read before the computation started (so an
-    /// answer can only be filed under a version older than the data it saw, never newer).
-    mutating func store(_ reply: Frame, for key: Key, storeVersion: UInt64, mapVersion: UInt64) {
-        if storeVersion != self.storeVersion || mapVersion != self.mapVersion || replies.count >= Self.capacity {
+    /// answer can only be filed under a version older than the data it saw, never newer), within `byteBudget`.
+    mutating func store(_ reply: Frame, for key: Key, storeVersion: UInt64, mapVersion: UInt64, byteBudget: Int) {
+        // The request's payload is a view of the connection's receive buffer: remembered as a copy of its own, so
+        // that the key does not keep that whole buffer alive.
+        let key = Key(typeCode: key.typeCode, payload: ByteBuffer(bytes: key.payload.readableBytesView))
+        let size = reply.payload.storageCapacity + key.payload.storageCapacity
+        guard size <= byteBudget else { return }
+        if storeVersion != self.storeVersion || mapVersion != self.mapVersion || replies.count >= Self.capacity
+            || bytes + size > byteBudget
+        {
             replies.removeAll(keepingCapacity: true)
+            bytes = 0
             self.storeVersion = storeVersion
             self.mapVersion = mapVersion
         }
-        replies[key] = reply
+        if let old = replies.updateValue(reply, forKey: key) {
+            bytes -= old.payload.storageCapacity + key.payload.storageCapacity
+        }
+        bytes += size
     }
 }

@@ -113,7 +113,7 @@ public final class Shard: Sendable {
         guard let type = frame.messageType, Self.cacheable.contains(type) else { return answer(frame) }
         let key = ReplyCache.Key(typeCode: frame.typeCode, payload: frame.payload)
         // Versions are read before the answer is computed: see `ReplyCache.store`.
-        let storeVersion = withStore { $0.batchCount }
+        let (storeVersion, employees) = withStore { ($0.batchCount, $0.employeeCount) }
         let map = mapVersion
         if let hit = replyCache.withLock({
             $0.reply(to: key, requestID: frame.requestID, storeVersion: storeVersion, mapVersion: map)
@@ -122,7 +122,15 @@ public final class Shard: Sendable {
         }
         let reply = answer(frame)
         if reply.messageType != .error {
-            replyCache.withLock { $0.store(reply, for: key, storeVersion: storeVersion, mapVersion: map) }
+            replyCache.withLock {
+                $0.store(
+                    reply,
+                    for: key,
+                    storeVersion: storeVersion,
+                    mapVersion: map,
+                    byteBudget: ReplyCache.byteBudget(employees: employees)
+                )
+            }
         }
         return reply
     }
