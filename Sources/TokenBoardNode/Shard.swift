@@ -22,8 +22,9 @@ public final class Shard: Sendable {
     let snapshotInProgress = Mutex(())
     /// Where the store moves past days' detail, if anywhere.
     let spillFile: SpillFile?
-    /// Whether a batch, a query or a snapshot may have mapped pages of the spill file since `unmapSpilledPages`.
-    let spilledPagesTouched = Atomic(false)
+    /// Whether a batch, a query or a snapshot may have mapped pages of the spill file since `unmapSpilledPages`;
+    /// at first, whether recovery may have (its log replay writes and reads moved pages).
+    let spilledPagesTouched = Atomic(true)
 
     public convenience init(workerID: String, priceBook: PriceBook, map: ShardMap) {
         self.init(workerID: workerID, store: ShardStore(priceBook: priceBook), map: map, log: nil)

@@ -32,8 +32,9 @@ struct WorkerCommand: AsyncParsableCommand {
 
             Past days' detail (cells, session runs, day columns of days before yesterday) is moved, whenever \
             ingest pauses, to a scratch file in the data directory and mapped back: the kernel keeps it in its \
-            page cache and reads it in when a query needs it, so the worker's own memory holds little more than \
-            the current days. The file is \
+            page cache and reads it in when a query needs it, and what a query or a late event mapped in is \
+            unmapped again when the worker is idle, so the worker's own memory holds little more than the \
+            current days (its metrics report the file's size and page cache). The file is \
             deleted as soon as it is opened and is not part of the worker's record (the log and snapshots are). \
             --past-days-in-memory keeps everything in the worker's memory instead.
 
