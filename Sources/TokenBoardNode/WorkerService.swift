@@ -224,8 +224,9 @@ public struct WorkerService: Service {
     /// Moves past days' detail to the spill file whenever ingest has paused for a tick (100 ms), and at least
     /// every 10 s under steady ingest, until cancelled: the copies to the file then do not slow a burst of
     /// batches down, and memory stays bounded when batches never pause. Then the spill file's pages that batches,
-    /// queries or a snapshot mapped are unmapped again, and after a burst (a pause that moved something) the
-    /// heap's free memory, the burst's batch buffers, goes back to the system too.
+    /// queries or a snapshot mapped are unmapped again, and, when ingest has paused and something was moved or
+    /// unmapped, the heap's free memory (a burst's batch buffers, a query's scratch arrays) goes back to the
+    /// system too.
     private func movingPastDays(of shard: Shard) async {
         let clock = ContinuousClock()
         var lastMove = clock.now
