@@ -40,6 +40,12 @@ struct EmployeeDetails: Sendable {
         cells.moveFullSegments(to: file)
     }
 
+    /// Asks for `employee`'s newest cells' keys ahead of `record` (the apply loop, some events ahead).
+    @inline(__always)
+    func prefetchRecentKeys(of employee: Int) {
+        recent.prefetchKeys(employee: employee)
+    }
+
     /// Starts the lists of the next employee id.
     mutating func addEmployee() {
         records.append(Record())

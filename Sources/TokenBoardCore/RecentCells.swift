@@ -70,6 +70,18 @@ struct RecentCells: Sendable {
         }
     }
 
+    /// Asks for the line of `employee`'s keys ahead of `position(of:employee:count:)` (the apply loop, some events
+    /// ahead).
+    @inline(__always)
+    func prefetchKeys(employee: Int) {
+        words.withUnsafeBufferPointer { words in
+            guard let base = words.baseAddress, employee >= 0, (employee + 1) * Self.stride <= words.count else {
+                return
+            }
+            Prefetch.line(base + employee * Self.stride)
+        }
+    }
+
     /// The cell at `position` of `employee`'s block.
     @inline(__always)
     func cell(employee: Int, position: Int) -> UsageCell {

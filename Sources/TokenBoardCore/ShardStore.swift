@@ -192,7 +192,17 @@ public struct ShardStore: Sendable {
                             }
                             initialized = kept
                         }
-                        for event in sorted { applyEvent(event) }
+                        // An event's first read is its employee's block of recent cells, 320 bytes apart from
+                        // the last employee's: asked for some events ahead, its miss overlaps their work.
+                        let ahead = Self.recentCellsPrefetchDistance
+                        sorted.withUnsafeBufferPointer { sorted in
+                            for (i, event) in sorted.enumerated() {
+                                if i + ahead < sorted.count {
+                                    details.prefetchRecentKeys(of: Int(sorted[i + ahead].employee))
+                                }
+                                applyEvent(event)
+                            }
+                        }
                     } else {
                         for (index, event) in events.enumerated() {
                             if let admitted, !admitted[index] {
@@ -214,6 +224,10 @@ public struct ShardStore: Sendable {
         batchCount &+= 1
         return applied
     }
+
+    /// How many events ahead the apply loop asks for an employee's block of recent cells (8 and 16 measured alike,
+    /// 2–4% less CPU per event than none).
+    static var recentCellsPrefetchDistance: Int { 16 }
 
     private mutating func internEmployees(_ keys: KeyTable) -> [Int32] {
         let ids = employees.intern(keys)
