@@ -85,9 +85,10 @@ struct DayColumns: Sendable {
     /// The day number of each column, ascending.
     private(set) var days: [Int32] = []
     private(set) var columns: [DayColumn] = []
-    /// How many of the newest columns stay in anonymous memory: events write the newest column and, arriving
-    /// late around midnight, the one before it. Older ones are moved to the spill file.
-    static let columnsKeptInMemory = 2
+    /// How many of the newest columns stay in anonymous memory: the newest, which every event writes. Older ones
+    /// are moved to the spill file; a late event still writes its day's column there, in the page cache, and the
+    /// worker unmaps the page again when idle (see `SpillFile`).
+    static let columnsKeptInMemory = 1
 
     /// The longest span of days one shard keeps columns for (ten years); a batch beyond it is refused.
     static let maxSpan = 3660

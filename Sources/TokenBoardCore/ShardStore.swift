@@ -54,7 +54,7 @@ public struct ShardStore: Sendable {
     public var employeeCount: Int { employees.count }
 
     /// Moves what only queries read of past days to the spill file, if the store has one (see `SpillFile`): every
-    /// full segment of the cell pool and the session runs, and every day column but the newest two. Returns the
+    /// full segment of the cell pool and the session runs, and every day column but the newest. Returns the
     /// bytes moved; a call with nothing new to move costs a few comparisons.
     ///
     /// Not on the ingest path: moving copies the bytes to the file, and a worker does it when ingest pauses, so a

@@ -177,7 +177,7 @@ final class ShardTests: XCTestCase {
         XCTAssertTrue(shard.unmapSpilledPages(), "recovery may have mapped pages")
         XCTAssertFalse(shard.unmapSpilledPages(), "nothing used the store since")
 
-        // Ten days of the same two employees: every day column but the newest two moves to the file.
+        // Ten days of the same two employees: every day column but the newest moves to the file.
         let keys = employees(ownedBy: "w1", count: 2)
         for day in 0..<10 {
             var builder = EventBatchBuilder()
