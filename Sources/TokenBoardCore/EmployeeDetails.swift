@@ -43,7 +43,7 @@ struct EmployeeDetails: Sendable {
     /// Asks for `employee`'s newest cells' keys ahead of `record` (the apply loop, some events ahead).
     @inline(__always)
     func prefetchRecentKeys(of employee: Int) {
-        recent.prefetchKeys(employee: employee)
+        recent.prefetch(employee: employee, keysOnly: true)
     }
 
     /// Starts the lists of the next employee id.

@@ -72,7 +72,7 @@ struct PagedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAccessCo
         count = newCount
     }
 
-    /// Moves the elements to `file` (see `SpillFile`); later writes copy the pages they touch. Returns the bytes
+    /// Moves the elements to `file` (see `SpillFile`); later writes go to the file's pages. Returns the bytes
     /// moved: 0 if they were moved before.
     func moveToFile(_ file: SpillFile) -> Int {
         block?.moveToFile(file, usedBytes: count * Self.stride) ?? 0

@@ -59,26 +59,15 @@ struct RecentCells: Sendable {
         }
     }
 
-    /// Asks for `employee`'s block ahead of reading it (a query reading many employees' blocks).
+    /// Asks for `employee`'s block ahead of reading it: the whole block (a query reading many employees' cells),
+    /// or only the line of its keys (the apply loop, which compares an event's key with them first).
     @inline(__always)
-    func prefetch(employee: Int) {
+    func prefetch(employee: Int, keysOnly: Bool = false) {
         words.withUnsafeBufferPointer { words in
             guard let base = words.baseAddress, employee >= 0, (employee + 1) * Self.stride <= words.count else {
                 return
             }
-            Prefetch.lines(base + employee * Self.stride, byteCount: Self.stride * 8)
-        }
-    }
-
-    /// Asks for the line of `employee`'s keys ahead of `position(of:employee:count:)` (the apply loop, some events
-    /// ahead).
-    @inline(__always)
-    func prefetchKeys(employee: Int) {
-        words.withUnsafeBufferPointer { words in
-            guard let base = words.baseAddress, employee >= 0, (employee + 1) * Self.stride <= words.count else {
-                return
-            }
-            Prefetch.line(base + employee * Self.stride)
+            Prefetch.lines(base + employee * Self.stride, byteCount: (keysOnly ? Self.capacity : Self.stride) * 8)
         }
     }
 
