@@ -35,14 +35,21 @@ public final class SpillFile: @unchecked Sendable {
         var end = 0
         var bytes = 0
         var regions: [Int: (address: UInt, byteCount: Int)] = [:]
+        /// Moves between taking their room and listing their region: counted against `maxRegions` with the
+        /// listed ones, so moves on two threads at once (the store's and a snapshot copy's) cannot pass it.
+        var pending = 0
     }
 
-    /// At most this many regions are mapped at once: each is one kernel mapping, and a process may have
-    /// `vm.max_map_count` (65,530 by default) in all.
-    static let maxRegions = 16_384
+    /// By default, at most this many regions are mapped at once: each is one kernel mapping, and a process may
+    /// have `vm.max_map_count` (65,530 by default) in all.
+    public static let defaultMaxRegions = 16_384
+    /// At most this many regions are mapped at once; a move beyond it is refused and its memory stays anonymous.
+    public let maxRegions: Int
 
-    /// Opens a new scratch file in `directory` (removed from the directory at once).
-    public init(directory: String) throws(SpillFileError) {
+    /// Opens a new scratch file in `directory` (removed from the directory at once) that maps at most
+    /// `maxRegions` regions at once.
+    public init(directory: String, maxRegions: Int = SpillFile.defaultMaxRegions) throws(SpillFileError) {
+        self.maxRegions = maxRegions
         let path = directory.hasSuffix("/") ? directory + "cold-pages.spill" : directory + "/cold-pages.spill"
         let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw SpillFileError(path: path, errno: errno) }
@@ -92,7 +99,8 @@ public final class SpillFile: @unchecked Sendable {
     /// bytes or too many regions are mapped: the memory then simply stays anonymous.
     func move(_ source: UnsafeMutableRawPointer, byteCount: Int) -> Int? {
         let offset: Int? = state.withLock { state in
-            guard state.regions.count < Self.maxRegions else { return nil }
+            guard state.regions.count + state.pending < maxRegions else { return nil }
+            state.pending += 1
             let start = state.end
             state.end += byteCount
             return start
@@ -103,6 +111,7 @@ public final class SpillFile: @unchecked Sendable {
             let n = pwrite(descriptor, source + written, byteCount - written, off_t(offset + written))
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else {
+                state.withLock { $0.pending -= 1 }
                 _ = tokenboard_punch_hole(descriptor, off_t(offset), off_t(written))
                 return nil
             }
@@ -124,6 +133,7 @@ public final class SpillFile: @unchecked Sendable {
             guard mapped == source else {
                 fatalError("mapping \(byteCount) bytes of the spill file in place failed (errno \(errno))")
             }
+            state.pending -= 1
             state.regions[offset] = (UInt(bitPattern: source), byteCount)
             state.bytes += byteCount
         }

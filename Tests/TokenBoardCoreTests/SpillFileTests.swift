@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TokenBoardWorkload
 import XCTest
 
@@ -180,5 +181,62 @@ final class SpillFileTests: XCTestCase {
         }
         struct NoMapping: Error {}
         throw NoMapping()
+    }
+
+    /// Beyond its region limit the file refuses a move, and the refused block keeps its bytes in anonymous memory,
+    /// writable as before.
+    func testAMoveBeyondTheRegionLimitIsRefusedAndTheBlockStaysAsItWas() throws {
+        let file = try SpillFile(directory: directory, maxRegions: 3)
+        var columns = (0..<5).map { n in
+            var column = PagedArray<UInt64>()
+            column.extend(toCount: 1_000)
+            column.withUnsafeMutableBufferPointer { values in
+                for i in values.indices { values[i] = UInt64(n * 1_000 + i) }
+            }
+            return column
+        }
+        let moved = columns.map { $0.moveToFile(file) }
+        XCTAssertEqual(moved, [8192, 8192, 8192, 0, 0])
+        XCTAssertEqual(file.usage.regions, 3)
+        XCTAssertEqual(file.usage.bytes, 3 * 8192)
+        for n in columns.indices {
+            columns[n][999] += 1
+            XCTAssertEqual(columns[n][0], UInt64(n * 1_000))
+            XCTAssertEqual(columns[n][999], UInt64(n * 1_000 + 1_000))
+        }
+        // A region given back makes room for one more.
+        columns.removeFirst()
+        XCTAssertEqual(file.usage.regions, 2)
+        XCTAssertEqual(columns[2].moveToFile(file), 8192)
+        XCTAssertEqual(columns[3].moveToFile(file), 0)
+        XCTAssertEqual(file.usage.regions, 3)
+    }
+
+    /// Moves on several threads at once (the store's and a snapshot copy's) share the limit: never more regions
+    /// than it allows, and exactly that many when more are asked for. Repeated, so that threads meet near the
+    /// limit while another is still writing its block.
+    func testMovesOnManyThreadsAtOnceNeverPassTheRegionLimit() throws {
+        let threads = 4
+        let perThread = 6
+        let limit = 10
+        for round in 0..<20 {
+            let file = try SpillFile(directory: directory, maxRegions: limit)
+            let blocks = (0..<threads * perThread).map { n in
+                let block = PageBlock(byteCount: 1 << 16, hugePages: false)
+                block.base.storeBytes(of: UInt64(n), as: UInt64.self)
+                return block
+            }
+            let moved = Mutex(0)
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                for block in blocks[t * perThread..<(t + 1) * perThread]
+                where block.moveToFile(file, usedBytes: 1 << 16) > 0 {
+                    moved.withLock { $0 += 1 }
+                }
+            }
+            XCTAssertEqual(moved.withLock { $0 }, limit, "round \(round)")
+            XCTAssertEqual(file.usage.regions, limit, "round \(round)")
+            XCTAssertEqual(file.usage.bytes, limit << 16, "round \(round)")
+            for (n, block) in blocks.enumerated() { XCTAssertEqual(block.base.load(as: UInt64.self), UInt64(n)) }
+        }
     }
 }
