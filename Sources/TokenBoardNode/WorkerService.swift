@@ -175,6 +175,12 @@ public struct WorkerService: Service {
             policy: configuration.syncPolicy,
             spillPastDays: configuration.spillPastDays
         )
+        if case .memory(let kind) = FileSystemMedium(path: directory) {
+            logger.warning(
+                "the data directory is on \(kind), in memory: its log and snapshots do not outlive the machine, and moving past days to the spill file frees no memory; put it on a disk",
+                metadata: ["directory": "\(directory)"]
+            )
+        }
         if summary.log.truncatedTailBytes > 0 {
             logger.warning(
                 "cut an incomplete last record off the write-ahead log (a write interrupted by a crash)",

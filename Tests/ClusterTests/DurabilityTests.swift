@@ -120,4 +120,26 @@ final class DurabilityTests: XCTestCase {
             XCTAssertEqual((workers.first?["events"] as? NSNumber)?.intValue, 0)
         }
     }
+
+    /// A data directory on tmpfs works, and the worker says at start-up that it keeps nothing past the machine's
+    /// life and that its spill file frees no memory there.
+    func testADataDirectoryInMemoryIsWarnedAbout() async throws {
+        #if os(Linux)
+            let mounts = try String(contentsOfFile: "/proc/mounts", encoding: .utf8)
+            guard mounts.split(separator: "\n").contains(where: { $0.hasPrefix("tmpfs /dev/shm ") }) else {
+                throw XCTSkip("/dev/shm is not a tmpfs here")
+            }
+            let runDirectory = "/dev/shm/tokenboard-test-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: runDirectory) }
+            try await TestCluster.run(workerIDs: ["w1"], configure: { $0.runDirectory = runDirectory }) { cluster in
+                let log = cluster.workerLog("w1")
+                XCTAssertTrue(log.contains("the data directory is on tmpfs, in memory"), log)
+                XCTAssertTrue(log.contains("directory=\(runDirectory)/data/w1"), log)
+                let status = try cluster.cli(["status", "--json"])
+                XCTAssertEqual(status.status, 0, status.stderr)
+            }
+        #else
+            throw XCTSkip("tmpfs is Linux's")
+        #endif
+    }
 }

@@ -55,7 +55,11 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Coordinator HOST:PORT instead of the topology's.")
     var coordinator: String?
 
-    @Option(name: .long, help: "Data directory for the write-ahead log (default: RUN_DIR/data/ID from the topology).")
+    @Option(
+        name: .long,
+        help:
+            "Data directory for the write-ahead log, snapshots and spill file (default: RUN_DIR/data/ID from the topology); keep it on a disk: a tmpfs one is warned about."
+    )
     var data: String?
 
     @Option(name: .long, help: "When the log reaches the disk: always, interval (every 10 ms), interval:Nms, or never.")
