@@ -42,6 +42,11 @@ struct ChunkedLists<Element: BitwiseCopyable & Sendable>: Sendable {
         elements.moveFullSegments(to: file) + previous.moveFullSegments(to: file)
     }
 
+    /// Gives back the unused pages of the pool's newest segment (see `SegmentedArray.releaseUnusedPages`).
+    func releaseUnusedPages() {
+        elements.releaseUnusedPages()
+    }
+
     /// Slots allocated, over every list: every one holds an element, since chunks are appended full.
     var slotCount: Int { elements.count }
 

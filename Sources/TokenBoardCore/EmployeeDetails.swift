@@ -40,6 +40,11 @@ struct EmployeeDetails: Sendable {
         cells.moveFullSegments(to: file)
     }
 
+    /// Gives back the unused pages of the cell pool's newest segment (see `SegmentedArray.releaseUnusedPages`).
+    func releaseUnusedPages() {
+        cells.releaseUnusedPages()
+    }
+
     /// Asks for `employee`'s newest cells' keys ahead of `record` (the apply loop, some events ahead).
     @inline(__always)
     func prefetchRecentKeys(of employee: Int) {

@@ -103,6 +103,14 @@ struct SegmentedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAcce
         return moved
     }
 
+    /// Gives back the pages past the last element of the newest segment, when huge pages made them resident before
+    /// any element was written there (see `PageBlock.releasePages`). For a pause in ingest: appends after it fault
+    /// their pages in one at a time, so a pool being filled at full speed should not be trimmed.
+    func releaseUnusedPages() {
+        guard hugePages, let newest = segments.last else { return }
+        newest.releasePages(from: (count - (segments.count - 1) << Self.shift) * Self.stride)
+    }
+
     /// Appends `newElements` in order, with one ownership check and one copy per segment rather than per element.
     mutating func append(contentsOf newElements: UnsafeBufferPointer<Element>) {
         var copied = 0

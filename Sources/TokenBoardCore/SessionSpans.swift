@@ -111,7 +111,8 @@ public struct SessionSpans: Sendable {
 
     let capacity: Int
     /// Every run, in arrival order.
-    private(set) var nodes = SegmentedArray<Node>()
+    /// In huge pages, as the cell pool: every event reads its employee's latest run, anywhere in tens of MB.
+    private(set) var nodes = SegmentedArray<Node>(hugePages: true)
     /// The employee of each run, by the run's index: read only by the scans of every run, not when an event
     /// extends one, so kept apart from the nodes.
     private var owners = SegmentedArray<Int32>()
@@ -143,6 +144,11 @@ public struct SessionSpans: Sendable {
     /// ingest, when an event's session tag matches one.
     mutating func moveFullSegments(to file: SpillFile) -> Int {
         nodes.moveFullSegments(to: file) + owners.moveFullSegments(to: file)
+    }
+
+    /// Gives back the unused pages of the runs' newest segment (see `SegmentedArray.releaseUnusedPages`).
+    func releaseUnusedPages() {
+        nodes.releaseUnusedPages()
     }
 
     /// Notes one event of `session` (a digest; 0 means none) at `millis`.

@@ -66,6 +66,15 @@ public struct ShardStore: Sendable {
             + days.moveClosedColumns(to: spillFile)
     }
 
+    /// Gives back the pages past the end of the pools kept in huge pages (cells and session runs): a huge page is
+    /// resident whole from its first write, so each pool's newest segment holds up to 2 MiB that nothing has used
+    /// yet. For when ingest pauses: appends after it fault in 4 KiB pages, which costs a pool being filled at full
+    /// speed (see `SegmentedArray.releaseUnusedPages`).
+    public func releaseUnusedPoolPages() {
+        details.releaseUnusedPages()
+        sessions.releaseUnusedPages()
+    }
+
     /// Employee keys by shard-local id.
     var employeeNames: [String] { employees.names }
 

@@ -77,6 +77,11 @@ public final class Shard: Sendable {
         withStore { $0.movePastDays() }
     }
 
+    /// Gives back the unused pages at the end of the store's huge-page pools (`ShardStore.releaseUnusedPoolPages`).
+    public func releaseUnusedPoolPages() {
+        withStore { $0.releaseUnusedPoolPages() }
+    }
+
     /// Unmaps the spill file's pages from the worker if a batch, a query or a snapshot may have mapped some since
     /// the last call (`SpillFile.unmapPages`): they stay in the page cache, so this changes the worker's resident
     /// memory, not what it answers. Returns whether it did.

@@ -230,20 +230,26 @@ public struct WorkerService: Service {
     /// Moves past days' detail to the spill file whenever ingest has paused for a tick (100 ms), and at least
     /// every 10 s under steady ingest, until cancelled: the copies to the file then do not slow a burst of
     /// batches down, and memory stays bounded when batches never pause. Then the spill file's pages that batches,
-    /// queries or a snapshot mapped are unmapped again, and, when ingest has paused and something was moved or
-    /// unmapped, the heap's free memory (a burst's batch buffers, a query's scratch arrays) goes back to the
-    /// system too.
+    /// queries or a snapshot mapped are unmapped again. When ingest has paused, the unused pages at the end of the
+    /// store's huge-page pools go back to the system (once per pause), and so does the heap's free memory (a
+    /// burst's batch buffers, a query's scratch arrays) when something was moved or unmapped.
     private func movingPastDays(of shard: Shard) async {
         let clock = ContinuousClock()
         var lastMove = clock.now
         var lastBatches = shard.appliedBatches
+        var poolsTrimmedAt: UInt64?
         await repeating(every: .milliseconds(100)) {
             let batches = shard.appliedBatches
             defer { lastBatches = batches }
-            guard batches == lastBatches || clock.now - lastMove >= .seconds(10) else { return }
+            let paused = batches == lastBatches
+            guard paused || clock.now - lastMove >= .seconds(10) else { return }
             let moved = shard.movePastDays()
             let unmapped = shard.unmapSpilledPages()
-            if (moved > 0 || unmapped) && batches == lastBatches { Heap.releaseFreeMemory() }
+            if paused && poolsTrimmedAt != batches {
+                shard.releaseUnusedPoolPages()
+                poolsTrimmedAt = batches
+            }
+            if (moved > 0 || unmapped) && paused { Heap.releaseFreeMemory() }
             lastMove = clock.now
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import TokenBoardWorkload
 import XCTest
 
@@ -71,4 +72,50 @@ final class SegmentedArrayTests: XCTestCase {
         let run = segmented.withContiguousElements(from: 100, count: 50) { Array($0) }
         XCTAssertEqual(run, (100..<150).map { Int32($0) * 3 })
     }
+
+    /// The pages past the newest segment's last element go back to the system (where a huge page had made the
+    /// whole segment resident), the elements stay, and appends after it go on as before. Where the kernel grants
+    /// no huge page those pages were never resident, and the test checks the same.
+    func testUnusedPagesOfTheNewestSegmentAreGivenBack() throws {
+        #if os(Linux)
+            var pool = SegmentedArray<UInt64>(hugePages: true)
+            let size = SegmentedArray<UInt64>.segmentSize
+            for i in 0..<(size + 1_000) { pool.append(UInt64(i) &* 3) }
+            let newest = pool.withContiguousElements(from: size, count: 1) {
+                UnsafeMutableRawPointer(mutating: $0.baseAddress!)
+            }
+            let first = pool.withContiguousElements(from: 0, count: 1) {
+                UnsafeMutableRawPointer(mutating: $0.baseAddress!)
+            }
+            let segmentBytes = size * 8
+            // 1,000 elements: 8,000 bytes, in the newest segment's first two pages.
+            pool.releaseUnusedPages()
+            XCTAssertEqual(try residentPages(newest + 8192, byteCount: segmentBytes - 8192), 0)
+            XCTAssertEqual(try residentPages(newest, byteCount: 8192), 2)
+            XCTAssertEqual(
+                try residentPages(first, byteCount: segmentBytes),
+                segmentBytes / 4096,
+                "a full segment keeps its pages"
+            )
+            for i in stride(from: 0, to: size + 1_000, by: 7) { XCTAssertEqual(pool[i], UInt64(i) &* 3) }
+            for i in (size + 1_000)..<(size + 5_000) { pool.append(UInt64(i) &* 3) }
+            for i in (size + 990)..<(size + 5_000) { XCTAssertEqual(pool[i], UInt64(i) &* 3) }
+            XCTAssertEqual(pool.count, size + 5_000)
+            // 40,000 bytes: ten pages.
+            pool.releaseUnusedPages()
+            XCTAssertEqual(try residentPages(newest + 40960, byteCount: segmentBytes - 40960), 0)
+
+            // A pool with no segment has nothing to give back.
+            SegmentedArray<UInt64>(hugePages: true).releaseUnusedPages()
+        #endif
+    }
+
+    #if os(Linux)
+        /// Resident pages of `byteCount` bytes from `address` (page-aligned), by `mincore`.
+        private func residentPages(_ address: UnsafeMutableRawPointer, byteCount: Int) throws -> Int {
+            var flags = [UInt8](repeating: 0, count: (byteCount + 4095) / 4096)
+            XCTAssertEqual(mincore(address, byteCount, &flags), 0)
+            return flags.filter { $0 & 1 != 0 }.count
+        }
+    #endif
 }

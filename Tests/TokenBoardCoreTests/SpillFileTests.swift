@@ -144,6 +144,8 @@ final class SpillFileTests: XCTestCase {
             spilling.movePastDays()
             // And as it does after that: every page batches and queries mapped is unmapped again.
             if day % 3 == 0 { file.unmapPages() }
+            // And the pools' unused pages go back every other day, some while the halfway copy shares them.
+            if day % 2 == 0 { spilling.releaseUnusedPoolPages() }
             if day == 25 { halfway = (spilling, plain.snapshot()) }
         }
         XCTAssertGreaterThan(file.usage.regions, 30, "cell segments and past columns were moved")
