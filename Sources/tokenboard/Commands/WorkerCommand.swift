@@ -36,7 +36,9 @@ struct WorkerCommand: AsyncParsableCommand {
             unmapped again when the worker is idle, so the worker's own memory holds little more than the \
             current days (its metrics report the file's size and page cache). The file is \
             deleted as soon as it is opened and is not part of the worker's record (the log and snapshots are). \
-            --past-days-in-memory keeps everything in the worker's memory instead.
+            --past-days-in-memory keeps everything in the worker's memory instead. The pools that ingest reads \
+            at random (cells, session runs) use 2 MiB pages where the kernel grants them; when ingest pauses, \
+            the pages past their ends that nothing has used yet are given back.
 
             A batch with an event dated more than --max-future-days after the worker's clock is refused whole \
             (nothing of it logged or applied): the board's default day is the newest day seen, so one event from a \
