@@ -134,8 +134,8 @@ public struct WorkerService: Service {
             }
             if configuration.dataDirectory != nil {
                 group.addTask { await snapshots(of: shard) }
-                if configuration.spillPastDays { group.addTask { await movingPastDays(of: shard) } }
             }
+            group.addTask { await upkeepWhenIdle(of: shard, gauges: gauges) }
             if let http { group.addTask { await http.run() } }
             try await server.serve(concurrency: .serial, logger: logger) { frame in
                 let clock = ContinuousClock()
@@ -227,13 +227,13 @@ public struct WorkerService: Service {
         }
     }
 
-    /// Moves past days' detail to the spill file whenever ingest has paused for a tick (100 ms), and at least
-    /// every 10 s under steady ingest, until cancelled: the copies to the file then do not slow a burst of
-    /// batches down, and memory stays bounded when batches never pause. Then the spill file's pages that batches,
-    /// queries or a snapshot mapped are unmapped again. When ingest has paused, the unused pages at the end of the
-    /// store's huge-page pools go back to the system (once per pause), and so does the heap's free memory (a
-    /// burst's batch buffers, a query's scratch arrays) when something was moved or unmapped.
-    private func movingPastDays(of shard: Shard) async {
+    /// Whenever ingest has paused for a tick (100 ms), and at least every 10 s under steady ingest, until
+    /// cancelled: moves past days' detail to the spill file, if the store has one (the copies to the file then do
+    /// not slow a burst of batches down, and memory stays bounded when batches never pause), and unmaps again the
+    /// spill file's pages that batches, queries or a snapshot mapped. When ingest has paused, the unused pages at
+    /// the end of the store's huge-page pools go back to the system (once per pause), and so does the heap's free
+    /// memory (a burst's batch buffers, a query's scratch arrays) when something was moved or unmapped.
+    private func upkeepWhenIdle(of shard: Shard, gauges: WorkerGauges) async {
         let clock = ContinuousClock()
         var lastMove = clock.now
         var lastBatches = shard.appliedBatches
@@ -247,6 +247,7 @@ public struct WorkerService: Service {
             let unmapped = shard.unmapSpilledPages()
             if paused && poolsTrimmedAt != batches {
                 shard.releaseUnusedPoolPages()
+                gauges.countPoolTrim()
                 poolsTrimmedAt = batches
             }
             if (moved > 0 || unmapped) && paused { Heap.releaseFreeMemory() }

@@ -35,11 +35,18 @@ final class MetricsEndpointTests: XCTestCase {
                 topTokens: 200_000_000,
                 seed: 3
             )
+            let curl = Curl(directory: cluster.directory)
+            var trimsBefore: [String: Double] = [:]
+            for id in ["w1", "w2", "w3", "w4"] {
+                trimsBefore[id] = try XCTUnwrap(
+                    try scrape(curl, cluster.workerHTTPEndpoints[id])["tokenboard_pool_trims_total"],
+                    id
+                )
+            }
             // Compressed, so that the compression gauges below have something to show.
             let replay = try cluster.cli(["replay", log, "--json", "--quiet", "--compression"])
             XCTAssertEqual(replay.status, 0, replay.stderr)
             let batches = try XCTUnwrap(try replay.json()["batches"] as? Int)
-            let curl = Curl(directory: cluster.directory)
             XCTAssertEqual(try cluster.cli(["top", "-k", "10"]).status, 0)
             for transport in Curl.Transport.allCases {
                 let board = try curl.request(
@@ -77,9 +84,22 @@ final class MetricsEndpointTests: XCTestCase {
             XCTAssertEqual(applied, Double(batches))
             XCTAssertEqual(employees.values.reduce(0, +), 1000)
 
+            // Ingest has paused since the replay: every worker gives back its pools' unused pages on a tick of
+            // its idle upkeep (every 100 ms), once for the pause.
+            let clock = ContinuousClock()
+            for id in ["w1", "w2", "w3", "w4"] {
+                let before = try XCTUnwrap(trimsBefore[id])
+                var trims = try scrape(curl, cluster.workerHTTPEndpoints[id])["tokenboard_pool_trims_total"] ?? -1
+                let deadline = clock.now.advanced(by: .seconds(10))
+                while clock.now < deadline && trims <= before {
+                    try await Task.sleep(for: .milliseconds(50))
+                    trims = try scrape(curl, cluster.workerHTTPEndpoints[id])["tokenboard_pool_trims_total"] ?? -1
+                }
+                XCTAssertGreaterThan(trims, before, id)
+            }
+
             // The coordinator's shard gauges come from heartbeats (every 100 ms here): wait for the next ones.
             var coordinator = try scrape(curl, cluster.httpEndpoint)
-            let clock = ContinuousClock()
             let deadline = clock.now.advanced(by: .seconds(10))
             while clock.now < deadline,
                 employees.contains(where: {

@@ -14,6 +14,7 @@ final class WorkerGauges: Sendable {
     private let logBytes: Gauge
     private let spillBytes: Gauge
     private let spillCachedBytes: Gauge
+    private let poolTrims: Counter
 
     init(registry: PrometheusCollectorRegistry) {
         events = registry.makeCounter(
@@ -55,6 +56,19 @@ final class WorkerGauges: Sendable {
                 help: "Of the spill file, the bytes in the kernel's page cache now (reclaimable, not the worker's own)."
             )
         )
+        poolTrims = registry.makeCounter(
+            descriptor: .tokenboard(
+                "pool_trims",
+                unit: "total",
+                help:
+                    "Pauses in ingest after which the unused pages at the end of the store's huge-page pools were given back."
+            )
+        )
+    }
+
+    /// Counts one giving back of the pools' unused pages (`Shard.releaseUnusedPoolPages`).
+    func countPoolTrim() {
+        poolTrims.increment()
     }
 
     /// Counts an answered ingest request from its acknowledgement.
