@@ -23,10 +23,12 @@ final class PageBlock: @unchecked Sendable {
     private(set) var spilled: (file: SpillFile, offset: Int, byteCount: Int)?
 
     static var alignment: Int { 1 << 21 }
+    /// The system's page size: the unit blocks are mapped, moved and given back in.
+    static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     /// A zero-filled block of `byteCount` bytes (rounded up to whole pages); `hugePages` asks for 2 MiB pages.
     init(byteCount: Int, hugePages: Bool) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let page = Self.pageSize
         let size = (byteCount + page - 1) / page * page
         // Map one alignment more than needed and give back the ends, so the block starts on a 2 MiB boundary.
         let mapped = size + Self.alignment
@@ -65,7 +67,7 @@ final class PageBlock: @unchecked Sendable {
     @discardableResult
     func moveToFile(_ file: SpillFile, usedBytes: Int) -> Int {
         guard spilled == nil, usedBytes > 0 else { return 0 }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let page = Self.pageSize
         let size = Swift.min(byteCount, (usedBytes + page - 1) / page * page)
         guard let offset = file.move(base, byteCount: size) else { return 0 }
         spilled = (file, offset, size)
@@ -78,7 +80,7 @@ final class PageBlock: @unchecked Sendable {
     /// is lost. Does nothing to a block moved to a spill file.
     func releasePages(from offset: Int) {
         guard spilled == nil else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let page = Self.pageSize
         let start = (offset + page - 1) / page * page
         guard start < byteCount else { return }
         #if os(Linux)

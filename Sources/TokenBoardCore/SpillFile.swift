@@ -68,7 +68,7 @@ public final class SpillFile: @unchecked Sendable {
 
     /// Bytes of the file's regions in the page cache now, mapped into the worker or not (`mincore`).
     public var cachedBytes: Int {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let page = PageBlock.pageSize
         return state.withLock { state in
             var pages = 0
             var flags: [UInt8] = []

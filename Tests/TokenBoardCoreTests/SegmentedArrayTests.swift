@@ -98,7 +98,10 @@ final class SegmentedArrayTests: XCTestCase {
                 "a full segment keeps its pages"
             )
             // And they stay given back: the kernel's khugepaged may not merge them into a huge page again.
-            XCTAssertTrue(try vmFlags(at: newest).contains("nh"), "marked for no huge pages")
+            XCTAssertTrue(
+                try ProcessMappings.fields(at: UInt(bitPattern: newest))["VmFlags"]?.contains("nh") ?? false,
+                "marked for no huge pages"
+            )
             for i in stride(from: 0, to: size + 1_000, by: 7) { XCTAssertEqual(pool[i], UInt64(i) &* 3) }
             for i in (size + 1_000)..<(size + 5_000) { pool.append(UInt64(i) &* 3) }
             for i in (size + 990)..<(size + 5_000) { XCTAssertEqual(pool[i], UInt64(i) &* 3) }
@@ -113,25 +116,6 @@ final class SegmentedArrayTests: XCTestCase {
     }
 
     #if os(Linux)
-        /// The `VmFlags` of the mapping holding `address`, from /proc/self/smaps.
-        private func vmFlags(at pointer: UnsafeMutableRawPointer) throws -> [Substring] {
-            let address = UInt(bitPattern: pointer)
-            // Read to the end: /proc files report a size of 0.
-            let data = try XCTUnwrap(FileHandle(forReadingAtPath: "/proc/self/smaps")).readDataToEndOfFile()
-            var inside = false
-            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-                let fields = line.split(separator: " ")
-                if let range = fields.first, range.contains("-"), !range.hasSuffix(":") {
-                    let bounds = range.split(separator: "-").compactMap { UInt($0, radix: 16) }
-                    inside = bounds.count == 2 && bounds[0] <= address && address < bounds[1]
-                } else if inside && fields.first == "VmFlags:" {
-                    return Array(fields.dropFirst())
-                }
-            }
-            XCTFail("no mapping holds \(pointer)")
-            return []
-        }
-
         /// Resident pages of `byteCount` bytes from `address` (page-aligned), by `mincore`.
         private func residentPages(_ address: UnsafeMutableRawPointer, byteCount: Int) throws -> Int {
             var flags = [UInt8](repeating: 0, count: (byteCount + 4095) / 4096)

@@ -82,20 +82,24 @@ final class SpillFileTests: XCTestCase {
             }
             let address = column.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
             // At least the 196 pages written (a neighbouring anonymous mapping may have merged with this one).
-            XCTAssertGreaterThanOrEqual(try smapsKilobytes("Anonymous", at: address), 784)
+            XCTAssertGreaterThanOrEqual(try ProcessMappings.kilobytes("Anonymous", at: address), 784)
             XCTAssertEqual(column.moveToFile(file), 196 * 4096)
-            XCTAssertEqual(try smapsKilobytes("Anonymous", at: address), 0)
-            XCTAssertEqual(try smapsKilobytes("Rss", at: address), 0, "nothing mapped until read")
+            XCTAssertEqual(try ProcessMappings.kilobytes("Anonymous", at: address), 0)
+            XCTAssertEqual(try ProcessMappings.kilobytes("Rss", at: address), 0, "nothing mapped until read")
             XCTAssertEqual(column[99_999], 99_999)
             column[50_000] = 7
-            XCTAssertEqual(try smapsKilobytes("Anonymous", at: address), 0, "a write goes to the file's page")
+            XCTAssertEqual(
+                try ProcessMappings.kilobytes("Anonymous", at: address),
+                0,
+                "a write goes to the file's page"
+            )
             // At least the page read and the page written: a fault maps the whole large folio the page cache
             // may hold it in.
-            XCTAssertGreaterThanOrEqual(try smapsKilobytes("Rss", at: address), 8)
+            XCTAssertGreaterThanOrEqual(try ProcessMappings.kilobytes("Rss", at: address), 8)
             XCTAssertEqual(file.cachedBytes, 196 * 4096, "every page is in the page cache, mapped or not")
 
             file.unmapPages()
-            XCTAssertEqual(try smapsKilobytes("Rss", at: address), 0)
+            XCTAssertEqual(try ProcessMappings.kilobytes("Rss", at: address), 0)
             XCTAssertEqual(column[50_000], 7, "the write survives the unmapping")
             XCTAssertEqual(column[50_001], 50_001)
             XCTAssertEqual(column[0], 0)
@@ -164,25 +168,6 @@ final class SpillFileTests: XCTestCase {
         let reloaded = try ShardStore(snapshot: plain.snapshot(), priceBook: prices, spillFile: reloadFile)
         XCTAssertGreaterThan(reloadFile.usage.regions, 30)
         XCTAssertEqual(reloaded.snapshot(), plain.snapshot())
-    }
-
-    /// One field's kilobytes (`Anonymous`, `Rss`) of the mapping holding `address`, from /proc/self/smaps.
-    private func smapsKilobytes(_ field: String, at address: UInt) throws -> Int {
-        // Read to the end: /proc files report a size of 0.
-        let data = try XCTUnwrap(FileHandle(forReadingAtPath: "/proc/self/smaps")).readDataToEndOfFile()
-        let smaps = String(decoding: data, as: UTF8.self)
-        var inside = false
-        for line in smaps.split(separator: "\n") {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            if let range = fields.first, range.contains("-"), !range.hasSuffix(":") {
-                let bounds = range.split(separator: "-").compactMap { UInt($0, radix: 16) }
-                inside = bounds.count == 2 && bounds[0] <= address && address < bounds[1]
-            } else if inside, fields.first == "\(field):", fields.count >= 2 {
-                return Int(fields[1]) ?? -1
-            }
-        }
-        struct NoMapping: Error {}
-        throw NoMapping()
     }
 
     /// Beyond its region limit the file refuses a move, and the refused block keeps its bytes in anonymous memory,
