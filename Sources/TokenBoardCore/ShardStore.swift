@@ -28,6 +28,11 @@ public struct ShardStore: Sendable {
     var sessions: SessionSpans
     /// Where `movePastDays` moves past days' detail; nil keeps it in anonymous memory.
     public let spillFile: SpillFile?
+    /// How many threads `apply` uses for a large batch: 1, or 2 (see `apply`). A setting of the process applying,
+    /// not part of the counted state: a snapshot does not keep it.
+    public var applyThreads: Int = 1 {
+        willSet { precondition((1...2).contains(newValue), "a shard applies a batch on 1 or 2 threads") }
+    }
 
     public internal(set) var newestDay: Day?
     public internal(set) var oldestDay: Day?
@@ -120,132 +125,7 @@ public struct ShardStore: Sendable {
         apply(try check(batch))
     }
 
-    /// Applies a batch `check` passed (see there); returns the number of events applied.
-    @discardableResult
-    public mutating func apply(_ checked: CheckedBatch) -> Int {
-        let batch = checked.batch
-        let employees = internEmployees(batch.employees)
-        let models = batch.models.map { internModel($0) }
-        let tools = batch.tools.map { internTool($0) }
-        let rates = models.map { modelRates[Int($0)] }
-        // Each session id was hashed once per batch, when the batch was decoded or converted.
-        let sessionKeys = batch.sessionKeys
-
-        var newest = newestDay?.number ?? .min
-        var oldest = oldestDay?.number ?? .max
-        // The session table prunes against the newest day of the batch as a whole, not of the events before the
-        // one that fills it up: so the order the events are applied in (`EmployeeOrder`) changes nothing.
-        let newestAfter =
-            batch.bounds.isEmpty ? newest : max(newest, Day(timestampMillis: batch.bounds.latestMillis).number)
-        var applied = 0
-        let admitted: [Bool]? =
-            batch.events.contains { $0.eventKey != 0 } ? recentEventKeys.admit(idsOf: batch.events) : nil
-        @inline(__always) func applyEvent(_ event: ApplyingEvent) {
-            applied += 1
-            let day = Day(timestampMillis: event.timestampMillis).number
-            if day > newest { newest = day }
-            if day < oldest { oldest = day }
-            let column = days.index(for: day)
-            let employee = Int(event.employee)
-            let model = models[Int(event.model)]
-            let cost = rates[Int(event.model)]?.cost(of: event.counts) ?? 0
-            days.add(
-                columnIndex: column,
-                employee: employee,
-                model: Int(model),
-                counts: event.counts,
-                cost: cost,
-                hourBit: HourMask.bit(at: event.timestampMillis, on: Day(number: day))
-            )
-            let newCell = details.record(
-                employee: employee,
-                day: day,
-                key: UsageCell.key(day: day, model: model, tool: tools[Int(event.tool)]),
-                counts: event.counts
-            )
-            if newCell { cellCount &+= 1 }
-            sessions.record(
-                employee: event.employee,
-                session: event.session,
-                at: event.timestampMillis,
-                counts: event.counts,
-                cost: cost,
-                newestDay: newestAfter
-            )
-        }
-        let order = EmployeeOrder(events: batch.events, localIDs: employees, employeeCount: self.employees.count)
-        var duplicates = 0
-        batch.events.withUnsafeBufferPointer { events in
-            employees.withUnsafeBufferPointer { employees in
-                sessionKeys.withUnsafeBufferPointer { sessionKeys in
-                    if let indices = order.indices {
-                        // The events are gathered into that order first, each with its shard-local employee id and
-                        // session digest, and a second delivery left out: a loop of independent loads whose cache
-                        // misses overlap, where the apply loop would wait for each in turn (the batch's tables are
-                        // indexed in arrival order, which is random in employee order).
-                        let sorted = [ApplyingEvent](unsafeUninitializedCapacity: indices.count) {
-                            sorted,
-                            initialized in
-                            var kept = 0
-                            for index in indices {
-                                let index = Int(index)
-                                if let admitted, !admitted[index] {
-                                    duplicates += 1
-                                    continue
-                                }
-                                sorted.initializeElement(
-                                    at: kept,
-                                    to: ApplyingEvent(events[index], employees: employees, sessionKeys: sessionKeys)
-                                )
-                                kept += 1
-                            }
-                            initialized = kept
-                        }
-                        // An event's first read is its employee's block of recent cells, 320 bytes apart from
-                        // the last employee's: asked for some events ahead, its miss overlaps their work.
-                        let ahead = Self.recentCellsPrefetchDistance
-                        sorted.withUnsafeBufferPointer { sorted in
-                            for (i, event) in sorted.enumerated() {
-                                if i + ahead < sorted.count {
-                                    details.prefetchRecentKeys(of: Int(sorted[i + ahead].employee))
-                                }
-                                applyEvent(event)
-                            }
-                        }
-                    } else {
-                        for (index, event) in events.enumerated() {
-                            if let admitted, !admitted[index] {
-                                duplicates += 1
-                                continue
-                            }
-                            applyEvent(ApplyingEvent(event, employees: employees, sessionKeys: sessionKeys))
-                        }
-                    }
-                }
-            }
-        }
-        duplicateEventCount &+= UInt64(duplicates)
-        if applied > 0 {
-            newestDay = Day(number: newest)
-            oldestDay = Day(number: oldest)
-        }
-        eventCount &+= UInt64(applied)
-        batchCount &+= 1
-        return applied
-    }
-
-    /// How many events ahead the apply loop asks for an employee's block of recent cells (8 and 16 measured alike,
-    /// 2–4% less CPU per event than none).
-    static var recentCellsPrefetchDistance: Int { 16 }
-
-    private mutating func internEmployees(_ keys: KeyTable) -> [Int32] {
-        let ids = employees.intern(keys)
-        // New employees got the ids after every known one, in order: each needs its details.
-        while details.employeeCount < employees.count { details.addEmployee() }
-        return ids
-    }
-
-    private mutating func internModel(_ name: String) -> UInt16 {
+    mutating func internModel(_ name: String) -> UInt16 {
         if let known = modelIndex[name] { return known }
         let id = UInt16(modelNames.count)
         modelIndex[name] = id
@@ -254,7 +134,7 @@ public struct ShardStore: Sendable {
         return id
     }
 
-    private mutating func internTool(_ name: String) -> UInt16 {
+    mutating func internTool(_ name: String) -> UInt16 {
         if let known = toolIndex[name] { return known }
         let id = UInt16(toolNames.count)
         toolIndex[name] = id

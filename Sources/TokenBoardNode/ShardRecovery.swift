@@ -22,7 +22,8 @@ public enum ShardRecovery {
         directory: String,
         priceBook: PriceBook,
         policy: SyncPolicy,
-        spillPastDays: Bool = false
+        spillPastDays: Bool = false,
+        applyThreads: Int = 1
     ) throws -> (store: ShardStore, log: WriteAheadLog, summary: RecoverySummary) {
         let clock = ContinuousClock()
         let started = clock.now
@@ -53,6 +54,7 @@ public enum ShardRecovery {
             summary.snapshotBytes = snapshot.fileBytes
             summary.snapshotEvents = store.eventCount
         }
+        store.applyThreads = applyThreads
         summary.log = try WriteAheadLog.replayReceived(directory: directory, after: covered) { request in
             store.apply(try store.check(request.batch))
             store.producers.applied(producer: request.producerID, sequence: request.sequence)

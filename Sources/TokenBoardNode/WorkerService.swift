@@ -34,6 +34,9 @@ public struct WorkerConfiguration: Sendable {
     /// Whether past days' detail moves to a spill file in the data directory (see `SpillFile`); without a data
     /// directory everything stays in memory.
     public var spillPastDays = true
+    /// Threads the shard applies a large batch on, 1 or 2 (see `ShardStore.applyThreads`); recovery applies the
+    /// log's batches the same way.
+    public var applyThreads = 1
 
     public init(
         id: String,
@@ -161,9 +164,11 @@ public struct WorkerService: Service {
                 "no data directory: counters are kept in memory only",
                 metadata: ["id": "\(configuration.id)"]
             )
+            var store = ShardStore(priceBook: configuration.priceBook)
+            store.applyThreads = configuration.applyThreads
             return Shard(
                 workerID: configuration.id,
-                store: ShardStore(priceBook: configuration.priceBook),
+                store: store,
                 map: configuration.initialMap,
                 log: nil,
                 futureLimit: configuration.futureLimit
@@ -173,7 +178,8 @@ public struct WorkerService: Service {
             directory: directory,
             priceBook: configuration.priceBook,
             policy: configuration.syncPolicy,
-            spillPastDays: configuration.spillPastDays
+            spillPastDays: configuration.spillPastDays,
+            applyThreads: configuration.applyThreads
         )
         if case .memory(let kind) = FileSystemMedium(path: directory) {
             logger.warning(

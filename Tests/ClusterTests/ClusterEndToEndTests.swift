@@ -5,7 +5,25 @@ import XCTest
 /// computed independently from the same log.
 final class ClusterEndToEndTests: XCTestCase {
     func testReplayedLogMatchesIndependentLedgerAndMissingShardIsReported() async throws {
-        try await TestCluster.run { cluster in try await checkReplay(on: cluster) }
+        // Two apply threads whatever the machine: the replayer's batches are large enough to be split.
+        try await TestCluster.run(workerArguments: ["--apply-threads", "2"]) { cluster in
+            try await checkReplay(on: cluster)
+        }
+    }
+
+    /// A worker applies on 1 or 2 threads; anything else is refused before it starts, saying so.
+    func testAWorkerRefusesAnApplyThreadsSettingItDoesNotHave() throws {
+        for setting in ["0", "3"] {
+            let bad = try CommandResult.run(
+                try TestCluster.locateBinary(),
+                [
+                    "worker", "--config", TestCluster.repositoryRoot + "/cluster/local.json", "--id", "w1",
+                    "--apply-threads", setting,
+                ]
+            )
+            XCTAssertNotEqual(bad.status, 0, setting)
+            XCTAssertTrue(bad.stderr.contains("--apply-threads must be 1 or 2"), bad.stderr)
+        }
     }
 
     private func checkReplay(on cluster: TestCluster) async throws {

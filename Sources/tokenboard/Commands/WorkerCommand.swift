@@ -1,4 +1,5 @@
 import ArgumentParser
+import NIOCore
 import TokenBoardCore
 import TokenBoardNode
 
@@ -91,7 +92,18 @@ struct WorkerCommand: AsyncParsableCommand {
     )
     var maxFutureDays: Int = FutureLimit.standard.days
 
+    @Option(
+        name: .customLong("apply-threads"),
+        help: """
+            Threads a batch of \(ShardStore.minimumEventsForTwoThreads) events or more is applied on: 1, or 2 (the \
+            cells on one, the day columns, event ids and session runs on the other). Default: 2 on a machine with \
+            two cores or more.
+            """
+    )
+    var applyThreads: Int = System.coreCount >= 2 ? 2 : 1
+
     func validate() throws {
+        guard (1...2).contains(applyThreads) else { throw ValidationError("--apply-threads must be 1 or 2") }
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be in 0...65535") }
         if let coordinator, Endpoint(coordinator) == nil { throw ValidationError("--coordinator must be HOST:PORT") }
         if let http, Endpoint(http) == nil { throw ValidationError("--http must be HOST:PORT, got '\(http)'") }
@@ -129,6 +141,7 @@ struct WorkerCommand: AsyncParsableCommand {
         if let http { configuration.http = Endpoint(http) }
         configuration.futureLimit = FutureLimit(days: maxFutureDays)
         configuration.spillPastDays = !pastDaysInMemory
+        configuration.applyThreads = applyThreads
         let id = self.id
         let service = WorkerService(configuration: configuration, logger: logger) { endpoint, http in
             ReadyLine.announce(role: "worker", id: id, endpoint: endpoint, http: http)

@@ -1,0 +1,194 @@
+extension ShardStore {
+    /// Applies a batch `check` passed (see there); returns the number of events applied.
+    ///
+    /// With `applyThreads` 2, a batch of at least `minimumEventsForTwoThreads` events is applied on two threads
+    /// that share no state: one interns the employees and puts the events in employee order, then adds them to the
+    /// cells; the other checks the event ids against the recent ones, then adds the events to the day columns and
+    /// the session runs. Each structure gets the same events in the same order either way, so the result is the
+    /// same as on one thread.
+    @discardableResult
+    public mutating func apply(_ checked: CheckedBatch) -> Int {
+        let batch = checked.batch
+        let models = batch.models.map { internModel($0) }
+        let tables = BatchTables(
+            models: models,
+            tools: batch.tools.map { internTool($0) },
+            rates: models.map { modelRates[Int($0)] }
+        )
+        let twoThreads = applyThreads > 1 && batch.events.count >= Self.minimumEventsForTwoThreads
+        let keyed = batch.events.contains { $0.eventKey != 0 }
+        // The session table prunes against the newest day of the batch as a whole, not of the events before the
+        // one that fills it up: so the order the events are applied in (`EmployeeOrder`) changes nothing.
+        var span = DaySpan(newest: newestDay?.number ?? .min, oldest: oldestDay?.number ?? .max)
+        let newestAfter =
+            batch.bounds.isEmpty
+            ? span.newest : max(span.newest, Day(timestampMillis: batch.bounds.latestMillis).number)
+
+        var order: EmployeeOrder?
+        // The events in the order they are applied, with their shard-local ids, session digests and costs.
+        var sorted: [ApplyingEvent] = []
+        var admitted: [Bool]?
+        // Apart: the employee table, the details' records and the gathered events | the event-id window.
+        ForkJoin.run(
+            concurrently: twoThreads && keyed,
+            {
+                let localIDs = employees.intern(batch.employees)
+                // New employees got the ids after every known one, in order: each needs its details.
+                while details.employeeCount < employees.count { details.addEmployee() }
+                let eventOrder = EmployeeOrder(
+                    events: batch.events,
+                    localIDs: localIDs,
+                    employeeCount: employees.count
+                )
+                sorted = Self.gather(batch, in: eventOrder, employees: localIDs, rates: tables.rates)
+                order = eventOrder
+            },
+            {
+                if keyed { admitted = recentEventKeys.admit(idsOf: batch.events) }
+            }
+        )
+        if let admitted, admitted.contains(false) {
+            // Rare: a second delivery of some event, which was gathered with the others (the ids were checked
+            // meanwhile) and is left out now.
+            let indices = order?.indices ?? Array(0..<Int32(batch.events.count))
+            sorted = zip(indices, sorted).compactMap { admitted[Int($0)] ? $1 : nil }
+        }
+
+        var newCells: UInt64 = 0
+        sorted.withUnsafeBufferPointer { sorted in
+            // Apart: the cells | the day columns, `span` and the session runs (the two halves of the work, as
+            // measured: docs/BENCHMARKS.md).
+            ForkJoin.run(
+                concurrently: twoThreads,
+                { newCells = Self.addAll(sorted, to: &details, tables: tables) },
+                {
+                    for event in sorted {
+                        Self.add(event, to: &days, tables: tables, span: &span)
+                        Self.add(event, to: &sessions, newestDay: newestAfter)
+                    }
+                }
+            )
+        }
+        let applied = sorted.count
+        cellCount &+= newCells
+        duplicateEventCount &+= UInt64(batch.events.count - applied)
+        if applied > 0 {
+            newestDay = Day(number: span.newest)
+            oldestDay = Day(number: span.oldest)
+        }
+        eventCount &+= UInt64(applied)
+        batchCount &+= 1
+        return applied
+    }
+
+    /// The smallest batch `apply` splits over two threads (with `applyThreads` 2): handing work to a second
+    /// thread and waiting for it costs some microseconds, the work of a few hundred events.
+    public static let minimumEventsForTwoThreads = 4096
+
+    /// How many events ahead the apply loop asks for an employee's block of recent cells (8 and 16 measured alike,
+    /// 2–4% less CPU per event than none).
+    static var recentCellsPrefetchDistance: Int { 16 }
+
+    /// A batch's models, tools and rates by the batch's own indices, in the shard's terms.
+    struct BatchTables {
+        /// The shard-local model id of each of the batch's models.
+        var models: [UInt16]
+        /// The shard-local tool id of each of the batch's tools.
+        var tools: [UInt16]
+        /// The list price of each of the batch's models, nil for an unpriced one.
+        var rates: [Rates?]
+    }
+
+    /// The newest and oldest day a store has events of, as the events are added.
+    struct DaySpan {
+        var newest: Int32
+        var oldest: Int32
+    }
+
+    /// The events of `batch` in `order`, as they are applied: each with its shard-local employee id (`employees`,
+    /// by the batch's employee index), its session's digest and its cost.
+    static func gather(
+        _ batch: IngestBatch,
+        in order: EmployeeOrder,
+        employees: [Int32],
+        rates: [Rates?]
+    ) -> [ApplyingEvent] {
+        batch.events.withUnsafeBufferPointer { events in
+            employees.withUnsafeBufferPointer { employees in
+                batch.sessionKeys.withUnsafeBufferPointer { sessionKeys in
+                    [ApplyingEvent](unsafeUninitializedCapacity: events.count) { gathered, initialized in
+                        @inline(__always) func event(_ index: Int) -> ApplyingEvent {
+                            ApplyingEvent(events[index], employees: employees, sessionKeys: sessionKeys, rates: rates)
+                        }
+                        if let indices = order.indices {
+                            // A loop of independent loads whose cache misses overlap, where the apply loop would
+                            // wait for each in turn (the batch's tables are indexed in arrival order, which is
+                            // random in employee order).
+                            for (position, index) in indices.enumerated() {
+                                gathered.initializeElement(at: position, to: event(Int(index)))
+                            }
+                        } else {
+                            for index in events.indices { gathered.initializeElement(at: index, to: event(index)) }
+                        }
+                        initialized = events.count
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds `events`, in employee order, to the cells; returns how many new cells were made.
+    @inline(__always)
+    static func addAll(
+        _ events: UnsafeBufferPointer<ApplyingEvent>,
+        to details: inout EmployeeDetails,
+        tables: BatchTables
+    ) -> UInt64 {
+        // An event's first read is its employee's block of recent cells, 320 bytes apart from the last
+        // employee's: asked for some events ahead, its miss overlaps their work.
+        let ahead = recentCellsPrefetchDistance
+        var newCells: UInt64 = 0
+        for (i, event) in events.enumerated() {
+            if i + ahead < events.count { details.prefetchRecentKeys(of: Int(events[i + ahead].employee)) }
+            let day = Day(timestampMillis: event.timestampMillis).number
+            let key = UsageCell.key(
+                day: day,
+                model: tables.models[Int(event.model)],
+                tool: tables.tools[Int(event.tool)]
+            )
+            if details.record(employee: Int(event.employee), day: day, key: key, counts: event.counts) {
+                newCells &+= 1
+            }
+        }
+        return newCells
+    }
+
+    /// Adds one event to its employee's running totals and its day's model totals.
+    @inline(__always)
+    static func add(_ event: ApplyingEvent, to days: inout DayColumns, tables: BatchTables, span: inout DaySpan) {
+        let day = Day(timestampMillis: event.timestampMillis).number
+        if day > span.newest { span.newest = day }
+        if day < span.oldest { span.oldest = day }
+        days.add(
+            columnIndex: days.index(for: day),
+            employee: Int(event.employee),
+            model: Int(tables.models[Int(event.model)]),
+            counts: event.counts,
+            cost: event.cost,
+            hourBit: HourMask.bit(at: event.timestampMillis, on: Day(number: day))
+        )
+    }
+
+    /// Adds one event to its session run.
+    @inline(__always)
+    static func add(_ event: ApplyingEvent, to sessions: inout SessionSpans, newestDay: Int32) {
+        sessions.record(
+            employee: event.employee,
+            session: event.session,
+            at: event.timestampMillis,
+            counts: event.counts,
+            cost: event.cost,
+            newestDay: newestDay
+        )
+    }
+}
