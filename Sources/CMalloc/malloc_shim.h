@@ -29,4 +29,14 @@ static inline int tokenboard_heap_set_mmap_threshold(size_t bytes) {
 #endif
 }
 
+/// Serves every thread from at most `arenas` malloc arenas; 1 on success, else 0.
+static inline int tokenboard_heap_set_arena_max(int arenas) {
+#if defined(__GLIBC__)
+    return mallopt(M_ARENA_MAX, arenas);
+#else
+    (void)arenas;
+    return 0;
+#endif
+}
+
 #endif

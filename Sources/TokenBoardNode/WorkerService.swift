@@ -237,8 +237,9 @@ public struct WorkerService: Service {
     /// cancelled: moves past days' detail to the spill file, if the store has one (the copies to the file then do
     /// not slow a burst of batches down, and memory stays bounded when batches never pause), and unmaps again the
     /// spill file's pages that batches, queries or a snapshot mapped. When ingest has paused, the unused pages at
-    /// the end of the store's huge-page pools go back to the system (once per pause), and so does the heap's free
-    /// memory (a burst's batch buffers, a query's scratch arrays) when something was moved or unmapped.
+    /// the end of the store's huge-page pools and the heap's free memory (a burst's batch buffers) go back to the
+    /// system, once per pause, and the heap's again whenever something was moved or unmapped (a query's scratch
+    /// arrays).
     private func upkeepWhenIdle(of shard: Shard, gauges: WorkerGauges) async {
         let clock = ContinuousClock()
         var lastMove = clock.now
@@ -253,10 +254,12 @@ public struct WorkerService: Service {
             let unmapped = shard.unmapSpilledPages()
             if paused && poolsTrimmedAt != batches {
                 shard.releaseUnusedPoolPages()
+                Heap.releaseFreeMemory()
                 gauges.countPoolTrim()
                 poolsTrimmedAt = batches
+            } else if (moved > 0 || unmapped) && paused {
+                Heap.releaseFreeMemory()
             }
-            if (moved > 0 || unmapped) && paused { Heap.releaseFreeMemory() }
             lastMove = clock.now
         }
     }

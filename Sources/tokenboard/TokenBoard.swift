@@ -1,4 +1,5 @@
 import ArgumentParser
+import TokenBoardNode
 
 /// The `tokenboard` command: every node role and every query of a tokenboard cluster.
 @main
@@ -35,4 +36,11 @@ struct TokenBoard: AsyncParsableCommand {
             VerifyCommand.self, CheckCommand.self,
         ]
     )
+
+    /// Parses and runs the command; a worker's heap is set up first, before any other thread allocates
+    /// (`Heap.useOneArena`), which is before the arguments are parsed.
+    static func main() async {
+        if CommandLine.arguments.dropFirst().first == WorkerCommand.configuration.commandName { Heap.useOneArena() }
+        await main(nil)
+    }
 }
