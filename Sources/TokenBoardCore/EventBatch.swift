@@ -111,8 +111,8 @@ public struct BatchedEvent: Sendable, Hashable {
 public struct EventBatchBuilder: Sendable {
     public private(set) var batch = EventBatch()
     private var employeeIndex = StringInterner()
-    private var modelIndex: [String: UInt16] = [:]
-    private var toolIndex: [String: UInt16] = [:]
+    private var modelIndex = StringInterner()
+    private var toolIndex = StringInterner()
     private var sessionIndex = StringInterner()
     // Consecutive events mostly share a model and a tool: compare with the previous ones before hashing.
     private var lastModel: (name: String, index: UInt16)?
@@ -132,30 +132,25 @@ public struct EventBatchBuilder: Sendable {
     /// starts a new batch.
     @discardableResult
     public mutating func append(_ event: UsageEvent) -> Bool {
-        // Check both tables before touching either, so a refused event leaves no string behind.
-        if modelIndex[event.model] == nil && batch.models.count > Int(UInt16.max) { return false }
-        if toolIndex[event.tool] == nil && batch.tools.count > Int(UInt16.max) { return false }
+        // Check both tables before touching either, so a refused event leaves no string behind (the counts
+        // first: a full table is rare).
+        if batch.models.count > Int(UInt16.max) && modelIndex.index(of: event.model, inTable: batch.models) == nil {
+            return false
+        }
+        if batch.tools.count > Int(UInt16.max) && toolIndex.index(of: event.tool, inTable: batch.tools) == nil {
+            return false
+        }
         let model: UInt16
         if let last = lastModel, last.name == event.model {
             model = last.index
-        } else if let known = modelIndex[event.model] {
-            model = known
         } else {
-            guard batch.models.count <= Int(UInt16.max) else { return false }
-            model = UInt16(batch.models.count)
-            modelIndex[event.model] = model
-            batch.models.append(event.model)
+            model = UInt16(modelIndex.index(of: event.model, in: &batch.models))
         }
         let tool: UInt16
         if let last = lastTool, last.name == event.tool {
             tool = last.index
-        } else if let known = toolIndex[event.tool] {
-            tool = known
         } else {
-            guard batch.tools.count <= Int(UInt16.max) else { return false }
-            tool = UInt16(batch.tools.count)
-            toolIndex[event.tool] = tool
-            batch.tools.append(event.tool)
+            tool = UInt16(toolIndex.index(of: event.tool, in: &batch.tools))
         }
         lastModel = (event.model, model)
         lastTool = (event.tool, tool)
@@ -181,8 +176,8 @@ public struct EventBatchBuilder: Sendable {
         batch = EventBatch()
         batch.events.reserveCapacity(result.events.count)
         employeeIndex.removeAll()
-        modelIndex.removeAll(keepingCapacity: true)
-        toolIndex.removeAll(keepingCapacity: true)
+        modelIndex.removeAll()
+        toolIndex.removeAll()
         sessionIndex.removeAll()
         lastModel = nil
         lastTool = nil

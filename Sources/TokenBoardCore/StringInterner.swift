@@ -1,5 +1,5 @@
-/// Gives each distinct string of a table its index there, appending strings it has not seen: the employee and
-/// session tables of `EventBatchBuilder`, which meet a string per event, and a shard's employee keys
+/// Gives each distinct string of a table its index there, appending strings it has not seen: the employee, session,
+/// model and tool tables of `EventBatchBuilder`, which meet a string per event, and a shard's employee keys
 /// (`EmployeeTable`), which meet one per distinct employee of every batch.
 ///
 /// An open-addressing table (linear probing, at most half full) of indices into the caller's table, hashed by
