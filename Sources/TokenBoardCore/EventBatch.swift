@@ -132,42 +132,76 @@ public struct EventBatchBuilder: Sendable {
     /// starts a new batch.
     @discardableResult
     public mutating func append(_ event: UsageEvent) -> Bool {
-        // Check both tables before touching either, so a refused event leaves no string behind (the counts
-        // first: a full table is rare).
-        if batch.models.count > Int(UInt16.max) && modelIndex.index(of: event.model, inTable: batch.models) == nil {
-            return false
-        }
-        if batch.tools.count > Int(UInt16.max) && toolIndex.index(of: event.tool, inTable: batch.tools) == nil {
-            return false
-        }
-        let model: UInt16
-        if let last = lastModel, last.name == event.model {
-            model = last.index
-        } else {
-            model = UInt16(modelIndex.index(of: event.model, in: &batch.models))
-        }
-        let tool: UInt16
-        if let last = lastTool, last.name == event.tool {
-            tool = last.index
-        } else {
-            tool = UInt16(toolIndex.index(of: event.tool, in: &batch.tools))
-        }
-        lastModel = (event.model, model)
-        lastTool = (event.tool, tool)
-        let employee = employeeIndex.index(of: event.employee, in: &batch.employees)
-        let session = sessionIndex.index(of: event.session, in: &batch.sessions)
+        guard let (model, tool) = indices(model: event.model, tool: event.tool) else { return false }
         batch.events.append(
             BatchedEvent(
-                employee: employee,
+                employee: employeeIndex.index(of: event.employee, in: &batch.employees),
                 model: model,
                 tool: tool,
-                session: session,
+                session: sessionIndex.index(of: event.session, in: &batch.sessions),
                 timestampMillis: event.timestampMillis,
                 eventKey: EventKey.digest(event.id),
                 counts: event.counts
             )
         )
         return true
+    }
+
+    /// Appends the event with these fields, the id, employee and session given as their UTF-8 bytes (valid
+    /// UTF-8): the same as `append(_:)` of that `UsageEvent`, but a string is made only of an employee or session
+    /// new to the batch. For a parser that has the bytes in hand.
+    @discardableResult
+    public mutating func append(
+        id: UnsafeRawBufferPointer,
+        timestampMillis: Int64,
+        employee: UnsafeRawBufferPointer,
+        model: String,
+        tool: String,
+        session: UnsafeRawBufferPointer,
+        counts: TokenCounts
+    ) -> Bool {
+        guard let (model, tool) = indices(model: model, tool: tool) else { return false }
+        batch.events.append(
+            BatchedEvent(
+                employee: employeeIndex.index(ofUTF8: employee, hash: CRC32C.checksum(employee), in: &batch.employees),
+                model: model,
+                tool: tool,
+                session: sessionIndex.index(ofUTF8: session, hash: CRC32C.checksum(session), in: &batch.sessions),
+                timestampMillis: timestampMillis,
+                eventKey: EventKey.digest(utf8: id),
+                counts: counts
+            )
+        )
+        return true
+    }
+
+    /// The batch's indices of `model` and `tool`, adding either when new; nil (adding neither) when a new one
+    /// finds its table full.
+    @inline(__always)
+    private mutating func indices(model: String, tool: String) -> (model: UInt16, tool: UInt16)? {
+        // Check both tables before touching either, so a refused event leaves no string behind (the counts
+        // first: a full table is rare).
+        if batch.models.count > Int(UInt16.max) && modelIndex.index(of: model, inTable: batch.models) == nil {
+            return nil
+        }
+        if batch.tools.count > Int(UInt16.max) && toolIndex.index(of: tool, inTable: batch.tools) == nil {
+            return nil
+        }
+        let modelIndex: UInt16
+        if let last = lastModel, last.name == model {
+            modelIndex = last.index
+        } else {
+            modelIndex = UInt16(self.modelIndex.index(of: model, in: &batch.models))
+        }
+        let toolIndex: UInt16
+        if let last = lastTool, last.name == tool {
+            toolIndex = last.index
+        } else {
+            toolIndex = UInt16(self.toolIndex.index(of: tool, in: &batch.tools))
+        }
+        lastModel = (model, modelIndex)
+        lastTool = (tool, toolIndex)
+        return (modelIndex, toolIndex)
     }
 
     /// Hands out the batch built so far and starts a new one, keeping the tables' capacity for the next.

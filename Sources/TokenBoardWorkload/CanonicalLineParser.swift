@@ -52,7 +52,46 @@ public struct CanonicalLineParser: Sendable {
         return try result.get()
     }
 
+    /// Parses one line without its newline straight into `builder`, which must have room for it (fewer than
+    /// 65,536 events): the same event `parse(_:)` returns, but its id, employee and session are interned from the
+    /// line's bytes when they hold no escapes and only ASCII, with no string made. Returns false for a blank line.
+    public mutating func parse(_ line: UnsafeRawBufferPointer, into builder: inout EventBatchBuilder)
+        throws(LogLineError.Reason) -> Bool
+    {
+        guard let base = line.baseAddress, !line.isEmpty else { return false }
+        var s = JSONScanner(base: base.assumingMemoryBound(to: UInt8.self), count: line.count)
+        guard let fields = try scan(&s) else { return false }
+        let required = try fields.required()
+        guard !fields.id.needsDecoding && !required.employee.needsDecoding && !fields.session.needsDecoding else {
+            let appended = builder.append(try event(fields, s))
+            precondition(appended, "a builder with room for the event")
+            return true
+        }
+        try Self.check(employeeBytes: required.employee.end - required.employee.start)
+        let modelName = try s.string(required.model, field: "model", cache: &models)
+        guard !modelName.isEmpty else { throw .emptyField("model") }
+        var tool = ""
+        if let raw = fields.tool { tool = try s.string(raw, field: "tool", cache: &tools) }
+        let appended = builder.append(
+            id: s.bytes(of: fields.id),
+            timestampMillis: required.timestamp,
+            employee: s.bytes(of: required.employee),
+            model: modelName,
+            tool: tool,
+            session: s.bytes(of: fields.session),
+            counts: fields.counts
+        )
+        precondition(appended, "a builder with room for the event")
+        return true
+    }
+
     @inline(__always) private mutating func parse(_ s: inout JSONScanner) throws(LogLineError.Reason) -> UsageEvent? {
+        guard let fields = try scan(&s) else { return nil }
+        return try event(fields, s)
+    }
+
+    /// The fields of a line's object, checked against the JSON grammar; nil for a blank line.
+    @inline(__always) private mutating func scan(_ s: inout JSONScanner) throws(LogLineError.Reason) -> Fields? {
         s.skipWhitespace()
         if s.atEnd { return nil }
         guard s.peek == UInt8(ascii: "{") else {
@@ -181,16 +220,16 @@ public struct CanonicalLineParser: Sendable {
         }
         s.skipWhitespace()
         guard s.atEnd else { throw s.malformed("end of line") }
+        return fields
+    }
 
-        guard let timestamp = fields.timestamp else { throw .missingField("ts") }
-        guard let employee = fields.employee else { throw .missingField("employee") }
-        guard let model = fields.model else { throw .missingField("model") }
+    /// The event of a line's fields (`s` is the line's scanner).
+    @inline(__always) private mutating func event(_ fields: Fields, _ s: JSONScanner) throws(LogLineError.Reason)
+        -> UsageEvent
+    {
+        let (timestamp, employee, model) = try fields.required()
         let employeeKey = try s.string(employee, field: "employee")
-        let employeeBytes = employeeKey.utf8.count
-        guard employeeBytes > 0 else { throw .emptyField("employee") }
-        guard employeeBytes <= Self.maxEmployeeBytes else {
-            throw .fieldTooLong(field: "employee", limit: Self.maxEmployeeBytes)
-        }
+        try Self.check(employeeBytes: employeeKey.utf8.count)
         let modelName = try s.string(model, field: "model", cache: &models)
         guard !modelName.isEmpty else { throw .emptyField("model") }
         var id = ""
@@ -208,6 +247,14 @@ public struct CanonicalLineParser: Sendable {
             session: session,
             counts: fields.counts
         )
+    }
+
+    /// Refuses an employee key of no bytes or more than `maxEmployeeBytes`.
+    @inline(__always) private static func check(employeeBytes: Int) throws(LogLineError.Reason) {
+        guard employeeBytes > 0 else { throw .emptyField("employee") }
+        guard employeeBytes <= maxEmployeeBytes else {
+            throw .fieldTooLong(field: "employee", limit: maxEmployeeBytes)
+        }
     }
 }
 
@@ -230,6 +277,16 @@ private struct Fields {
     var tool: RawString?
     var session: RawString?
     var counts = TokenCounts()
+
+    /// The values every event needs, or the error of the first one missing.
+    @inline(__always) func required() throws(LogLineError.Reason) -> (
+        timestamp: Int64, employee: RawString, model: RawString
+    ) {
+        guard let timestamp else { throw .missingField("ts") }
+        guard let employee else { throw .missingField("employee") }
+        guard let model else { throw .missingField("model") }
+        return (timestamp, employee, model)
+    }
 
     /// Reads the value of a key's field. A repeated key overwrites the earlier value.
     mutating func read(

@@ -11,6 +11,11 @@ public protocol JSONLineDecoder {
     mutating func decode(_ line: UnsafeRawBufferPointer, into events: inout [UsageEvent])
         throws(LogLineError.Reason) -> DecodedLine
 
+    /// Decodes one line as `decode(_:into:)` does, into `builder` instead, which must have room for an event (fewer
+    /// than 65,536). The default decodes the event and appends it; a format can intern the line's bytes instead.
+    mutating func decode(_ line: UnsafeRawBufferPointer, into builder: inout EventBatchBuilder)
+        throws(LogLineError.Reason) -> DecodedLine
+
     /// Once the file has ended: appends up to `max` of the events the decoder still holds and returns how many.
     mutating func drain(into events: inout [UsageEvent], max: Int) -> Int
 }
@@ -26,6 +31,19 @@ public enum DecodedLine: Sendable, Hashable {
 extension JSONLineDecoder {
     /// Decoders that hold nothing back have nothing to drain.
     public mutating func drain(into events: inout [UsageEvent], max: Int) -> Int { 0 }
+
+    /// Decodes the line's event, if any, and appends it to `builder`.
+    public mutating func decode(_ line: UnsafeRawBufferPointer, into builder: inout EventBatchBuilder)
+        throws(LogLineError.Reason) -> DecodedLine
+    {
+        var events: [UsageEvent] = []
+        let decoded = try decode(line, into: &events)
+        for event in events {
+            let appended = builder.append(event)
+            precondition(appended, "a builder with room for the event")
+        }
+        return decoded
+    }
 }
 
 extension CanonicalLineParser: JSONLineDecoder {
@@ -38,5 +56,13 @@ extension CanonicalLineParser: JSONLineDecoder {
         guard let event = try parse(line) else { return .skipped }
         events.append(event)
         return .usage
+    }
+
+    /// The event's id, employee and session interned from the line's bytes (see `parse(_:into:)`).
+    @inline(__always)
+    public mutating func decode(_ line: UnsafeRawBufferPointer, into builder: inout EventBatchBuilder)
+        throws(LogLineError.Reason) -> DecodedLine
+    {
+        try parse(line, into: &builder) ? .usage : .skipped
     }
 }

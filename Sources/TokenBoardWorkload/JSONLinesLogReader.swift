@@ -107,9 +107,25 @@ public final class JSONLinesLogReader<Decoder: JSONLineDecoder>: UsageLogReader 
     }
 
     public func next(into events: inout [UsageEvent], max: Int) throws -> Bool {
+        try decodeLines(into: &events, max: max)
+    }
+
+    /// Builds the batch straight from the lines (`JSONLineDecoder.decode(_:into:)` for a builder), without an array
+    /// of events in between.
+    public func nextBatch(into batch: inout EventBatch, max: Int) throws -> Bool {
+        precondition(max > 0 && max <= EventBatch.maxConvertedEvents, "max must be 1 to 65,536")
+        var builder = EventBatchBuilder()
+        builder.reserve(max)
+        // In strict mode the events read before a bad line are handed out with the error, as `next` leaves them.
+        defer { batch = builder.batch }
+        return try decodeLines(into: &builder, max: max)
+    }
+
+    /// Decodes lines into `events` until it holds `max` more events or the file ends; see `next`.
+    private func decodeLines<Sink: DecodedEventSink>(into events: inout Sink, max: Int) throws -> Bool {
         precondition(max > 0, "max must be positive")
-        let before = events.count
-        while events.count - before < max {
+        let before = events.eventCount
+        while events.eventCount - before < max {
             if let newline = memchr(buffer + scanFrom, 0x0A, end - scanFrom) {
                 let lineEnd = buffer.distance(to: newline.assumingMemoryBound(to: UInt8.self))
                 let lineStart = start
@@ -153,12 +169,12 @@ public final class JSONLinesLogReader<Decoder: JSONLineDecoder>: UsageLogReader 
                     _ = closeDescriptor(fd)
                     fd = -1
                 }
-                if closed || decoder.drain(into: &events, max: max - (events.count - before)) == 0 { break }
+                if closed || events.drain(&decoder, max: max - (events.eventCount - before)) == 0 { break }
                 continue
             }
             try fill()
         }
-        return events.count > before
+        return events.eventCount > before
     }
 
     /// Moves the partial line to the front of the buffer and reads the next chunk after it.
@@ -194,12 +210,14 @@ public final class JSONLinesLogReader<Decoder: JSONLineDecoder>: UsageLogReader 
         }
     }
 
-    @inline(__always) private func decodeLine(from lineStart: Int, to lineEnd: Int, into events: inout [UsageEvent])
-        throws
-    {
+    @inline(__always) private func decodeLine<Sink: DecodedEventSink>(
+        from lineStart: Int,
+        to lineEnd: Int,
+        into events: inout Sink
+    ) throws {
         let line = UnsafeRawBufferPointer(start: buffer + lineStart, count: lineEnd - lineStart)
         do {
-            if try decoder.decode(line, into: &events) == .skipped { skippedLines += 1 }
+            if try events.decode(line, with: &decoder) == .skipped { skippedLines += 1 }
         } catch {
             try refuse(error)
         }

@@ -14,6 +14,14 @@ struct RawString {
     var end: Int
     var escaped: Bool
     var nonASCII: Bool
+
+    /// Whether the string's value is other than its bytes as they stand, or they must be checked as UTF-8 first.
+    var needsDecoding: Bool { escaped || nonASCII }
+}
+
+extension Optional where Wrapped == RawString {
+    /// Whether a present string needs decoding (see `RawString.needsDecoding`); an absent one does not.
+    var needsDecoding: Bool { self?.needsDecoding ?? false }
 }
 
 /// A cursor over one line. Reading past the end yields 0, a byte that is valid nowhere in JSON outside a string,
@@ -453,6 +461,13 @@ struct JSONScanner {
             return value
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The bytes of a string that needs no decoding, as they stand in the line (valid while the line is); no bytes
+    /// for an absent one.
+    @inline(__always) func bytes(of raw: RawString?) -> UnsafeRawBufferPointer {
+        guard let raw else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: p + raw.start, count: raw.end - raw.start)
     }
 
     /// Like `string(_:field:)`, but shares the string of a name seen before.

@@ -85,6 +85,87 @@ final class CanonicalLogReaderTests: XCTestCase {
         }
     }
 
+    /// `nextBatch` builds its batches from the lines' bytes; they are the batches of the events `next` reads, table
+    /// for table, whatever the lines hold: escapes and non-ASCII bytes (which go through strings), no id or
+    /// session, another key order, unknown keys, blank and bad lines, and chunk boundaries anywhere.
+    func testBatchesFromTheBytesAreTheBatchesOfTheEvents() throws {
+        let folder = try TemporaryFolder()
+        var lines: [String] = []
+        for n in 1...300 {
+            switch n % 10 {
+            case 0:
+                lines.append(
+                    #"{"id":"e-\#(n)","ts":\#(n),"employee":"emp-\u00e9-\#(n % 7)","model":"gpt-5","#
+                        + #""session":"s\"\#(n % 3)","input":\#(n)}"#
+                )
+            case 1:
+                lines.append(
+                    #"{"ts":\#(n),"employee":"émile-\#(n % 5)","model":"claude-sonnet-4-6","tool":"cursor","#
+                        + #""output":\#(n)}"#
+                )
+            case 2:
+                lines.append(
+                    #"{"model":"acme-coder-2","employee":"emp-\#(n % 11)","ts":\#(n),"id":"","#
+                        + #""extra":[1,{"a":null}],"cache_read":\#(n)}"#
+                )
+            case 3: lines.append("")
+            case 4: lines.append(#"{"ts":\#(n),"employee":"emp-\#(n % 11)","model":"m","input":-1}"#)
+            case 5:
+                lines.append(
+                    #"{ "id" : "e-\#(n)" , "ts" : \#(n) , "employee" : "emp-\#(n % 13)" , "#
+                        + #""model" : "claude-haiku-4-5" , "tool" : "claude-code" , "session" : "s-\#(n % 4)" }"#
+                )
+            default:
+                lines.append(
+                    #"{"id":"e-\#(n)","ts":\#(n),"employee":"emp-\#(n % 17)","model":"claude-opus-4-6","#
+                        + #""tool":"claude-code","session":"s-\#(n % 9)-0001","input":\#(n),"output":1,"#
+                        + #""cache_write":2,"cache_read":3}"#
+                )
+            }
+        }
+        let text = lines.joined(separator: "\n")
+        let path = try folder.write("mixed.jsonl", text)
+        let events = try readAll(try CanonicalLogReader(path: path))
+        XCTAssertEqual(events.count, 240)
+        for (chunkSize, max) in [(4096, 1000), (7, 33), (64, 1), (100, 65_536)] {
+            let reader = try CanonicalLogReader(path: path, strict: false, chunkSize: chunkSize, maxLineLength: 1 << 20)
+            var batches: [EventBatch] = []
+            var batch = EventBatch()
+            while try reader.nextBatch(into: &batch, max: max) {
+                XCTAssertLessThanOrEqual(batch.events.count, max)
+                batches.append(batch)
+            }
+            XCTAssertTrue(batch.events.isEmpty)
+            var expected: [EventBatch] = []
+            var position = 0
+            while position < events.count {
+                let end = min(events.count, position + max)
+                expected.append(EventBatch(converting: events[position..<end]))
+                position = end
+            }
+            XCTAssertEqual(batches, expected, "chunk size \(chunkSize), max \(max)")
+            XCTAssertEqual(reader.badLines, 30)
+            XCTAssertEqual(reader.skippedLines, 30)
+            XCTAssertEqual(reader.linesRead, 300)
+        }
+    }
+
+    /// In strict mode `nextBatch` throws the first bad line's error, with the events before it in the batch.
+    func testStrictBatchesStopAtTheFirstBadLine() throws {
+        let folder = try TemporaryFolder()
+        let text = [line(1), line(2), #"{"ts":3000,"employee":"","model":"m"}"#, line(4)].joined(separator: "\n")
+        let reader = try CanonicalLogReader(path: try folder.write("strict.jsonl", text), strict: true)
+        var batch = EventBatch()
+        XCTAssertThrowsError(try reader.nextBatch(into: &batch, max: 100)) { error in
+            XCTAssertEqual((error as? LogLineError)?.line, 3)
+            XCTAssertEqual((error as? LogLineError)?.kind, .emptyField("employee"))
+        }
+        XCTAssertEqual(batch.events.map(\.counts.input), [1, 2])
+        XCTAssertEqual(batch.employees, ["emp-1"])
+        XCTAssertTrue(try reader.nextBatch(into: &batch, max: 100))
+        XCTAssertEqual(batch.events.map(\.counts.input), [4])
+    }
+
     func testMissingFinalNewline() throws {
         let folder = try TemporaryFolder()
         let path = try folder.write("tail.jsonl", line(1) + "\n" + line(2))

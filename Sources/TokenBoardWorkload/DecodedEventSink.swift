@@ -1,0 +1,48 @@
+import TokenBoardCore
+
+/// Where `JSONLinesLogReader` puts what its decoder makes of each line: canonical events (`next`), or a batch being
+/// built (`nextBatch`), which a decoder can fill from the line's bytes without making an event first.
+protocol DecodedEventSink {
+    /// Events put here so far.
+    var eventCount: Int { get }
+
+    /// Decodes one line with `decoder` into this sink.
+    mutating func decode<Decoder: JSONLineDecoder>(_ line: UnsafeRawBufferPointer, with decoder: inout Decoder)
+        throws(LogLineError.Reason) -> DecodedLine
+
+    /// Takes up to `max` of the events `decoder` still holds once the file has ended; returns how many.
+    mutating func drain<Decoder: JSONLineDecoder>(_ decoder: inout Decoder, max: Int) -> Int
+}
+
+extension Array: DecodedEventSink where Element == UsageEvent {
+    var eventCount: Int { count }
+
+    @inline(__always)
+    mutating func decode<Decoder: JSONLineDecoder>(_ line: UnsafeRawBufferPointer, with decoder: inout Decoder)
+        throws(LogLineError.Reason) -> DecodedLine
+    {
+        try decoder.decode(line, into: &self)
+    }
+
+    mutating func drain<Decoder: JSONLineDecoder>(_ decoder: inout Decoder, max: Int) -> Int {
+        decoder.drain(into: &self, max: max)
+    }
+}
+
+extension EventBatchBuilder: DecodedEventSink {
+    var eventCount: Int { count }
+
+    @inline(__always)
+    mutating func decode<Decoder: JSONLineDecoder>(_ line: UnsafeRawBufferPointer, with decoder: inout Decoder)
+        throws(LogLineError.Reason) -> DecodedLine
+    {
+        try decoder.decode(line, into: &self)
+    }
+
+    mutating func drain<Decoder: JSONLineDecoder>(_ decoder: inout Decoder, max: Int) -> Int {
+        var events: [UsageEvent] = []
+        let drained = decoder.drain(into: &events, max: max)
+        for event in events { append(event) }
+        return drained
+    }
+}
