@@ -187,20 +187,22 @@ public struct EventBatchBuilder: Sendable {
         if batch.tools.count > Int(UInt16.max) && toolIndex.index(of: tool, inTable: batch.tools) == nil {
             return nil
         }
+        // The previous names are replaced only when they change: a string kept is retained, once per change
+        // rather than per event.
         let modelIndex: UInt16
         if let last = lastModel, last.name == model {
             modelIndex = last.index
         } else {
             modelIndex = UInt16(self.modelIndex.index(of: model, in: &batch.models))
+            lastModel = (model, modelIndex)
         }
         let toolIndex: UInt16
         if let last = lastTool, last.name == tool {
             toolIndex = last.index
         } else {
             toolIndex = UInt16(self.toolIndex.index(of: tool, in: &batch.tools))
+            lastTool = (tool, toolIndex)
         }
-        lastModel = (model, modelIndex)
-        lastTool = (tool, toolIndex)
         return (modelIndex, toolIndex)
     }
 

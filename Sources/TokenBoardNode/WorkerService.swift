@@ -252,14 +252,13 @@ public struct WorkerService: Service {
             guard paused || clock.now - lastMove >= .seconds(10) else { return }
             let moved = shard.movePastDays()
             let unmapped = shard.unmapSpilledPages()
-            if paused && poolsTrimmedAt != batches {
+            let firstTickOfPause = paused && poolsTrimmedAt != batches
+            if firstTickOfPause {
                 shard.releaseUnusedPoolPages()
-                Heap.releaseFreeMemory()
                 gauges.countPoolTrim()
                 poolsTrimmedAt = batches
-            } else if (moved > 0 || unmapped) && paused {
-                Heap.releaseFreeMemory()
             }
+            if paused && (firstTickOfPause || moved > 0 || unmapped) { Heap.releaseFreeMemory() }
             lastMove = clock.now
         }
     }
