@@ -94,6 +94,15 @@ public enum CRC32C {
         }
     #endif
 
+    /// `checksum(_:)` with the CPU already checked (`hasHardwareSupport`, read once by the caller): a loop hashing a
+    /// short key per item would otherwise pay more for reading the lazily set flag than for the hash.
+    @inline(__always) static func checksum(_ bytes: UnsafeRawBufferPointer, hardware: Bool) -> UInt32 {
+        #if arch(x86_64)
+            if hardware { return hardwareChecksum(bytes) }
+        #endif
+        return tableChecksum(bytes)
+    }
+
     /// The checksum of a byte sequence.
     public static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
         let array = Array(bytes)

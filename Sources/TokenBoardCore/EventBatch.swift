@@ -117,6 +117,9 @@ public struct EventBatchBuilder: Sendable {
     // Consecutive events mostly share a model and a tool: compare with the previous ones before hashing.
     private var lastModel: (name: String, index: UInt16)?
     private var lastTool: (name: String, index: UInt16)?
+    /// Whether CRC-32C (the interners' hash) runs on the CPU's instruction, read once per builder rather than per
+    /// name (see `CRC32C.checksum(_:hardware:)`).
+    private let hardwareCRC = CRC32C.hasHardwareSupport
 
     public init() {}
 
@@ -147,26 +150,28 @@ public struct EventBatchBuilder: Sendable {
         return true
     }
 
-    /// Appends the event with these fields, the id, employee and session given as their UTF-8 bytes (valid
-    /// UTF-8): the same as `append(_:)` of that `UsageEvent`, but a string is made only of an employee or session
-    /// new to the batch. For a parser that has the bytes in hand.
+    /// Appends the event with these fields, every string given as its UTF-8 bytes (valid UTF-8): the same as
+    /// `append(_:)` of that `UsageEvent`, but a string is made only of a name new to the batch. For a parser that
+    /// has the bytes in hand.
     @discardableResult
     public mutating func append(
         id: UnsafeRawBufferPointer,
         timestampMillis: Int64,
         employee: UnsafeRawBufferPointer,
-        model: String,
-        tool: String,
+        model: UnsafeRawBufferPointer,
+        tool: UnsafeRawBufferPointer,
         session: UnsafeRawBufferPointer,
         counts: TokenCounts
     ) -> Bool {
-        guard let (model, tool) = indices(model: model, tool: tool) else { return false }
+        guard let (model, tool) = indices(modelUTF8: model, toolUTF8: tool) else { return false }
+        let employeeHash = CRC32C.checksum(employee, hardware: hardwareCRC)
+        let sessionHash = CRC32C.checksum(session, hardware: hardwareCRC)
         batch.events.append(
             BatchedEvent(
-                employee: employeeIndex.index(ofUTF8: employee, hash: CRC32C.checksum(employee), in: &batch.employees),
+                employee: employeeIndex.index(ofUTF8: employee, hash: employeeHash, in: &batch.employees),
                 model: model,
                 tool: tool,
-                session: sessionIndex.index(ofUTF8: session, hash: CRC32C.checksum(session), in: &batch.sessions),
+                session: sessionIndex.index(ofUTF8: session, hash: sessionHash, in: &batch.sessions),
                 timestampMillis: timestampMillis,
                 eventKey: EventKey.digest(utf8: id),
                 counts: counts
@@ -204,6 +209,29 @@ public struct EventBatchBuilder: Sendable {
             lastTool = (tool, toolIndex)
         }
         return (modelIndex, toolIndex)
+    }
+
+    /// `indices(model:tool:)` for names given as their UTF-8 bytes.
+    @inline(__always)
+    private mutating func indices(modelUTF8 model: UnsafeRawBufferPointer, toolUTF8 tool: UnsafeRawBufferPointer) -> (
+        model: UInt16, tool: UInt16
+    )? {
+        let modelHash = CRC32C.checksum(model, hardware: hardwareCRC)
+        let toolHash = CRC32C.checksum(tool, hardware: hardwareCRC)
+        if batch.models.count > Int(UInt16.max)
+            && modelIndex.index(ofUTF8: model, hash: modelHash, inTable: batch.models) == nil
+        {
+            return nil
+        }
+        if batch.tools.count > Int(UInt16.max)
+            && toolIndex.index(ofUTF8: tool, hash: toolHash, inTable: batch.tools) == nil
+        {
+            return nil
+        }
+        return (
+            UInt16(modelIndex.index(ofUTF8: model, hash: modelHash, in: &batch.models)),
+            UInt16(toolIndex.index(ofUTF8: tool, hash: toolHash, in: &batch.tools))
+        )
     }
 
     /// Hands out the batch built so far and starts a new one, keeping the tables' capacity for the next.

@@ -28,6 +28,13 @@ struct StringInterner: Sendable {
         return probe(value, hash: CRC32C.checksum(utf8: value), in: table).index
     }
 
+    /// The index in `table` of the string whose UTF-8 bytes are `utf8` and whose CRC-32C is `hash`, or nil when it
+    /// is not there.
+    func index(ofUTF8 utf8: UnsafeRawBufferPointer, hash: UInt32, inTable table: [String]) -> UInt32? {
+        guard !slots.isEmpty else { return nil }
+        return probe(hash: hash) { Self.matches(table[$0], utf8) }.index
+    }
+
     /// The index of `value` in `table`, appending it first when it is not there yet. `table` must be the one this
     /// interner has seen every string of (strings are only ever appended through here).
     mutating func index(of value: String, in table: inout [String]) -> UInt32 {

@@ -53,8 +53,8 @@ public struct CanonicalLineParser: Sendable {
     }
 
     /// Parses one line without its newline straight into `builder`, which must have room for it (fewer than
-    /// 65,536 events): the same event `parse(_:)` returns, but its id, employee and session are interned from the
-    /// line's bytes when they hold no escapes and only ASCII, with no string made. Returns false for a blank line.
+    /// 65,536 events): the same event `parse(_:)` returns, but its strings are interned from the line's bytes when
+    /// they hold no escapes and only ASCII, with no string made. Returns false for a blank line.
     public mutating func parse(_ line: UnsafeRawBufferPointer, into builder: inout EventBatchBuilder)
         throws(LogLineError.Reason) -> Bool
     {
@@ -62,22 +62,22 @@ public struct CanonicalLineParser: Sendable {
         var s = JSONScanner(base: base.assumingMemoryBound(to: UInt8.self), count: line.count)
         guard let fields = try scan(&s) else { return false }
         let required = try fields.required()
-        guard !fields.id.needsDecoding && !required.employee.needsDecoding && !fields.session.needsDecoding else {
+        guard
+            !fields.id.needsDecoding && !required.employee.needsDecoding && !required.model.needsDecoding
+                && !fields.tool.needsDecoding && !fields.session.needsDecoding
+        else {
             let appended = builder.append(try event(fields, s))
             precondition(appended, "a builder with room for the event")
             return true
         }
         try Self.check(employeeBytes: required.employee.end - required.employee.start)
-        let modelName = try s.string(required.model, field: "model", cache: &models)
-        guard !modelName.isEmpty else { throw .emptyField("model") }
-        var tool = ""
-        if let raw = fields.tool { tool = try s.string(raw, field: "tool", cache: &tools) }
+        guard required.model.end > required.model.start else { throw .emptyField("model") }
         let appended = builder.append(
             id: s.bytes(of: fields.id),
             timestampMillis: required.timestamp,
             employee: s.bytes(of: required.employee),
-            model: modelName,
-            tool: tool,
+            model: s.bytes(of: required.model),
+            tool: s.bytes(of: fields.tool),
             session: s.bytes(of: fields.session),
             counts: fields.counts
         )

@@ -112,6 +112,7 @@ public final class JSONLinesLogReader<Decoder: JSONLineDecoder>: UsageLogReader 
 
     /// Builds the batch straight from the lines (`JSONLineDecoder.decode(_:into:)` for a builder), without an array
     /// of events in between.
+    @_specialize(where Decoder == CanonicalLineParser)
     public func nextBatch(into batch: inout EventBatch, max: Int) throws -> Bool {
         precondition(max > 0 && max <= EventBatch.maxConvertedEvents, "max must be 1 to 65,536")
         var builder = EventBatchBuilder()
@@ -124,6 +125,10 @@ public final class JSONLinesLogReader<Decoder: JSONLineDecoder>: UsageLogReader 
     /// Decodes lines into `events` until it holds `max` more events or the file ends; see `next`.
     private func decodeLines<Sink: DecodedEventSink>(into events: inout Sink, max: Int) throws -> Bool {
         precondition(max > 0, "max must be positive")
+        // The decoder is worked on as a local: handed `inout` from a class's property per line, each call would be
+        // checked at run time for overlapping access.
+        var decoder = self.decoder
+        defer { self.decoder = decoder }
         let before = events.eventCount
         while events.eventCount - before < max {
             if let newline = memchr(buffer + scanFrom, 0x0A, end - scanFrom) {
@@ -139,7 +144,7 @@ public final class JSONLinesLogReader<Decoder: JSONLineDecoder>: UsageLogReader 
                 if lineEnd - lineStart > maxLineLength {
                     try refuse(.lineTooLong(limit: maxLineLength))
                 } else {
-                    try decodeLine(from: lineStart, to: lineEnd, into: &events)
+                    try decodeLine(from: lineStart, to: lineEnd, into: &events, with: &decoder)
                 }
                 continue
             }
@@ -159,7 +164,7 @@ public final class JSONLinesLogReader<Decoder: JSONLineDecoder>: UsageLogReader 
                     let lineStart = start
                     start = end
                     linesRead += 1
-                    try decodeLine(from: lineStart, to: end, into: &events)
+                    try decodeLine(from: lineStart, to: end, into: &events, with: &decoder)
                     continue
                 }
                 skipping = false
@@ -213,7 +218,8 @@ public final class JSONLinesLogReader<Decoder: JSONLineDecoder>: UsageLogReader 
     @inline(__always) private func decodeLine<Sink: DecodedEventSink>(
         from lineStart: Int,
         to lineEnd: Int,
-        into events: inout Sink
+        into events: inout Sink,
+        with decoder: inout Decoder
     ) throws {
         let line = UnsafeRawBufferPointer(start: buffer + lineStart, count: lineEnd - lineStart)
         do {

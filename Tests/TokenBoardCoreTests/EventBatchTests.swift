@@ -78,6 +78,76 @@ final class EventBatchTests: XCTestCase {
         XCTAssertNoThrow(try builder.batch.validate())
     }
 
+    /// Appends `event` through the builder's bytes API, as a parser holding the line's bytes does.
+    private func appendBytes(_ event: UsageEvent, to builder: inout EventBatchBuilder) -> Bool {
+        var (id, employee, model, tool, session) = (event.id, event.employee, event.model, event.tool, event.session)
+        return id.withUTF8 { id in
+            employee.withUTF8 { employee in
+                model.withUTF8 { model in
+                    tool.withUTF8 { tool in
+                        session.withUTF8 { session in
+                            builder.append(
+                                id: UnsafeRawBufferPointer(id),
+                                timestampMillis: event.timestampMillis,
+                                employee: UnsafeRawBufferPointer(employee),
+                                model: UnsafeRawBufferPointer(model),
+                                tool: UnsafeRawBufferPointer(tool),
+                                session: UnsafeRawBufferPointer(session),
+                                counts: event.counts
+                            )
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The bytes API interns into the same tables as the events API, so a builder fed both (a parser falls back to
+    /// events for escaped lines) builds the batch the events alone build.
+    func testBytesAppendBuildsTheBatchOfTheEvents() {
+        let models = ["gpt-5", "claude-sonnet-4-6-with-a-long-name", "", "gpt-5"]
+        let tools = ["", "cursor", "claude-code-long-tool-name", "cursor"]
+        var events: [UsageEvent] = []
+        for i in 0..<40 {
+            var e = event(
+                "emp-\(i % 7)",
+                models[i % 4].isEmpty ? "m-\(i % 3)" : models[i % 4],
+                tool: tools[i % 3],
+                session: i % 5 == 0 ? "" : "s-\(i % 6)",
+                at: Int64(i),
+                TokenCounts(input: UInt64(i), output: 2, cacheWrite: 3, cacheRead: UInt64(i * 11))
+            )
+            e.id = i % 4 == 0 ? "" : "id-\(i)"
+            events.append(e)
+        }
+        var expected = EventBatchBuilder()
+        for e in events { XCTAssertTrue(expected.append(e)) }
+        var mixed = EventBatchBuilder()
+        for (i, e) in events.enumerated() {
+            XCTAssertTrue(i % 3 == 1 ? mixed.append(e) : appendBytes(e, to: &mixed))
+        }
+        XCTAssertEqual(mixed.batch, expected.batch)
+        XCTAssertEqual(mixed.batch.models, ["gpt-5", "claude-sonnet-4-6-with-a-long-name", "m-2", "m-0", "m-1"])
+        XCTAssertEqual(mixed.batch.tools, ["", "cursor", "claude-code-long-tool-name"])
+        XCTAssertEqual(
+            mixed.batch.events.map(\.eventKey)[0...2],
+            [0, EventKey.digest("id-1"), EventKey.digest("id-2")]
+        )
+    }
+
+    /// The bytes API refuses a new model or tool once its table is full, leaving every table as it was.
+    func testBytesAppendRefusesAFullTable() {
+        var builder = EventBatchBuilder()
+        for i in 0..<65_536 { XCTAssertTrue(appendBytes(event("e", "m-\(i)"), to: &builder)) }
+        let full = builder.batch
+        XCTAssertEqual(full.models.count, 65_536)
+        XCTAssertFalse(appendBytes(event("new-employee", "one-model-too-many", tool: "new-tool"), to: &builder))
+        XCTAssertTrue(builder.batch == full, "a refused event must leave every table as it was")
+        XCTAssertEqual(builder.batch.tools, ["claude-code"])
+        XCTAssertTrue(appendBytes(event("e", "m-65535", tool: "claude-code"), to: &builder), "known names still fit")
+        XCTAssertEqual(builder.batch.events.last?.model, 65_535)
+    }
+
     // MARK: - Validation
 
     private func validBatch() -> EventBatch {

@@ -5,7 +5,8 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure one figure and print it as JSON lines (scripts/bench runs these and prints the table).",
         subcommands: [
-            BenchApplyCommand.self, BenchIngestCommand.self, BenchQueryCommand.self, BenchRecoveryCommand.self,
+            BenchApplyCommand.self, BenchIngestCommand.self, BenchParseCommand.self, BenchQueryCommand.self,
+            BenchRecoveryCommand.self,
         ]
     )
 }
