@@ -1,4 +1,4 @@
-// glibc's malloc tuning calls, for the worker's memory (Heap.swift): malloc_trim(3) and mallopt(3) are declared in
+// glibc's malloc tuning calls, for the worker's and the replayer's memory (Heap.swift): malloc_trim(3) and mallopt(3) are declared in
 // <malloc.h>, which the Swift Glibc module does not include. Elsewhere the calls do nothing.
 #ifndef TOKENBOARD_MALLOC_SHIM_H
 #define TOKENBOARD_MALLOC_SHIM_H
@@ -23,6 +23,17 @@ static inline int tokenboard_heap_trim(void) {
 static inline int tokenboard_heap_set_mmap_threshold(size_t bytes) {
 #if defined(__GLIBC__)
     return mallopt(M_MMAP_THRESHOLD, (int)bytes);
+#else
+    (void)bytes;
+    return 0;
+#endif
+}
+
+/// Gives the free memory at the top of the heap back to the system only once it exceeds `bytes`, and turns off
+/// glibc's moving of that threshold; 1 on success, else 0.
+static inline int tokenboard_heap_set_trim_threshold(size_t bytes) {
+#if defined(__GLIBC__)
+    return mallopt(M_TRIM_THRESHOLD, (int)bytes);
 #else
     (void)bytes;
     return 0;

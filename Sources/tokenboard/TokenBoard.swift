@@ -37,10 +37,18 @@ struct TokenBoard: AsyncParsableCommand {
         ]
     )
 
-    /// Parses and runs the command; a worker's heap is set up first, before any other thread allocates
-    /// (`Heap.useOneArena`), which is before the arguments are parsed.
+    /// Parses and runs the command; a worker's or a replay's heap is set up first, before any other thread
+    /// allocates (`Heap.useOneArena`), which is before the arguments are parsed.
     static func main() async {
-        if CommandLine.arguments.dropFirst().first == WorkerCommand.configuration.commandName { Heap.useOneArena() }
+        switch CommandLine.arguments.dropFirst().first {
+        case WorkerCommand.configuration.commandName:
+            Heap.useOneArena()
+        case ReplayCommand.configuration.commandName:
+            Heap.useOneArena()
+            Heap.keepFreedMemoryForReuse()
+        default:
+            break
+        }
         await main(nil)
     }
 }
