@@ -38,12 +38,14 @@ final class BatchPartitionerTests: XCTestCase {
     }
 
     /// Routes `events`, cut into source batches of `sourceSizes` events (the last one takes the rest), and
-    /// collects every worker's batches.
+    /// collects every worker's batches: event by event (`append`), or in runs (`appendEvents`) as an unpaced
+    /// replay does.
     private func partition(
         _ events: [UsageEvent],
         map: ShardMap,
         batchSize: Int,
-        sourceSizes: [Int]
+        sourceSizes: [Int],
+        inRuns: Bool = false
     ) -> [[EventBatch]] {
         var partitioner = BatchPartitioner(map: map, capacity: batchSize)
         var batches = Array(repeating: [EventBatch](), count: map.workers.count)
@@ -52,10 +54,24 @@ final class BatchPartitionerTests: XCTestCase {
         while start < events.count {
             let end = min(events.count, start + (sizes.next() ?? events.count))
             partitioner.start(EventBatch(converting: events[start..<end]))
-            for index in 0..<(end - start) {
-                let (worker, overflow) = partitioner.append(index)
-                XCTAssertNil(overflow)
-                if partitioner.count(of: worker) == batchSize { batches[worker].append(partitioner.take(worker)) }
+            if inRuns {
+                var index = 0
+                while index < end - start {
+                    let next = partitioner.appendEvents(from: index, fillingUpTo: batchSize)
+                    XCTAssertGreaterThan(next, index, "no table is full here")
+                    guard next > index else { return batches }
+                    index = next
+                    for worker in map.workers.indices where partitioner.count(of: worker) >= batchSize {
+                        XCTAssertEqual(partitioner.count(of: worker), batchSize)
+                        batches[worker].append(partitioner.take(worker))
+                    }
+                }
+            } else {
+                for index in 0..<(end - start) {
+                    let (worker, overflow) = partitioner.append(index)
+                    XCTAssertNil(overflow)
+                    if partitioner.count(of: worker) == batchSize { batches[worker].append(partitioner.take(worker)) }
+                }
             }
             start = end
         }
@@ -71,10 +87,12 @@ final class BatchPartitionerTests: XCTestCase {
         let map = ShardMap.initial(workers: ["w1", "w2", "w3", "w4"])
         let events = randomEvents(5000, seed: 7)
         for batchSize in [1, 3, 64, 1000, 10_000] {
+            let expected = reference(events, map: map, batchSize: batchSize)
+            XCTAssertEqual(partition(events, map: map, batchSize: batchSize, sourceSizes: []), expected)
             XCTAssertEqual(
-                partition(events, map: map, batchSize: batchSize, sourceSizes: []),
-                reference(events, map: map, batchSize: batchSize),
-                "batch size \(batchSize)"
+                partition(events, map: map, batchSize: batchSize, sourceSizes: [], inRuns: true),
+                expected,
+                "in runs, batch size \(batchSize)"
             )
         }
     }
@@ -87,8 +105,8 @@ final class BatchPartitionerTests: XCTestCase {
         let events = randomEvents(5000, seed: 9)
         var rng = SplitMix64(seed: 3)
         let sourceSizes = (0..<100).map { _ in Int.random(in: 1...900, using: &rng) }
-        for batchSize in [1, 3, 64, 1000, 10_000] {
-            let batches = partition(events, map: map, batchSize: batchSize, sourceSizes: sourceSizes)
+        for (batchSize, inRuns) in [1, 3, 64, 1000, 10_000].flatMap({ [($0, false), ($0, true)] }) {
+            let batches = partition(events, map: map, batchSize: batchSize, sourceSizes: sourceSizes, inRuns: inRuns)
             let expected = reference(events, map: map, batchSize: batchSize)
             XCTAssertEqual(batches.map(\.count), expected.map(\.count), "batch size \(batchSize)")
             for (got, want) in zip(batches.joined(), expected.joined()) {
@@ -98,7 +116,7 @@ final class BatchPartitionerTests: XCTestCase {
             }
         }
         // Batches of 10,000 (one per worker) span every source: a name appears at most once per source.
-        let batches = partition(events, map: map, batchSize: 10_000, sourceSizes: sourceSizes).joined()
+        let batches = partition(events, map: map, batchSize: 10_000, sourceSizes: sourceSizes, inRuns: true).joined()
         for batch in batches {
             XCTAssertLessThanOrEqual(batch.models.count, 4 * sourceSizes.count)
             XCTAssertEqual(Set(batch.models), ["m-a", "m-b", "m-c", "m-d"])
@@ -131,11 +149,51 @@ final class BatchPartitionerTests: XCTestCase {
         }
         let rest = partitioner.take(0)
         XCTAssertEqual(overflows.count, 1)
-        XCTAssertEqual(overflows.first?.events.count, limit)
-        XCTAssertEqual(overflows.first?.models.count, limit)
-        XCTAssertEqual(overflows.first?.usageEvents, Array(events[0..<limit]).map(\.withoutID))
-        XCTAssertEqual(rest.models, ["m-65536", "m-0"])
-        XCTAssertEqual(rest.usageEvents, Array(events[limit...]).map(\.withoutID))
+        assertHandedBack(overflows, then: rest, of: events)
+
+        // In runs: the run stops before the event its batch cannot take, and `append` hands the batch back.
+        partitioner = BatchPartitioner(map: map, capacity: 1 << 20)
+        overflows = []
+        var stops: [Int] = []
+        for chunk in [events[0..<40_000], events[40_000...]] {
+            partitioner.start(EventBatch(converting: chunk))
+            var index = 0
+            while index < chunk.count {
+                let next = partitioner.appendEvents(from: index, fillingUpTo: 1 << 20)
+                guard next == index else {
+                    index = next
+                    continue
+                }
+                stops.append(chunk.startIndex + index)
+                let (worker, overflow) = partitioner.append(index)
+                XCTAssertEqual(worker, 0)
+                if let overflow { overflows.append(overflow) }
+                index += 1
+            }
+        }
+        XCTAssertEqual(stops, [limit], "only the event with the 65,537th model stops a run")
+        assertHandedBack(overflows, then: partitioner.take(0), of: events)
+    }
+
+    private func assertHandedBack(
+        _ overflows: [EventBatch],
+        then rest: EventBatch,
+        of events: [UsageEvent],
+        file: StaticString = #filePath,
+        line: UInt = #line
+    ) {
+        let limit = Int(UInt16.max) + 1
+        XCTAssertEqual(overflows.count, 1, file: file, line: line)
+        XCTAssertEqual(overflows.first?.events.count, limit, file: file, line: line)
+        XCTAssertEqual(overflows.first?.models.count, limit, file: file, line: line)
+        XCTAssertTrue(
+            overflows.first?.usageEvents == Array(events[0..<limit]).map(\.withoutID),
+            "the first 65,536 events",
+            file: file,
+            line: line
+        )
+        XCTAssertEqual(rest.models, ["m-65536", "m-0"], file: file, line: line)
+        XCTAssertEqual(rest.usageEvents, Array(events[limit...]).map(\.withoutID), file: file, line: line)
     }
 }
 

@@ -29,10 +29,20 @@ public struct LogSharder {
     /// Adds a source batch's events to their workers' blocks, writing every block that fills.
     public mutating func append(_ batch: EventBatch) throws {
         partitioner.start(batch)
-        for index in batch.events.indices {
-            let (worker, overflow) = partitioner.append(index)
-            if let overflow { try write(overflow, of: worker) }
-            if partitioner.count(of: worker) >= eventsPerBlock { try write(partitioner.take(worker), of: worker) }
+        var index = 0
+        while index < batch.events.count {
+            let next = partitioner.appendEvents(from: index, fillingUpTo: eventsPerBlock)
+            if next == index {
+                // The event's owner's block names 65,536 models or tools already and cannot take it.
+                let (worker, overflow) = partitioner.append(index)
+                if let overflow { try write(overflow, of: worker) }
+                index += 1
+            } else {
+                index = next
+            }
+            for worker in writer.map.workers.indices where partitioner.count(of: worker) >= eventsPerBlock {
+                try write(partitioner.take(worker), of: worker)
+            }
         }
     }
 

@@ -89,23 +89,28 @@ struct ReplaySession {
             chunk = EventBatch()
             more = try source(&chunk)
             partitioner.start(chunk)
-            for index in chunk.events.indices {
-                if pacer.isPaced {
-                    let timestamp = chunk.events[index].timestampMillis
-                    guard try await pace(timestamp, deadline: deadline, progress: progress) else {
-                        state.stop = .duration
+            if !pacer.isPaced && options.limit == nil {
+                try await sendEvents(count: chunk.events.count)
+                appended += UInt64(chunk.events.count)
+            } else {
+                for index in chunk.events.indices {
+                    if pacer.isPaced {
+                        let timestamp = chunk.events[index].timestampMillis
+                        guard try await pace(timestamp, deadline: deadline, progress: progress) else {
+                            state.stop = .duration
+                            break sending
+                        }
+                    }
+                    let (worker, overflow) = partitioner.append(index)
+                    if let overflow { try await send(overflow, to: worker) }
+                    appended += 1
+                    if partitioner.count(of: worker) >= options.batchSize {
+                        try await send(partitioner.take(worker), to: worker)
+                    }
+                    if let limit = options.limit, appended >= limit {
+                        state.stop = .limit
                         break sending
                     }
-                }
-                let (worker, overflow) = partitioner.append(index)
-                if let overflow { try await send(overflow, to: worker) }
-                appended += 1
-                if partitioner.count(of: worker) >= options.batchSize {
-                    try await send(partitioner.take(worker), to: worker)
-                }
-                if let limit = options.limit, appended >= limit {
-                    state.stop = .limit
-                    break sending
                 }
             }
             let now = clock.now
@@ -119,6 +124,26 @@ struct ReplaySession {
             try await send(partitioner.take(worker), to: worker)
         }
         return try await finish(progress)
+    }
+
+    /// Routes all `count` events of the partitioner's current source batch and sends every batch that fills: the
+    /// loop of an unpaced, unlimited replay, which needs no look at single events.
+    private mutating func sendEvents(count: Int) async throws {
+        var index = 0
+        while index < count {
+            let next = partitioner.appendEvents(from: index, fillingUpTo: options.batchSize)
+            if next == index {
+                // The event's owner's batch names 65,536 models or tools already and cannot take it.
+                let (worker, overflow) = partitioner.append(index)
+                if let overflow { try await send(overflow, to: worker) }
+                index += 1
+            } else {
+                index = next
+            }
+            for worker in map.workers.indices where partitioner.count(of: worker) >= options.batchSize {
+                try await send(partitioner.take(worker), to: worker)
+            }
+        }
     }
 
     /// Waits for every acknowledgement and hands out the final progress; then fails naming the workers given
