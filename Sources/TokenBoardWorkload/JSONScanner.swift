@@ -235,6 +235,32 @@ struct JSONScanner {
 
     /// A token count, or 0 for `null`.
     @inline(__always) mutating func countValue(field: String) throws(LogLineError.Reason) -> UInt64 {
+        // Most counts are one to eight digits followed by the next separator: read them from one word, here.
+        if count &- i > 8 {
+            let digitValues =
+                UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) &- 0x3030_3030_3030_3030
+            let nonDigits = ((digitValues &+ 0x7676_7676_7676_7676) | digitValues) & 0x8080_8080_8080_8080
+            // 8 when all eight are digits (no flag set: 64 trailing zeros).
+            let digits = Swift.min(8, nonDigits.trailingZeroBitCount &>> 3)
+            let next = p[i &+ digits]
+            // More digits, a leading zero, a fraction or an exponent take the full path (which refuses or rejects
+            // the last three).
+            if digits >= 1 && (digitValues & 0xFF != 0 || digits == 1) && next &- 0x30 >= 10
+                && next != UInt8(ascii: ".") && next | 0x20 != UInt8(ascii: "e")
+            {
+                var x = digitValues &<< UInt64(8 &* (8 &- digits))
+                x = ((x & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) &>> 8
+                x = ((x & 0x00FF_00FF_00FF_00FF) &* 6_553_601) &>> 16
+                i &+= digits
+                return ((x & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) &>> 32
+            }
+        }
+        return try countValueInFull(field: field)
+    }
+
+    /// `countValue` for any JSON value: `null`, a number of any form (refused unless a whole count in range), or
+    /// something else.
+    mutating func countValueInFull(field: String) throws(LogLineError.Reason) -> UInt64 {
         let first = peek
         if first == UInt8(ascii: "n") {
             try literal("null")

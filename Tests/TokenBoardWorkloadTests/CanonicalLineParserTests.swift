@@ -224,6 +224,40 @@ final class CanonicalLineParserTests: XCTestCase {
         XCTAssertEqual(thirteen.counts.output, 1_000_000_000_000)
     }
 
+    /// A count with at least nine bytes of line after it is read from one word when it is one to eight digits and
+    /// ends there; every other form must get the same answer as at the end of a line (the tests above).
+    func testCountsInTheMiddleOfALine() throws {
+        func line(_ count: String) -> String {
+            #"{"cache_read":\#(count),"ts":0,"employee":"e","model":"m","tool":"t"}"#
+        }
+        var value: UInt64 = 0
+        for digits in 1...12 {
+            value = value * 10 + UInt64((digits * 7) % 10)
+            XCTAssertEqual(try XCTUnwrap(parse(line("\(value)"))).counts.cacheRead, value, "\(digits) digits")
+            XCTAssertEqual(try XCTUnwrap(parse(line("\(value) "))).counts.cacheRead, value, "\(digits) digits, a space")
+        }
+        XCTAssertEqual(try XCTUnwrap(parse(line("0"))).counts.cacheRead, 0)
+        XCTAssertEqual(try XCTUnwrap(parse(line("99999999"))).counts.cacheRead, 99_999_999)
+        XCTAssertEqual(try XCTUnwrap(parse(line("100000000"))).counts.cacheRead, 100_000_000)
+        XCTAssertEqual(try XCTUnwrap(parse(line("null"))).counts.cacheRead, 0)
+        XCTAssertEqual(try XCTUnwrap(parse(line("-0"))).counts.cacheRead, 0)
+        for fraction in ["1.5", "1.0", "12345678.0", "1e3", "1E3", "7e+2", "12345678e1", "0.1"] {
+            XCTAssertEqual(reason(line(fraction)), .countNotInteger(field: "cache_read"), fraction)
+        }
+        XCTAssertEqual(reason(line("-5")), .countNegative(field: "cache_read"))
+        XCTAssertEqual(reason(line("1099511627777")), .countTooLarge(field: "cache_read"))
+        for malformed in ["00", "01", "012345678", "1.", "1e", "1x"] {
+            guard case .malformedJSON = reason(line(malformed)) else {
+                XCTFail("\(malformed) should be malformed JSON")
+                continue
+            }
+        }
+        XCTAssertEqual(
+            reason(line(#""12""#)),
+            .wrongType(field: "cache_read", expected: "an integer token count")
+        )
+    }
+
     func testBrokenJSON() {
         for line in [
             #"{"ts":0,"employee":"e","model":"m""#,
