@@ -114,9 +114,6 @@ public struct EventBatchBuilder: Sendable {
     private var modelIndex = StringInterner()
     private var toolIndex = StringInterner()
     private var sessionIndex = StringInterner()
-    // Consecutive events mostly share a model and a tool: compare with the previous ones before hashing.
-    private var lastModel: (name: String, index: UInt16)?
-    private var lastTool: (name: String, index: UInt16)?
     /// Whether CRC-32C (the interners' hash) runs on the CPU's instruction, read once per builder rather than per
     /// name (see `CRC32C.checksum(_:hardware:)`).
     private let hardwareCRC = CRC32C.hasHardwareSupport
@@ -135,24 +132,31 @@ public struct EventBatchBuilder: Sendable {
     /// starts a new batch.
     @discardableResult
     public mutating func append(_ event: UsageEvent) -> Bool {
-        guard let (model, tool) = indices(model: event.model, tool: event.tool) else { return false }
-        batch.events.append(
-            BatchedEvent(
-                employee: employeeIndex.index(of: event.employee, in: &batch.employees),
-                model: model,
-                tool: tool,
-                session: sessionIndex.index(of: event.session, in: &batch.sessions),
-                timestampMillis: event.timestampMillis,
-                eventKey: EventKey.digest(event.id),
-                counts: event.counts
-            )
-        )
-        return true
+        var (id, employee, model, tool, session) = (event.id, event.employee, event.model, event.tool, event.session)
+        return id.withUTF8 { id in
+            employee.withUTF8 { employee in
+                model.withUTF8 { model in
+                    tool.withUTF8 { tool in
+                        session.withUTF8 { session in
+                            append(
+                                id: UnsafeRawBufferPointer(id),
+                                timestampMillis: event.timestampMillis,
+                                employee: UnsafeRawBufferPointer(employee),
+                                model: UnsafeRawBufferPointer(model),
+                                tool: UnsafeRawBufferPointer(tool),
+                                session: UnsafeRawBufferPointer(session),
+                                counts: event.counts
+                            )
+                        }
+                    }
+                }
+            }
+        }
     }
 
-    /// Appends the event with these fields, every string given as its UTF-8 bytes (valid UTF-8): the same as
-    /// `append(_:)` of that `UsageEvent`, but a string is made only of a name new to the batch. For a parser that
-    /// has the bytes in hand.
+    /// Appends the event with these fields, every string given as its UTF-8 bytes (valid UTF-8): what
+    /// `append(_:)` of that `UsageEvent` does, for a parser that has the bytes in hand. A string is made only of a
+    /// name new to the batch.
     @discardableResult
     public mutating func append(
         id: UnsafeRawBufferPointer,
@@ -163,14 +167,19 @@ public struct EventBatchBuilder: Sendable {
         session: UnsafeRawBufferPointer,
         counts: TokenCounts
     ) -> Bool {
-        guard let (model, tool) = indices(modelUTF8: model, toolUTF8: tool) else { return false }
+        let modelHash = CRC32C.checksum(model, hardware: hardwareCRC)
+        let toolHash = CRC32C.checksum(tool, hardware: hardwareCRC)
+        // Both tables are checked before either is touched, so a refused event leaves no name behind.
+        guard Self.hasRoom(for: model, hash: modelHash, in: modelIndex, batch.models),
+            Self.hasRoom(for: tool, hash: toolHash, in: toolIndex, batch.tools)
+        else { return false }
         let employeeHash = CRC32C.checksum(employee, hardware: hardwareCRC)
         let sessionHash = CRC32C.checksum(session, hardware: hardwareCRC)
         batch.events.append(
             BatchedEvent(
                 employee: employeeIndex.index(ofUTF8: employee, hash: employeeHash, in: &batch.employees),
-                model: model,
-                tool: tool,
+                model: UInt16(modelIndex.index(ofUTF8: model, hash: modelHash, in: &batch.models)),
+                tool: UInt16(toolIndex.index(ofUTF8: tool, hash: toolHash, in: &batch.tools)),
                 session: sessionIndex.index(ofUTF8: session, hash: sessionHash, in: &batch.sessions),
                 timestampMillis: timestampMillis,
                 eventKey: EventKey.digest(utf8: id),
@@ -180,58 +189,16 @@ public struct EventBatchBuilder: Sendable {
         return true
     }
 
-    /// The batch's indices of `model` and `tool`, adding either when new; nil (adding neither) when a new one
-    /// finds its table full.
+    /// Whether a model or tool table (addressed by 16-bit indices) can take `name`: it has room, or already holds
+    /// it. The count comes first: a full table is rare.
     @inline(__always)
-    private mutating func indices(model: String, tool: String) -> (model: UInt16, tool: UInt16)? {
-        // Check both tables before touching either, so a refused event leaves no string behind (the counts
-        // first: a full table is rare).
-        if batch.models.count > Int(UInt16.max) && modelIndex.index(of: model, inTable: batch.models) == nil {
-            return nil
-        }
-        if batch.tools.count > Int(UInt16.max) && toolIndex.index(of: tool, inTable: batch.tools) == nil {
-            return nil
-        }
-        // The previous names are replaced only when they change: a string kept is retained, once per change
-        // rather than per event.
-        let modelIndex: UInt16
-        if let last = lastModel, last.name == model {
-            modelIndex = last.index
-        } else {
-            modelIndex = UInt16(self.modelIndex.index(of: model, in: &batch.models))
-            lastModel = (model, modelIndex)
-        }
-        let toolIndex: UInt16
-        if let last = lastTool, last.name == tool {
-            toolIndex = last.index
-        } else {
-            toolIndex = UInt16(self.toolIndex.index(of: tool, in: &batch.tools))
-            lastTool = (tool, toolIndex)
-        }
-        return (modelIndex, toolIndex)
-    }
-
-    /// `indices(model:tool:)` for names given as their UTF-8 bytes.
-    @inline(__always)
-    private mutating func indices(modelUTF8 model: UnsafeRawBufferPointer, toolUTF8 tool: UnsafeRawBufferPointer) -> (
-        model: UInt16, tool: UInt16
-    )? {
-        let modelHash = CRC32C.checksum(model, hardware: hardwareCRC)
-        let toolHash = CRC32C.checksum(tool, hardware: hardwareCRC)
-        if batch.models.count > Int(UInt16.max)
-            && modelIndex.index(ofUTF8: model, hash: modelHash, inTable: batch.models) == nil
-        {
-            return nil
-        }
-        if batch.tools.count > Int(UInt16.max)
-            && toolIndex.index(ofUTF8: tool, hash: toolHash, inTable: batch.tools) == nil
-        {
-            return nil
-        }
-        return (
-            UInt16(modelIndex.index(ofUTF8: model, hash: modelHash, in: &batch.models)),
-            UInt16(toolIndex.index(ofUTF8: tool, hash: toolHash, in: &batch.tools))
-        )
+    private static func hasRoom(
+        for name: UnsafeRawBufferPointer,
+        hash: UInt32,
+        in interner: StringInterner,
+        _ table: [String]
+    ) -> Bool {
+        table.count <= Int(UInt16.max) || interner.index(ofUTF8: name, hash: hash, inTable: table) != nil
     }
 
     /// Hands out the batch built so far and starts a new one, keeping the tables' capacity for the next.
@@ -243,8 +210,6 @@ public struct EventBatchBuilder: Sendable {
         modelIndex.removeAll()
         toolIndex.removeAll()
         sessionIndex.removeAll()
-        lastModel = nil
-        lastTool = nil
         return result
     }
 }

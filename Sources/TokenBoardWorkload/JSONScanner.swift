@@ -237,22 +237,15 @@ struct JSONScanner {
     @inline(__always) mutating func countValue(field: String) throws(LogLineError.Reason) -> UInt64 {
         // Most counts are one to eight digits followed by the next separator: read them from one word, here.
         if count &- i > 8 {
-            let digitValues =
-                UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) &- 0x3030_3030_3030_3030
-            let nonDigits = ((digitValues &+ 0x7676_7676_7676_7676) | digitValues) & 0x8080_8080_8080_8080
-            // 8 when all eight are digits (no flag set: 64 trailing zeros).
-            let digits = Swift.min(8, nonDigits.trailingZeroBitCount &>> 3)
-            let next = p[i &+ digits]
+            let run = digitRun(at: i)
+            let next = p[i &+ run.digits]
             // More digits, a leading zero, a fraction or an exponent take the full path (which refuses or rejects
             // the last three).
-            if digits >= 1 && (digitValues & 0xFF != 0 || digits == 1) && next &- 0x30 >= 10
+            if run.digits >= 1 && (p[i] != 0x30 || run.digits == 1) && next &- 0x30 >= 10
                 && next != UInt8(ascii: ".") && next | 0x20 != UInt8(ascii: "e")
             {
-                var x = digitValues &<< UInt64(8 &* (8 &- digits))
-                x = ((x & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) &>> 8
-                x = ((x & 0x00FF_00FF_00FF_00FF) &* 6_553_601) &>> 16
-                i &+= digits
-                return ((x & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) &>> 32
+                i &+= run.digits
+                return run.value
             }
         }
         return try countValueInFull(field: field)
@@ -324,6 +317,20 @@ struct JSONScanner {
 
     @inline(__always) func isDigit(at j: Int) -> Bool { j < count && p[j] &- 0x30 < 10 }
 
+    /// The digits leading the eight bytes at `j`, which must all be in the line: how many (0 to 8) and, when there
+    /// are some, their value. One word at a time: the digits are moved to the word's top bytes (the emptied bytes
+    /// below act as leading zeros) and combined pairwise.
+    @inline(__always) func digitRun(at j: Int) -> (digits: Int, value: UInt64) {
+        let digitValues =
+            UInt64(littleEndian: UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)) &- 0x3030_3030_3030_3030
+        let nonDigits = ((digitValues &+ 0x7676_7676_7676_7676) | digitValues) & 0x8080_8080_8080_8080
+        let digits = nonDigits == 0 ? 8 : nonDigits.trailingZeroBitCount &>> 3
+        var x = digitValues &<< UInt64(8 &* (8 &- digits))
+        x = ((x & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) &>> 8
+        x = ((x & 0x00FF_00FF_00FF_00FF) &* 6_553_601) &>> 16
+        return (digits, ((x & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) &>> 32)
+    }
+
     /// Scans a JSON number at the cursor, checking the full grammar (no leading zeros, digits after `.` and `e`).
     @inline(__always) mutating func scanNumber() throws(LogLineError.Reason) -> Number {
         var number = Number(magnitude: 0, negative: false, fractional: false, overflow: false)
@@ -347,17 +354,7 @@ struct JSONScanner {
             var value: UInt64 = 0
             var digits = 0
             if n &- j >= 8 {
-                // Up to eight digits at once: find how many lead the word, move them to its top bytes (the empty
-                // bytes below act as leading zeros) and combine them pairwise.
-                let digitValues =
-                    UInt64(littleEndian: UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self))
-                    &- 0x3030_3030_3030_3030
-                let nonDigits = ((digitValues &+ 0x7676_7676_7676_7676) | digitValues) & 0x8080_8080_8080_8080
-                digits = nonDigits == 0 ? 8 : nonDigits.trailingZeroBitCount &>> 3
-                var x = digitValues &<< UInt64(8 &* (8 &- digits))
-                x = ((x & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) &>> 8
-                x = ((x & 0x00FF_00FF_00FF_00FF) &* 6_553_601) &>> 16
-                value = ((x & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) &>> 32
+                (digits, value) = digitRun(at: j)
                 j &+= digits
             }
             while isDigit(at: j) {

@@ -57,7 +57,7 @@ final class BatchPartitionerTests: XCTestCase {
             if inRuns {
                 var index = 0
                 while index < end - start {
-                    let next = partitioner.appendEvents(from: index, fillingUpTo: batchSize)
+                    let next = partitioner.appendEvents(index..<(end - start), fillingUpTo: batchSize)
                     XCTAssertGreaterThan(next, index, "no table is full here")
                     guard next > index else { return batches }
                     index = next
@@ -159,7 +159,7 @@ final class BatchPartitionerTests: XCTestCase {
             partitioner.start(EventBatch(converting: chunk))
             var index = 0
             while index < chunk.count {
-                let next = partitioner.appendEvents(from: index, fillingUpTo: 1 << 20)
+                let next = partitioner.appendEvents(index..<chunk.count, fillingUpTo: 1 << 20)
                 guard next == index else {
                     index = next
                     continue

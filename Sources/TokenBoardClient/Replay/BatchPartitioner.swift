@@ -61,52 +61,40 @@ struct BatchPartitioner {
     /// cannot take the event (its model or tool table already names 65,536) it is returned as `overflow` and the
     /// event starts the next one: send `overflow` first.
     mutating func append(_ index: Int) -> (worker: Int, overflow: EventBatch?) {
-        let event = source.events[index]
-        let worker = owners[Int(event.employee)]
-        var overflow: EventBatch?
-        let fitting = fits(
-            event,
-            in: worker,
-            modelEntry: { self.remembered.models[$0] },
-            toolEntry: { self.remembered.tools[$0] }
-        )
-        if !fitting { overflow = take(worker) }
-        // Moved out while routing, so that `route` may change the rest of `self`.
-        var remembered = self.remembered
-        self.remembered = Remembered()
-        defer { self.remembered = remembered }
-        remembered.withEntries { entries in
-            pending[worker].batch.events.append(route(event, to: worker, entries))
-        }
+        let worker = owners[Int(source.events[index].employee)]
+        guard appendEvents(index..<index + 1, fillingUpTo: .max) == index else { return (worker, nil) }
+        let overflow = take(worker)
+        let appended = appendEvents(index..<index + 1, fillingUpTo: .max)
+        precondition(appended == index + 1, "an empty batch takes any event")
         return (worker, overflow)
     }
 
-    /// Appends events `start...` of the current source batch, in order, to their owners' batches, as `append(_:)`
-    /// would one by one, and stops after the event that brings a batch to `limit` events, or before an event its
-    /// owner's batch cannot take (a full model or tool table: `append(_:)` takes that one). Returns the first event
-    /// not appended.
+    /// Appends events `range` of the current source batch, in order, to their owners' batches, and stops after the
+    /// event that brings a batch to `limit` events, or before an event its owner's batch cannot take (a full model
+    /// or tool table: `append(_:)` hands that batch back). Returns the first event not appended.
     ///
-    /// The fast path of a replay: an event's employee and session entries are random accesses into arrays the
-    /// size of the source's tables, so they are asked for several events ahead of use.
-    mutating func appendEvents(from start: Int, fillingUpTo limit: Int) -> Int {
+    /// An event's employee and session entries are random accesses into arrays the size of the source's tables,
+    /// so they are asked for several events ahead of use.
+    mutating func appendEvents(_ range: Range<Int>, fillingUpTo limit: Int) -> Int {
         let events = source.events
         let owners = self.owners
         let workers = pending.count
         let lookahead = 8
-        var index = start
+        var index = range.lowerBound
+        // Moved out while routing, so that `route` may change the rest of `self`.
         var remembered = self.remembered
         self.remembered = Remembered()
         defer { self.remembered = remembered }
         events.withUnsafeBufferPointer { events in
             owners.withUnsafeBufferPointer { owners in
                 remembered.withEntries { entries in
-                    while index < events.count {
-                        if index + lookahead < events.count {
+                    while index < range.upperBound {
+                        if index + lookahead < range.upperBound {
                             let employee = Int(events[index + lookahead].employee)
                             Prefetch.line(owners.baseAddress.unsafelyUnwrapped + employee)
                             Prefetch.line(entries.employees + employee)
                         }
-                        if index + lookahead / 2 < events.count {
+                        if index + lookahead / 2 < range.upperBound {
                             // The owner's entry was asked for above, so it is in by now.
                             let ahead = events[index + lookahead / 2]
                             Prefetch.line(
@@ -115,13 +103,7 @@ struct BatchPartitioner {
                         }
                         let event = events[index]
                         let worker = owners[Int(event.employee)]
-                        let fitting = fits(
-                            event,
-                            in: worker,
-                            modelEntry: { entries.models[$0] },
-                            toolEntry: { entries.tools[$0] }
-                        )
-                        guard fitting else { return }
+                        guard fits(event, in: worker, entries) else { return }
                         pending[worker].batch.events.append(route(event, to: worker, entries))
                         index += 1
                         if pending[worker].batch.events.count >= limit { return }
@@ -207,12 +189,7 @@ struct BatchPartitioner {
 
     /// Whether the event's model and tool fit the worker's tables (each addresses at most 65,536 names).
     @inline(__always)
-    private func fits(
-        _ event: BatchedEvent,
-        in worker: Int,
-        modelEntry: (Int) -> UInt64,
-        toolEntry: (Int) -> UInt64
-    ) -> Bool {
+    private func fits(_ event: BatchedEvent, in worker: Int, _ entries: Remembered.Entries) -> Bool {
         let limit = Int(UInt16.max) + 1
         let modelsFull = pending[worker].batch.models.count >= limit
         let toolsFull = pending[worker].batch.tools.count >= limit
@@ -221,8 +198,8 @@ struct BatchPartitioner {
         let stamp = UInt64(pending[worker].stamp) << 32
         let workers = pending.count
         // A full table takes the event only when it already names the event's model or tool.
-        if modelsFull, modelEntry(Int(event.model) * workers + worker) & ~0xFFFF_FFFF != stamp { return false }
-        if toolsFull, toolEntry(Int(event.tool) * workers + worker) & ~0xFFFF_FFFF != stamp { return false }
+        if modelsFull, entries.models[Int(event.model) * workers + worker] & ~0xFFFF_FFFF != stamp { return false }
+        if toolsFull, entries.tools[Int(event.tool) * workers + worker] & ~0xFFFF_FFFF != stamp { return false }
         return true
     }
 

@@ -31,7 +31,7 @@ public struct LogSharder {
         partitioner.start(batch)
         var index = 0
         while index < batch.events.count {
-            let next = partitioner.appendEvents(from: index, fillingUpTo: eventsPerBlock)
+            let next = partitioner.appendEvents(index..<batch.events.count, fillingUpTo: eventsPerBlock)
             if next == index {
                 // The event's owner's block names 65,536 models or tools already and cannot take it.
                 let (worker, overflow) = partitioner.append(index)

@@ -131,7 +131,7 @@ struct ReplaySession {
     private mutating func sendEvents(count: Int) async throws {
         var index = 0
         while index < count {
-            let next = partitioner.appendEvents(from: index, fillingUpTo: options.batchSize)
+            let next = partitioner.appendEvents(index..<count, fillingUpTo: options.batchSize)
             if next == index {
                 // The event's owner's batch names 65,536 models or tools already and cannot take it.
                 let (worker, overflow) = partitioner.append(index)
