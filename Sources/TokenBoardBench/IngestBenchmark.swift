@@ -33,7 +33,7 @@ public struct IngestBenchmark: Sendable {
             batchSize: batchSize,
             priceBook: priceBook
         )
-        let frames = batches.map { Frame(IngestRequest(mapVersion: 1, batch: $0), requestID: 0) }
+        let frames = batches.map { Frame(ingest: IngestRequest(mapVersion: 1, batch: $0), requestID: 0) }
         let payloadBytes = frames.reduce(0) { $0 + $1.payload.readableBytes }
         let connection = try await Connection.connect(to: worker)
         let clock = ContinuousClock()
@@ -45,14 +45,14 @@ public struct IngestBenchmark: Sendable {
         for frame in frames {
             if pending.count >= inflight {
                 let reply = try await pending.removeFirst().get()
-                acked += UInt64(try reply.decode(IngestAck.self).applied)
+                acked += UInt64(try IngestAck(reply: reply).applied)
                 samples.append(clock.now - sentAt.removeFirst())
             }
             sentAt.append(clock.now)
             pending.append(connection.send(frame, timeout: .seconds(60)))
         }
         for future in pending {
-            acked += UInt64(try await future.get().decode(IngestAck.self).applied)
+            acked += UInt64(try IngestAck(reply: await future.get()).applied)
             samples.append(clock.now - sentAt.removeFirst())
         }
         let elapsed = clock.now - started

@@ -34,7 +34,7 @@ public struct RecoveryBenchmark: Sendable {
             let shard = Shard(workerID: "w1", store: store, map: map, log: log)
             for (i, batch) in batches.enumerated() {
                 let request = IngestRequest(producerID: 1, sequence: UInt64(i + 1), mapVersion: 1, batch: batch)
-                _ = try shard.handle(Frame(request, requestID: UInt64(i))).decode(IngestAck.self)
+                _ = try IngestAck(reply: shard.handle(Frame(ingest: request, requestID: UInt64(i))))
             }
             try shard.syncLog()
         }

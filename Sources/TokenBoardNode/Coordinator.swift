@@ -68,7 +68,7 @@ public final class Coordinator: Sendable {
             case .signalsQuery: return .reply(try await signals(frame.decode(SignalsQuery.self)), to: id)
             case .teamsQuery: return .reply(try await teams(frame.decode(TeamsQuery.self)), to: id)
             case .budgetsQuery: return .reply(try await budgets(frame.decode(BudgetsQuery.self)), to: id)
-            case .ingest:
+            case .ingest, .compactIngest:
                 throw ErrorMessage(
                     code: .unsupportedMessage,
                     message:

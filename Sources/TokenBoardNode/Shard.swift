@@ -152,8 +152,8 @@ public final class Shard: Sendable {
         noteSpilledPagesTouched()
         do {
             switch frame.messageType {
-            case .ingest:
-                return .reply(try ingest(ReceivedIngest(frame: frame), frame: frame), to: id)
+            case .ingest, .compactIngest:
+                return Frame(ack: try ingest(ReceivedIngest(frame: frame), frame: frame), replyingTo: frame)
             case .topQuery:
                 return .reply(top(try frame.decode(TopQuery.self)), to: id)
             case .totalsQuery:

@@ -195,27 +195,19 @@ public final class WriteAheadLog: @unchecked Sendable {
         }
     }
 
-    /// The log record of an ingest request, from the request's encoded payload (as it arrived in its frame, so
-    /// nothing is encoded twice). Build it before taking any lock: it checksums and compresses.
-    public static func record(ofIngestPayload payload: ByteBuffer) throws -> ByteBuffer {
+    /// The log record of an ingest frame (`ingest` or `compactIngest`): its bytes as they arrived when it came off
+    /// the wire (already compressed and checksummed by the sender, and checked by the decoder), else encoded from
+    /// its payload, which nothing encodes twice. Build it before taking any lock: it may checksum and compress.
+    public static func record(of frame: Frame) throws -> ByteBuffer {
+        if let received = frame.received { return received }
         var record = ByteBuffer()
-        try FrameEncoder.encode(
-            Frame(typeCode: MessageType.ingest.rawValue, requestID: 0, payload: payload),
-            into: &record
-        )
+        try FrameEncoder.encode(Frame(typeCode: frame.typeCode, requestID: 0, payload: frame.payload), into: &record)
         return record
     }
 
-    /// The log record of an ingest frame: its bytes as they arrived when it came off the wire (already
-    /// compressed and checksummed by the sender, and checked by the decoder), else built from its payload.
-    public static func record(of frame: Frame) throws -> ByteBuffer {
-        if let received = frame.received { return received }
-        return try record(ofIngestPayload: frame.payload)
-    }
-
-    /// The log record of an ingest request.
+    /// The log record of an ingest request, as an `ingest` frame.
     public static func record(of request: IngestRequest) throws -> ByteBuffer {
-        try record(ofIngestPayload: Frame(request, requestID: 0).payload)
+        try record(of: Frame(request, requestID: 0))
     }
 
     /// Appends one record (see `record(of:)`). On any failure the file is cut back to where it was, so a failed
@@ -279,7 +271,7 @@ public final class WriteAheadLog: @unchecked Sendable {
         after covered: UInt64 = 0,
         apply: (IngestRequest) throws -> Void
     ) throws -> RecoveryReport {
-        try replay(directory: directory, after: covered, decode: { try $0.decode(IngestRequest.self) }, apply: apply)
+        try replay(directory: directory, after: covered, decode: { try IngestRequest(frame: $0) }, apply: apply)
     }
 
     /// `replay(directory:after:apply:)` handing each record over in the form a worker reads a received batch in

@@ -3,6 +3,8 @@ public enum MessageType: UInt8, Sendable, Hashable, CaseIterable {
     case error = 0x01
     case ingest = 0x10
     case ingestAck = 0x11
+    case compactIngest = 0x12
+    case compactIngestAck = 0x13
     case topQuery = 0x20
     case topReply = 0x21
     case totalsQuery = 0x22

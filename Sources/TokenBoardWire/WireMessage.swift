@@ -26,6 +26,8 @@ extension MessageType {
         case .error: return ErrorMessage.self
         case .ingest: return IngestRequest.self
         case .ingestAck: return IngestAck.self
+        case .compactIngest: return CompactIngestRequest.self
+        case .compactIngestAck: return CompactIngestAck.self
         case .topQuery: return TopQuery.self
         case .topReply: return TopReply.self
         case .totalsQuery: return TotalsQuery.self

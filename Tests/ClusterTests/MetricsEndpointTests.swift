@@ -75,10 +75,12 @@ final class MetricsEndpointTests: XCTestCase {
                     worker["tokenboard_protocol_wire_bytes{direction=\"in\"}"] ?? .infinity,
                     id
                 )
+                // The replay's batches all fit the compact layout.
                 XCTAssertEqual(
-                    worker["tokenboard_request_duration_seconds_count{type=\"ingest\"}"],
+                    worker["tokenboard_request_duration_seconds_count{type=\"compactIngest\"}"],
                     worker["tokenboard_ingested_batches_total"]
                 )
+                XCTAssertEqual(worker["tokenboard_request_duration_seconds_count{type=\"ingest\"}"] ?? 0, 0)
             }
             XCTAssertEqual(events, 10000)
             XCTAssertEqual(applied, Double(batches))

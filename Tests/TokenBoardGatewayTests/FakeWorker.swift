@@ -27,12 +27,12 @@ final class FakeWorker: Sendable {
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let frame = Self.unwrapInboundIn(data)
             let reply: Frame
-            switch (try? frame.decode(IngestRequest.self), answer) {
+            switch (try? IngestRequest(frame: frame), answer) {
             case (let request?, .acknowledge(let version)):
                 acknowledged.withLock { $0 += request.batch.events.count }
                 reply = Frame(
-                    IngestAck(applied: UInt32(request.batch.events.count), mapVersion: version),
-                    requestID: frame.requestID
+                    ack: IngestAck(applied: UInt32(request.batch.events.count), mapVersion: version),
+                    replyingTo: frame
                 )
             case (_?, .refuse(let refusal)):
                 reply = Frame(refusal, requestID: frame.requestID)

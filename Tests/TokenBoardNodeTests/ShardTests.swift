@@ -40,6 +40,30 @@ final class ShardTests: XCTestCase {
         return builder.take()
     }
 
+    /// A batch sent compact is applied as the same batch sent wide, and acknowledged under the compact reply type.
+    func testCompactIngestIsAppliedAsWideAndAcknowledgedCompact() throws {
+        let keys = employees(ownedBy: "w1", count: 3)
+        let request = IngestRequest(producerID: 4, sequence: 1, mapVersion: 1, batch: batch(keys + [keys[0]]))
+        let compact = Frame(ingest: request, requestID: 7)
+        XCTAssertEqual(compact.messageType, .compactIngest)
+        var replies: [Frame] = []
+        for frame in [compact, Frame(request, requestID: 7)] {
+            let shard = Shard(workerID: "w1", priceBook: prices, map: map)
+            replies.append(shard.handle(frame))
+            let top = try shard.handle(
+                Frame(TopQuery(k: 3, window: .allTime, anchor: nil, metric: .cost), requestID: 8)
+            )
+            .decode(TopReply.self)
+            XCTAssertEqual(top.entries.map(\.tokens), [260, 130, 130])
+            XCTAssertEqual(top.entries.map(\.cost), [200_000, 100_000, 100_000])
+            XCTAssertEqual(shard.stats.events, 4)
+        }
+        XCTAssertEqual(replies[0].messageType, .compactIngestAck)
+        XCTAssertEqual(replies[0].requestID, 7)
+        XCTAssertEqual(try replies[0].decode(CompactIngestAck.self).ack, IngestAck(applied: 4, mapVersion: 1))
+        XCTAssertEqual(replies[1].messageType, .ingestAck)
+    }
+
     func testIngestOfOwnedEmployeesIsAcknowledgedAndRanked() throws {
         let shard = Shard(workerID: "w1", priceBook: prices, map: map)
         let keys = employees(ownedBy: "w1", count: 3)

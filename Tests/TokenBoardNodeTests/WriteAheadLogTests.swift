@@ -216,6 +216,32 @@ final class WriteAheadLogTests: XCTestCase {
         XCTAssertEqual(try replayAll().0, [request(7, events: 3000)])
     }
 
+    /// A compact ingest frame is logged as it arrived, keeps its type in the log and replays as the same request;
+    /// one built in memory is logged under its own type too.
+    func testACompactIngestFrameIsLoggedAndReplaysTheSame() throws {
+        let sent = Frame(ingest: request(8, events: 3000), requestID: 42)
+        XCTAssertEqual(sent.messageType, .compactIngest)
+        var wire = ByteBuffer()
+        try FrameEncoder.encode(sent, into: &wire)
+        var input = wire
+        let arrived = try XCTUnwrap(try FrameDecoder().decode(buffer: &input))
+        XCTAssertEqual(try WriteAheadLog.record(of: arrived), wire)
+        var built = try WriteAheadLog.record(of: sent)
+        XCTAssertEqual(try FrameDecoder().decode(buffer: &built)?.messageType, .compactIngest)
+
+        let log = try WriteAheadLog(directory: directory, policy: .never, segment: 1)
+        try log.append(try WriteAheadLog.record(of: arrived))
+        try log.append(try WriteAheadLog.record(of: sent))
+        try log.append(request(9))
+        XCTAssertEqual(try replayAll().0, [request(8, events: 3000), request(8, events: 3000), request(9)])
+        var received: [IngestBatch] = []
+        _ = try WriteAheadLog.replayReceived(directory: directory) { received.append($0.batch) }
+        XCTAssertEqual(
+            received,
+            [request(8, events: 3000), request(8, events: 3000), request(9)].map { IngestBatch($0.batch) }
+        )
+    }
+
     func testRotatedSegmentsReplayInOrderAndCoveredOnesAreSkippedAndDeleted() throws {
         let log = try WriteAheadLog(directory: directory, policy: .never, segment: 1)
         try log.append(request(1))

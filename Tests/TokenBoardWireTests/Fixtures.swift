@@ -104,6 +104,34 @@ enum Fixtures {
         ]
     )
 
+    /// A batch that fits the compact layout at its limits: counts of 2³² − 1, timestamps 2³² − 1 ms apart (the
+    /// earlier before 1970), 256 tools.
+    static let compactBatch = EventBatch(
+        employees: ["zoë", "b"],
+        models: ["m"],
+        tools: (0..<256).map { "tool-\($0)" },
+        sessions: ["s", ""],
+        events: [
+            BatchedEvent(
+                employee: 1,
+                model: 0,
+                tool: 255,
+                session: 0,
+                timestampMillis: Int64(UInt32.max) - 5,
+                eventKey: .max,
+                counts: TokenCounts(input: UInt64(UInt32.max), output: 0, cacheWrite: 7, cacheRead: 1 << 31)
+            ),
+            BatchedEvent(
+                employee: 0,
+                model: 0,
+                tool: 0,
+                session: 1,
+                timestampMillis: -5,
+                counts: TokenCounts(input: 1, output: 2, cacheWrite: 3, cacheRead: 4)
+            ),
+        ]
+    )
+
     static let usage = EmployeeUsage(
         summary: ranked[0],
         byModel: modelRows,
@@ -137,6 +165,12 @@ enum Fixtures {
             ),
             Sample("ingest-empty", IngestRequest(mapVersion: 0, batch: EventBatch())),
             Sample("ingestAck", IngestAck(applied: 8192, mapVersion: 3)),
+            Sample(
+                "compactIngest",
+                CompactIngestRequest(IngestRequest(producerID: 5, sequence: 6, mapVersion: 7, batch: compactBatch))!
+            ),
+            Sample("compactIngest-empty", CompactIngestRequest(IngestRequest(mapVersion: 0, batch: EventBatch()))!),
+            Sample("compactIngestAck", CompactIngestAck(IngestAck(applied: 2, mapVersion: 7, duplicate: true))),
             Sample("ingestAck duplicate", IngestAck(applied: 17, mapVersion: 4, duplicate: true)),
             Sample(
                 "topQuery",

@@ -250,7 +250,7 @@ struct ReplaySession {
             mapVersion: map.version,
             batch: batch
         )
-        let frame = Frame(request, requestID: 0)
+        let frame = Frame(ingest: request, requestID: 0)
         try dispatch(.frame(frame), events: batch.events.count, payloadBytes: frame.payload.readableBytes, on: lane)
     }
 
@@ -367,7 +367,7 @@ struct ReplaySession {
             }
             let ack: IngestAck
             do {
-                ack = try reply.frame.decode(IngestAck.self)
+                ack = try IngestAck(reply: reply.frame)
             } catch let refusal as ErrorMessage {
                 throw refused(refusal, on: lane)
             }

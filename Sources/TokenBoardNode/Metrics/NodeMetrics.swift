@@ -12,8 +12,8 @@ public final class NodeMetrics: Sendable {
 
     /// The request types whose latency is tracked by name; the rest count as `other`.
     private static let timed: [MessageType] = [
-        .topQuery, .totalsQuery, .employeeQuery, .rankQuery, .statsQuery, .statusQuery, .ingest, .register,
-        .heartbeat, .shardMapQuery,
+        .topQuery, .totalsQuery, .employeeQuery, .rankQuery, .statsQuery, .statusQuery, .ingest, .compactIngest,
+        .register, .heartbeat, .shardMapQuery,
     ]
 
     public init() {

@@ -73,7 +73,9 @@ final class WorkerGauges: Sendable {
 
     /// Counts an answered ingest request from its acknowledgement.
     func record(_ request: Frame, reply: Frame) {
-        guard request.messageType == .ingest, let ack = try? reply.decode(IngestAck.self) else { return }
+        guard request.messageType == .ingest || request.messageType == .compactIngest,
+            let ack = try? IngestAck(reply: reply)
+        else { return }
         if ack.duplicate {
             duplicateEvents.increment(by: Int64(ack.applied))
         } else {

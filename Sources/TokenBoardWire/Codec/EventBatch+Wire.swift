@@ -26,31 +26,14 @@ extension EventBatch: WireCodable {
         let models = try buffer.readWireStrings()
         let tools = try buffer.readWireStrings()
         let sessions = try buffer.readWireStrings()
-        let count = try buffer.readWireCount(minimumElementSize: Self.encodedEventSize)
-        let events = buffer.readWithUnsafeReadableBytes { raw -> (Int, [BatchedEvent]) in
-            let events = [BatchedEvent](unsafeUninitializedCapacity: count) { storage, initialized in
-                var offset = 0
-                for index in 0..<count {
-                    (storage.baseAddress! + index).initialize(to: Self.loadEvent(raw, at: offset))
-                    offset &+= Self.encodedEventSize
-                }
-                initialized = count
-            }
-            return (count * Self.encodedEventSize, events)
-        }
+        let events = try Self.readEvents(from: &buffer) { _ in }
         self.init(employees: employees, models: models, tools: tools, sessions: sessions, events: events)
     }
 
     func write(to buffer: inout ByteBuffer) {
-        let tableBytes = [employees, models, tools, sessions].reduce(0) { sum, table in
-            table.reduce(sum + 4) { $0 + 4 + $1.utf8.count }
-        }
         let eventBytes = events.count * Self.encodedEventSize
-        buffer.reserveCapacity(minimumWritableBytes: tableBytes + 4 + eventBytes)
-        buffer.writeWireStrings(employees)
-        buffer.writeWireStrings(models)
-        buffer.writeWireStrings(tools)
-        buffer.writeWireStrings(sessions)
+        buffer.reserveCapacity(minimumWritableBytes: encodedTableBytes + 4 + eventBytes)
+        writeTables(to: &buffer)
         buffer.writeWireCount(events.count)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: eventBytes) { raw in
             events.withUnsafeBufferPointer { events in
@@ -64,11 +47,48 @@ extension EventBatch: WireCodable {
         }
     }
 
+    /// The bytes the four string tables take, in either layout.
+    var encodedTableBytes: Int {
+        [employees, models, tools, sessions].reduce(0) { sum, table in
+            table.reduce(sum + 4) { $0 + 4 + $1.utf8.count }
+        }
+    }
+
+    /// Writes the four string tables, which both layouts begin with.
+    func writeTables(to buffer: inout ByteBuffer) {
+        buffer.writeWireStrings(employees)
+        buffer.writeWireStrings(models)
+        buffer.writeWireStrings(tools)
+        buffer.writeWireStrings(sessions)
+    }
+
+    /// Reads the event count and the wide records, calling `observe` with each event as it is read.
+    @inline(__always)
+    static func readEvents(
+        from buffer: inout ByteBuffer,
+        _ observe: (BatchedEvent) -> Void
+    ) throws(WireError) -> [BatchedEvent] {
+        let count = try buffer.readWireCount(minimumElementSize: encodedEventSize)
+        return buffer.readWithUnsafeReadableBytes { raw -> (Int, [BatchedEvent]) in
+            let events = [BatchedEvent](unsafeUninitializedCapacity: count) { storage, initialized in
+                var offset = 0
+                for index in 0..<count {
+                    let event = loadEvent(raw, at: offset)
+                    observe(event)
+                    (storage.baseAddress.unsafelyUnwrapped + index).initialize(to: event)
+                    offset &+= encodedEventSize
+                }
+                initialized = count
+            }
+            return (count * encodedEventSize, events)
+        }
+    }
+
     // The caller guarantees `offset + encodedEventSize <= raw.count`; loads and stores are unaligned because records
     // are 60 bytes apart and payloads start wherever the frame put them.
 
     @inline(__always)
-    static func loadEvent(_ raw: UnsafeRawBufferPointer, at offset: Int) -> BatchedEvent {
+    private static func loadEvent(_ raw: UnsafeRawBufferPointer, at offset: Int) -> BatchedEvent {
         let base = raw.baseAddress.unsafelyUnwrapped + offset
         func load<T: FixedWidthInteger>(_ at: Int, _: T.Type) -> T {
             T(littleEndian: base.loadUnaligned(fromByteOffset: at, as: T.self))

@@ -6,12 +6,7 @@ extension IngestRequest: WireMessage {
     public static var messageType: MessageType { .ingest }
 
     public init(from payload: inout ByteBuffer) throws {
-        guard
-            let (producerID, sequence, mapVersion) = payload.readMultipleIntegers(
-                endianness: .little,
-                as: (UInt64, UInt64, UInt64).self
-            )
-        else { throw WireError.truncated("ingest header", needed: 24, remaining: payload.readableBytes) }
+        let (producerID, sequence, mapVersion) = try payload.readIngestHeader()
         self.init(producerID: producerID, sequence: sequence, mapVersion: mapVersion, batch: try payload.readWire())
     }
 
@@ -36,5 +31,15 @@ extension IngestAck: WireMessage {
     public func encode(into buffer: inout ByteBuffer) {
         buffer.writeMultipleIntegers(applied, mapVersion, endianness: .little)
         buffer.writeWire(duplicate)
+    }
+}
+
+extension ByteBuffer {
+    /// Reads the 24 bytes both ingest messages begin with: producerID, sequence and mapVersion.
+    mutating func readIngestHeader() throws(WireError) -> (producerID: UInt64, sequence: UInt64, mapVersion: UInt64) {
+        guard let header = readMultipleIntegers(endianness: .little, as: (UInt64, UInt64, UInt64).self) else {
+            throw .truncated("ingest header", needed: 24, remaining: readableBytes)
+        }
+        return header
     }
 }

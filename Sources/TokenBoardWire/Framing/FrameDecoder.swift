@@ -73,7 +73,7 @@ public final class FrameDecoder: NIOSingleStepByteToMessageDecoder {
         let requestID = field(FrameHeader.requestIDOffset, UInt64.self)
         // Only ingest frames are logged as they arrived; keeping the bytes of others would only pin the buffer.
         let received =
-            typeCode == MessageType.ingest.rawValue
+            typeCode == MessageType.ingest.rawValue || typeCode == MessageType.compactIngest.rawValue
             ? buffer.getSlice(at: start, length: FrameHeader.size + payloadLength) : nil
         buffer.moveReaderIndex(forwardBy: FrameHeader.size)
         let wire = buffer.readSlice(length: payloadLength)!
