@@ -18,8 +18,8 @@ import TokenBoardCore
 ///
 /// Why: the wide 60-byte records are mostly the zero high bytes of counts and indices, which LZ4 matches poorly
 /// (to 78–85% of their size, at 60–100 ns of the sender's CPU per event). The same events in 34 bytes are smaller
-/// than that already, and LZ4 gives up on them within about 10 ns, so the frame goes out uncompressed and the
-/// receiver has nothing to decompress. A batch fits this layout when its tables can be indexed in 16 and 8 bits,
+/// than that already, and LZ4 gives up on them within about 10 ns an event; what it still saves is in the string
+/// tables. A batch fits this layout when its tables can be indexed in 16 and 8 bits,
 /// every count fits 32 bits and its timestamps span less than 2³² ms (49 days); a producer sends any other batch
 /// in the wide layout.
 enum CompactEventLayout {
@@ -46,7 +46,8 @@ enum CompactEventLayout {
         return earliest
     }
 
-    /// Writes `batch` in the layout; `base` must be `timestampBase(of: batch)`.
+    /// Writes `batch` in the layout. No event may be before `base` or 2³² ms or more after it: `timestampBase(of:)`
+    /// gives the earliest timestamp, and a decoded request keeps the base its sender wrote.
     static func write(_ batch: EventBatch, base: Int64, to buffer: inout ByteBuffer) {
         let eventBytes = batch.events.count * recordSize
         buffer.reserveCapacity(minimumWritableBytes: batch.encodedTableBytes + 12 + eventBytes)

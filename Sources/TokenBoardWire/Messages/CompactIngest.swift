@@ -1,7 +1,7 @@
 import TokenBoardCore
 
 /// An `IngestRequest` whose batch travels in the compact record layout (`CompactEventLayout`): the same request,
-/// in about half the bytes, under its own message type so that a peer that only knows `ingest` answers
+/// in 34 bytes an event instead of 60, under its own message type so that a peer that only knows `ingest` answers
 /// `unsupported-message` rather than misreading it. `Frame(ingest:requestID:)` sends a request this way whenever
 /// its batch fits.
 public struct CompactIngestRequest: Sendable, Hashable {
