@@ -125,6 +125,23 @@ final class CompactIngestTests: XCTestCase {
         XCTAssertEqual(extremes.messageType, .ingest)
     }
 
+    /// An index past its table (a batch the worker refuses) goes wide as it is, never cut down to one that points
+    /// into the table.
+    func testAnIndexPastItsTableGoesWide() throws {
+        let forged = [
+            BatchedEvent(employee: 65_536, model: 0, tool: 0, session: 0, timestampMillis: 0, counts: TokenCounts()),
+            BatchedEvent(employee: 0, model: 0, tool: 0, session: 65_537, timestampMillis: 0, counts: TokenCounts()),
+            BatchedEvent(employee: 0, model: 256, tool: 0, session: 0, timestampMillis: 0, counts: TokenCounts()),
+            BatchedEvent(employee: 0, model: 0, tool: 257, session: 0, timestampMillis: 0, counts: TokenCounts()),
+        ]
+        for event in forged {
+            let request = IngestRequest(mapVersion: 1, batch: batch([event]))
+            let frame = Frame(ingest: request, requestID: 1)
+            XCTAssertEqual(frame.messageType, .ingest, "\(event)")
+            XCTAssertEqual(try IngestRequest(frame: frame), request)
+        }
+    }
+
     /// The worker's reading of a compact frame (`ReceivedIngest`) is its reading of the same request sent wide.
     func testTheWorkerReadsCompactAsWide() throws {
         let request = IngestRequest(producerID: 5, sequence: 6, mapVersion: 7, batch: Fixtures.compactBatch)

@@ -34,15 +34,18 @@ enum CompactEventLayout {
         var earliest = Int64.max
         var latest = Int64.min
         var countBits: UInt64 = 0
+        // An index past its table (a batch the worker will refuse) must not be cut down to one inside it.
+        var indexOverflow: UInt32 = 0
         for event in batch.events {
             earliest = min(earliest, event.timestampMillis)
             latest = max(latest, event.timestampMillis)
             let counts = event.counts
             countBits |= counts.input | counts.output | counts.cacheWrite | counts.cacheRead
+            indexOverflow |= (event.employee | event.session) >> 16 | UInt32(event.model | event.tool) >> 8
         }
         guard !batch.events.isEmpty else { return 0 }
         let (span, overflow) = latest.subtractingReportingOverflow(earliest)
-        guard countBits <= UInt32.max, !overflow, span <= Int64(UInt32.max) else { return nil }
+        guard countBits <= UInt32.max, indexOverflow == 0, !overflow, span <= Int64(UInt32.max) else { return nil }
         return earliest
     }
 

@@ -11,7 +11,8 @@ public struct CompactIngestRequest: Sendable, Hashable {
     let timestampBase: Int64
 
     /// `request` in the compact layout, or nil when its batch does not fit it (a count of 2³² tokens or more,
-    /// timestamps 49 days or more apart, more than 256 models or tools or 65,536 employees or sessions).
+    /// timestamps 49 days or more apart, more than 256 models or tools or 65,536 employees or sessions, or an index
+    /// that does not fit its field).
     public init?(_ request: IngestRequest) {
         guard let base = CompactEventLayout.timestampBase(of: request.batch) else { return nil }
         self.init(request: request, timestampBase: base)
