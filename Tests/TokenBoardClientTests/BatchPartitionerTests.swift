@@ -38,7 +38,7 @@ final class BatchPartitionerTests: XCTestCase {
     }
 
     /// Routes `events`, cut into source batches of `sourceSizes` events (the last one takes the rest), and
-    /// collects every worker's batches: event by event (`append`), or in runs (`appendEvents`) as an unpaced
+    /// collects every worker's batches: event by event (`append`), or in runs (`routeEvents`) as an unpaced
     /// replay does.
     private func partition(
         _ events: [UsageEvent],
@@ -57,14 +57,13 @@ final class BatchPartitionerTests: XCTestCase {
             if inRuns {
                 var index = 0
                 while index < end - start {
-                    let next = partitioner.appendEvents(index..<(end - start), fillingUpTo: batchSize)
-                    XCTAssertGreaterThan(next, index, "no table is full here")
-                    guard next > index else { return batches }
-                    index = next
-                    for worker in map.workers.indices where partitioner.count(of: worker) >= batchSize {
-                        XCTAssertEqual(partitioner.count(of: worker), batchSize)
-                        batches[worker].append(partitioner.take(worker))
+                    let step = partitioner.routeEvents(index..<(end - start), fillingUpTo: batchSize)
+                    XCTAssertGreaterThan(step.next, index)
+                    for (worker, batch) in step.ready {
+                        XCTAssertEqual(batch.events.count, batchSize, "no table is full here")
+                        batches[worker].append(batch)
                     }
+                    index = step.next
                 }
             } else {
                 for index in 0..<(end - start) {
@@ -151,7 +150,7 @@ final class BatchPartitionerTests: XCTestCase {
         XCTAssertEqual(overflows.count, 1)
         assertHandedBack(overflows, then: rest, of: events)
 
-        // In runs: the run stops before the event its batch cannot take, and `append` hands the batch back.
+        // In runs: the run stops at the event its batch cannot take, and hands that batch out before it.
         partitioner = BatchPartitioner(map: map, capacity: 1 << 20)
         overflows = []
         var stops: [Int] = []
@@ -159,16 +158,14 @@ final class BatchPartitionerTests: XCTestCase {
             partitioner.start(EventBatch(converting: chunk))
             var index = 0
             while index < chunk.count {
-                let next = partitioner.appendEvents(index..<chunk.count, fillingUpTo: 1 << 20)
-                guard next == index else {
-                    index = next
-                    continue
+                // No batch reaches the limit here: a batch handed out is one that could not take its next event.
+                let step = partitioner.routeEvents(index..<chunk.count, fillingUpTo: 1 << 20)
+                for (worker, overflow) in step.ready {
+                    stops.append(chunk.startIndex + step.next - 1)
+                    XCTAssertEqual(worker, 0)
+                    overflows.append(overflow)
                 }
-                stops.append(chunk.startIndex + index)
-                let (worker, overflow) = partitioner.append(index)
-                XCTAssertEqual(worker, 0)
-                if let overflow { overflows.append(overflow) }
-                index += 1
+                index = step.next
             }
         }
         XCTAssertEqual(stops, [limit], "only the event with the 65,537th model stops a run")

@@ -78,32 +78,8 @@ final class EventBatchTests: XCTestCase {
         XCTAssertNoThrow(try builder.batch.validate())
     }
 
-    /// Appends `event` through the builder's bytes API, as a parser holding the line's bytes does.
-    private func appendBytes(_ event: UsageEvent, to builder: inout EventBatchBuilder) -> Bool {
-        var (id, employee, model, tool, session) = (event.id, event.employee, event.model, event.tool, event.session)
-        return id.withUTF8 { id in
-            employee.withUTF8 { employee in
-                model.withUTF8 { model in
-                    tool.withUTF8 { tool in
-                        session.withUTF8 { session in
-                            builder.append(
-                                id: UnsafeRawBufferPointer(id),
-                                timestampMillis: event.timestampMillis,
-                                employee: UnsafeRawBufferPointer(employee),
-                                model: UnsafeRawBufferPointer(model),
-                                tool: UnsafeRawBufferPointer(tool),
-                                session: UnsafeRawBufferPointer(session),
-                                counts: event.counts
-                            )
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// The bytes API interns into the same tables as the events API, so a builder fed both (a parser falls back to
-    /// events for escaped lines) builds the batch the events alone build.
+    /// The builder interns every name from its bytes (`append(_:)` hands the strings' bytes to the bytes API): the
+    /// batch is the one built here by hand, names in order of first use and ids as their digests.
     func testBytesAppendBuildsTheBatchOfTheEvents() {
         let models = ["gpt-5", "claude-sonnet-4-6-with-a-long-name", "", "gpt-5"]
         let tools = ["", "cursor", "claude-code-long-tool-name", "cursor"]
@@ -120,17 +96,42 @@ final class EventBatchTests: XCTestCase {
             e.id = i % 4 == 0 ? "" : "id-\(i)"
             events.append(e)
         }
-        var expected = EventBatchBuilder()
-        for e in events { XCTAssertTrue(expected.append(e)) }
-        var mixed = EventBatchBuilder()
-        for (i, e) in events.enumerated() {
-            XCTAssertTrue(i % 3 == 1 ? mixed.append(e) : appendBytes(e, to: &mixed))
+        var tables: [[String]] = [[], [], [], []]
+        func index(_ name: String, in table: Int) -> UInt32 {
+            if let found = tables[table].firstIndex(of: name) { return UInt32(found) }
+            tables[table].append(name)
+            return UInt32(tables[table].count - 1)
         }
-        XCTAssertEqual(mixed.batch, expected.batch)
-        XCTAssertEqual(mixed.batch.models, ["gpt-5", "claude-sonnet-4-6-with-a-long-name", "m-2", "m-0", "m-1"])
-        XCTAssertEqual(mixed.batch.tools, ["", "cursor", "claude-code-long-tool-name"])
+        var expectedEvents: [BatchedEvent] = []
+        for e in events {
+            expectedEvents.append(
+                BatchedEvent(
+                    employee: index(e.employee, in: 0),
+                    model: UInt16(index(e.model, in: 1)),
+                    tool: UInt16(index(e.tool, in: 2)),
+                    session: index(e.session, in: 3),
+                    timestampMillis: e.timestampMillis,
+                    eventKey: EventKey.digest(e.id),
+                    counts: e.counts
+                )
+            )
+        }
+        let expected = EventBatch(
+            employees: tables[0],
+            models: tables[1],
+            tools: tables[2],
+            sessions: tables[3],
+            events: expectedEvents
+        )
+        var builder = EventBatchBuilder()
+        for (i, e) in events.enumerated() {
+            XCTAssertTrue(builder.append(e), "event \(i)")
+        }
+        XCTAssertEqual(builder.batch, expected)
+        XCTAssertEqual(builder.batch.models, ["gpt-5", "claude-sonnet-4-6-with-a-long-name", "m-2", "m-0", "m-1"])
+        XCTAssertEqual(builder.batch.tools, ["", "cursor", "claude-code-long-tool-name"])
         XCTAssertEqual(
-            mixed.batch.events.map(\.eventKey)[0...2],
+            builder.batch.events.map(\.eventKey)[0...2],
             [0, EventKey.digest("id-1"), EventKey.digest("id-2")]
         )
     }
@@ -138,13 +139,13 @@ final class EventBatchTests: XCTestCase {
     /// The bytes API refuses a new model or tool once its table is full, leaving every table as it was.
     func testBytesAppendRefusesAFullTable() {
         var builder = EventBatchBuilder()
-        for i in 0..<65_536 { XCTAssertTrue(appendBytes(event("e", "m-\(i)"), to: &builder)) }
+        for i in 0..<65_536 { XCTAssertTrue(builder.append(event("e", "m-\(i)"))) }
         let full = builder.batch
         XCTAssertEqual(full.models.count, 65_536)
-        XCTAssertFalse(appendBytes(event("new-employee", "one-model-too-many", tool: "new-tool"), to: &builder))
+        XCTAssertFalse(builder.append(event("new-employee", "one-model-too-many", tool: "new-tool")))
         XCTAssertTrue(builder.batch == full, "a refused event must leave every table as it was")
         XCTAssertEqual(builder.batch.tools, ["claude-code"])
-        XCTAssertTrue(appendBytes(event("e", "m-65535", tool: "claude-code"), to: &builder), "known names still fit")
+        XCTAssertTrue(builder.append(event("e", "m-65535", tool: "claude-code")), "known names still fit")
         XCTAssertEqual(builder.batch.events.last?.model, 65_535)
     }
 

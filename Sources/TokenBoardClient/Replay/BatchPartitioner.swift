@@ -69,6 +69,28 @@ struct BatchPartitioner {
         return (worker, overflow)
     }
 
+    /// Routes events from the start of `range` of the current source batch, in order, and hands out the batches
+    /// that are then ready, in the order to send them: one that could not take its next event (a full model or tool
+    /// table) and every one that reached `limit` events. Returns the first event not routed yet and those batches;
+    /// a caller routing a whole range calls again from there until it reaches the range's end.
+    mutating func routeEvents(
+        _ range: Range<Int>,
+        fillingUpTo limit: Int
+    ) -> (next: Int, ready: [(worker: Int, batch: EventBatch)]) {
+        var ready: [(worker: Int, batch: EventBatch)] = []
+        var next = appendEvents(range, fillingUpTo: limit)
+        if next == range.lowerBound && !range.isEmpty {
+            // The event's owner's batch names 65,536 models or tools already and cannot take it.
+            let (worker, overflow) = append(next)
+            if let overflow { ready.append((worker, overflow)) }
+            next += 1
+        }
+        for worker in pending.indices where pending[worker].batch.events.count >= limit {
+            ready.append((worker, take(worker)))
+        }
+        return (next, ready)
+    }
+
     /// Appends events `range` of the current source batch, in order, to their owners' batches, and stops after the
     /// event that brings a batch to `limit` events, or before an event its owner's batch cannot take (a full model
     /// or tool table: `append(_:)` hands that batch back). Returns the first event not appended.

@@ -31,18 +31,9 @@ public struct LogSharder {
         partitioner.start(batch)
         var index = 0
         while index < batch.events.count {
-            let next = partitioner.appendEvents(index..<batch.events.count, fillingUpTo: eventsPerBlock)
-            if next == index {
-                // The event's owner's block names 65,536 models or tools already and cannot take it.
-                let (worker, overflow) = partitioner.append(index)
-                if let overflow { try write(overflow, of: worker) }
-                index += 1
-            } else {
-                index = next
-            }
-            for worker in writer.map.workers.indices where partitioner.count(of: worker) >= eventsPerBlock {
-                try write(partitioner.take(worker), of: worker)
-            }
+            let step = partitioner.routeEvents(index..<batch.events.count, fillingUpTo: eventsPerBlock)
+            for (worker, block) in step.ready { try write(block, of: worker) }
+            index = step.next
         }
     }
 

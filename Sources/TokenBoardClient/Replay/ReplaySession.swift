@@ -89,28 +89,31 @@ struct ReplaySession {
             chunk = EventBatch()
             more = try source(&chunk)
             partitioner.start(chunk)
-            if !pacer.isPaced && options.limit == nil {
-                try await sendEvents(count: chunk.events.count)
-                appended += UInt64(chunk.events.count)
-            } else {
+            if pacer.isPaced {
                 for index in chunk.events.indices {
-                    if pacer.isPaced {
-                        let timestamp = chunk.events[index].timestampMillis
-                        guard try await pace(timestamp, deadline: deadline, progress: progress) else {
-                            state.stop = .duration
-                            break sending
-                        }
+                    let timestamp = chunk.events[index].timestampMillis
+                    guard try await pace(timestamp, deadline: deadline, progress: progress) else {
+                        state.stop = .duration
+                        break sending
                     }
-                    let (worker, overflow) = partitioner.append(index)
-                    if let overflow { try await send(overflow, to: worker) }
+                    let step = partitioner.routeEvents(index..<index + 1, fillingUpTo: options.batchSize)
+                    for (worker, batch) in step.ready { try await send(batch, to: worker) }
                     appended += 1
-                    if partitioner.count(of: worker) >= options.batchSize {
-                        try await send(partitioner.take(worker), to: worker)
-                    }
                     if let limit = options.limit, appended >= limit {
                         state.stop = .limit
                         break sending
                     }
+                }
+            } else {
+                // Unpaced, no event waits for its time: the chunk (up to the limit) is routed in runs.
+                let count =
+                    options.limit.map { min(chunk.events.count, Int(clamping: $0 - appended)) }
+                    ?? chunk.events.count
+                try await sendEvents(count: count)
+                appended += UInt64(count)
+                if let limit = options.limit, appended >= limit {
+                    state.stop = .limit
+                    break sending
                 }
             }
             let now = clock.now
@@ -126,23 +129,14 @@ struct ReplaySession {
         return try await finish(progress)
     }
 
-    /// Routes all `count` events of the partitioner's current source batch and sends every batch that fills: the
-    /// loop of an unpaced, unlimited replay, which needs no look at single events.
+    /// Routes the first `count` events of the partitioner's current source batch and sends every batch that fills:
+    /// the loop of an unpaced replay, which needs no look at single events.
     private mutating func sendEvents(count: Int) async throws {
         var index = 0
         while index < count {
-            let next = partitioner.appendEvents(index..<count, fillingUpTo: options.batchSize)
-            if next == index {
-                // The event's owner's batch names 65,536 models or tools already and cannot take it.
-                let (worker, overflow) = partitioner.append(index)
-                if let overflow { try await send(overflow, to: worker) }
-                index += 1
-            } else {
-                index = next
-            }
-            for worker in map.workers.indices where partitioner.count(of: worker) >= options.batchSize {
-                try await send(partitioner.take(worker), to: worker)
-            }
+            let step = partitioner.routeEvents(index..<count, fillingUpTo: options.batchSize)
+            for (worker, batch) in step.ready { try await send(batch, to: worker) }
+            index = step.next
         }
     }
 
