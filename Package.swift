@@ -36,6 +36,8 @@ let package = Package(
         ),
         // A cache-line prefetch hint (a header only) for the shard store's apply path.
         .systemLibrary(name: "CPrefetch"),
+        // Whether the CPU has SSE 4.2 (a header only), for CRC-32C's instruction.
+        .systemLibrary(name: "CCPUFeatures"),
         // fallocate(2)'s hole punching, for the shard store's spill file.
         .systemLibrary(name: "CFileSpace"),
         // malloc_trim(3), for a worker giving its batch buffers back when ingest pauses.
@@ -61,7 +63,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .target(name: "TokenBoardCore", dependencies: ["CPrefetch", "CFileSpace"], swiftSettings: coreSwiftSettings),
+        .target(
+            name: "TokenBoardCore",
+            dependencies: ["CPrefetch", "CCPUFeatures", "CFileSpace"],
+            swiftSettings: coreSwiftSettings
+        ),
         .target(
             name: "TokenBoardWire",
             dependencies: [

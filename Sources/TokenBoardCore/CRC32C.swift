@@ -1,6 +1,6 @@
 #if arch(x86_64)
     internal import _Builtin_intrinsics.intel
-    internal import _Builtin_intrinsics.intel.cpuid
+    internal import CCPUFeatures
 #endif
 
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of wire frames and log records and the
@@ -26,19 +26,15 @@ public enum CRC32C {
         return table
     }()
 
-    /// Whether this CPU has the `crc32` instruction (SSE 4.2); false on other architectures.
-    static let hasHardwareSupport: Bool = {
+    /// Whether this CPU has the `crc32` instruction (SSE 4.2); false on other architectures. A load and a bit test
+    /// of what the C runtime found at start-up, cheap enough for a caller hashing a short key per item.
+    @inline(__always) static var hasHardwareSupport: Bool {
         #if arch(x86_64)
-            var eax: UInt32 = 0
-            var ebx: UInt32 = 0
-            var ecx: UInt32 = 0
-            var edx: UInt32 = 0
-            guard __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 else { return false }
-            return ecx & (1 << 20) != 0
+            tokenboard_cpu_has_sse42() != 0
         #else
-            return false
+            false
         #endif
-    }()
+    }
 
     /// The checksum of `bytes`, continuing from `crc` (the checksum of what came before, 0 to start).
     public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
@@ -93,15 +89,6 @@ public enum CRC32C {
             return ~c32
         }
     #endif
-
-    /// `checksum(_:)` with the CPU already checked (`hasHardwareSupport`, read once by the caller): a loop hashing a
-    /// short key per item would otherwise pay more for reading the lazily set flag than for the hash.
-    @inline(__always) static func checksum(_ bytes: UnsafeRawBufferPointer, hardware: Bool) -> UInt32 {
-        #if arch(x86_64)
-            if hardware { return hardwareChecksum(bytes) }
-        #endif
-        return tableChecksum(bytes)
-    }
 
     /// The checksum of a byte sequence.
     public static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {

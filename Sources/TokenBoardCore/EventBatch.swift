@@ -114,9 +114,6 @@ public struct EventBatchBuilder: Sendable {
     private var modelIndex = StringInterner()
     private var toolIndex = StringInterner()
     private var sessionIndex = StringInterner()
-    /// Whether CRC-32C (the interners' hash) runs on the CPU's instruction, read once per builder rather than per
-    /// name (see `CRC32C.checksum(_:hardware:)`).
-    private let hardwareCRC = CRC32C.hasHardwareSupport
 
     public init() {}
 
@@ -167,14 +164,14 @@ public struct EventBatchBuilder: Sendable {
         session: UnsafeRawBufferPointer,
         counts: TokenCounts
     ) -> Bool {
-        let modelHash = CRC32C.checksum(model, hardware: hardwareCRC)
-        let toolHash = CRC32C.checksum(tool, hardware: hardwareCRC)
+        let modelHash = CRC32C.checksum(model)
+        let toolHash = CRC32C.checksum(tool)
         // Both tables are checked before either is touched, so a refused event leaves no name behind.
         guard Self.hasRoom(for: model, hash: modelHash, in: modelIndex, batch.models),
             Self.hasRoom(for: tool, hash: toolHash, in: toolIndex, batch.tools)
         else { return false }
-        let employeeHash = CRC32C.checksum(employee, hardware: hardwareCRC)
-        let sessionHash = CRC32C.checksum(session, hardware: hardwareCRC)
+        let employeeHash = CRC32C.checksum(employee)
+        let sessionHash = CRC32C.checksum(session)
         batch.events.append(
             BatchedEvent(
                 employee: employeeIndex.index(ofUTF8: employee, hash: employeeHash, in: &batch.employees),
