@@ -1,5 +1,6 @@
-// glibc's malloc tuning calls, for the worker's and the replayer's memory (Heap.swift): malloc_trim(3) and mallopt(3) are declared in
-// <malloc.h>, which the Swift Glibc module does not include. Elsewhere the calls do nothing.
+// glibc's malloc tuning calls, for the worker's and the replayer's memory (Heap.swift): malloc_trim(3) and
+// mallopt(3) are declared in <malloc.h>, which the Swift Glibc module does not include. Elsewhere the calls do
+// nothing.
 #ifndef TOKENBOARD_MALLOC_SHIM_H
 #define TOKENBOARD_MALLOC_SHIM_H
 

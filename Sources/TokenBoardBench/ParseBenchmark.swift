@@ -3,8 +3,8 @@ import TokenBoardCore
 import TokenBoardWorkload
 
 /// Reading a log into batches as `tokenboard replay` does before it sends anything (`UsageLogReader.nextBatch`,
-/// batches of 65,536 unless asked otherwise), on the calling thread: the replayer's parse stage alone, with no partitioning, encoding or
-/// network. The file is read once before timing, so the rounds read it from the page cache.
+/// batches of 65,536 unless asked otherwise), on the calling thread: the replayer's parse stage alone, with no
+/// partitioning, encoding or network. The file is read once before timing, so the rounds read it from the page cache.
 public struct ParseBenchmark: Sendable {
     public var path: String
     public var rounds: Int

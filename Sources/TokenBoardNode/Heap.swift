@@ -3,11 +3,11 @@ import CMalloc
 /// The use of the C heap (glibc's malloc) by the processes that move batches of MBs: a worker's, tuned so that
 /// memory freed goes back to the system, and a replayer's, tuned so that it is kept for the next batch.
 ///
-/// Why, for a worker: glibc keeps freed blocks in its arenas for later requests. A worker frees its batch buffers after each
-/// batch, and the shard store's arrays leave their old storage behind each time they grow; after a burst of
-/// ingest both stay resident. By default glibc also raises the size from which a block gets its own mapping to
-/// the largest block freed so far (up to 32 MiB), so the store's grown-out arrays land in the arenas, between
-/// live blocks, where trimming cannot give them back: measured, 9 MB a worker after a 5M-event replay.
+/// Why, for a worker: glibc keeps freed blocks in its arenas for later requests. A worker frees its batch buffers after
+/// each batch, and the shard store's arrays leave their old storage behind each time they grow; after a burst of ingest
+/// both stay resident. By default glibc also raises the size from which a block gets its own mapping to the largest
+/// block freed so far (up to 32 MiB), so the store's grown-out arrays land in the arenas, between live blocks, where
+/// trimming cannot give them back: measured, 9 MB a worker after a 5M-event replay.
 public enum Heap {
     /// Blocks of this size or more get their own mapping, returned to the system when freed: the store's large
     /// arrays (MBs each, a handful of them), not the batch buffers, which are smaller and reused from the arenas.
