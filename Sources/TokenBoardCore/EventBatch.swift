@@ -117,7 +117,8 @@ public struct EventBatchBuilder: Sendable {
 
     public init() {}
 
-    public var count: Int { batch.events.count }
+    // Inlinable: a log reader asks for it once per line, from another module.
+    @inlinable public var count: Int { batch.events.count }
 
     /// Makes room for `count` events, so appending them does not grow the batch step by step.
     public mutating func reserve(_ count: Int) {

@@ -4,20 +4,22 @@
 ///
 /// An open-addressing table (linear probing, at most half full) of indices into the caller's table, hashed by
 /// CRC-32C of the UTF-8 bytes (one instruction per eight bytes on x86-64) rather than by `Hasher`, whose seeded
-/// SipHash was most of the cost of building a batch from parsed events. Each string's hash is kept beside its
-/// index, so a probe compares strings only when the hashes match and growing never hashes a string again.
+/// SipHash was most of the cost of building a batch from parsed events. Each slot holds its string's hash beside
+/// its index, so a probe reads one slot to pass over another string (no load from a second array that a miss of
+/// its own would wait for), compares strings only when the hashes match, and growing never hashes a string again.
 struct StringInterner: Sendable {
-    /// Per slot: 0 when empty, else the string's index in the table plus one.
-    private var slots: [UInt32] = []
-    /// Per index in the table: the string's hash.
-    private var hashes: [UInt32] = []
+    /// Per slot: 0 when empty, else the string's hash in the high 32 bits and its index in the table plus one in
+    /// the low 32.
+    private var slots: [UInt64] = []
+    /// Strings placed so far.
+    private var count = 0
     /// 64 minus log2 of the slot count: a hash's mixed top bits choose its first slot.
     private var shift: UInt64 = 64
 
     /// Forgets every string (the caller empties its table too), keeping the memory for the next batch.
     mutating func removeAll() {
-        guard !hashes.isEmpty else { return }
-        hashes.removeAll(keepingCapacity: true)
+        guard count > 0 else { return }
+        count = 0
         slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 
@@ -38,7 +40,7 @@ struct StringInterner: Sendable {
     /// The index of `value` in `table`, appending it first when it is not there yet. `table` must be the one this
     /// interner has seen every string of (strings are only ever appended through here).
     mutating func index(of value: String, in table: inout [String]) -> UInt32 {
-        if (hashes.count + 1) * 2 > slots.count { grow() }
+        if (count + 1) * 2 > slots.count { grow() }
         let hash = CRC32C.checksum(utf8: value)
         let (found, slot) = probe(value, hash: hash, in: table)
         if let found { return found }
@@ -49,7 +51,7 @@ struct StringInterner: Sendable {
     /// appending it first when it is not there yet; the string is created only then. `table` must be the one this
     /// interner has seen every string of.
     mutating func index(ofUTF8 utf8: UnsafeRawBufferPointer, hash: UInt32, in table: inout [String]) -> UInt32 {
-        if (hashes.count + 1) * 2 > slots.count { grow() }
+        if (count + 1) * 2 > slots.count { grow() }
         let (found, slot) = probe(hash: hash) { Self.matches(table[$0], utf8) }
         if let found { return found }
         return insert(String(decoding: utf8, as: UTF8.self), hash: hash, at: slot, in: &table)
@@ -58,9 +60,9 @@ struct StringInterner: Sendable {
     /// The index in `table` of every key of `keys`, in order, appending those not there yet, as
     /// `index(ofUTF8:hash:in:)` would one by one (and with the same indices).
     ///
-    /// Known keys are looked up first, changing nothing, so the tables stay where they are and a probe's three
-    /// dependent cache misses (the slot, the kept hash, the string) can be asked for ahead of use: the slot sixteen
-    /// keys ahead and, once it is in, the hash and string it points to eight keys ahead. The keys not found are
+    /// Known keys are looked up first, changing nothing, so the tables stay where they are and a probe's two
+    /// dependent cache misses (the slot, then the string it points to) can be asked for ahead of use: the slot
+    /// sixteen keys ahead and, once it is in, the string eight keys ahead. The keys not found are
     /// then added one by one, in order (a key new in this batch may appear in it twice).
     mutating func indices(of keys: KeyTable, in table: inout [String]) -> [UInt32] {
         var indices = lookUp(keys, in: table)
@@ -80,40 +82,36 @@ struct StringInterner: Sendable {
         let entriesAhead = 8
         let mask = slots.count - 1
         return slots.withUnsafeBufferPointer { slots in
-            hashes.withUnsafeBufferPointer { hashes in
-                table.withUnsafeBufferPointer { table in
-                    keys.withUnsafeKeys { keys in
-                        [UInt32](unsafeUninitializedCapacity: keys.count) { result, initialized in
-                            for i in 0..<keys.count {
-                                if i + slotsAhead < keys.count {
-                                    let ahead = firstSlot(keys.checksums[i + slotsAhead])
-                                    Prefetch.line(slots.baseAddress.unsafelyUnwrapped + ahead)
-                                }
-                                if i + entriesAhead < keys.count {
-                                    let entry = slots[firstSlot(keys.checksums[i + entriesAhead])]
-                                    if entry != 0 {
-                                        Prefetch.line(hashes.baseAddress.unsafelyUnwrapped + Int(entry - 1))
-                                        Prefetch.line(table.baseAddress.unsafelyUnwrapped + Int(entry - 1))
-                                    }
-                                }
-                                let hash = keys.checksums[i]
-                                let utf8 = keys[i]
-                                var slot = firstSlot(hash)
-                                var found = Self.notFound
-                                while true {
-                                    let entry = slots[slot]
-                                    if entry == 0 { break }
-                                    let index = Int(entry - 1)
-                                    if hashes[index] == hash && Self.matches(table[index], utf8) {
-                                        found = UInt32(index)
-                                        break
-                                    }
-                                    slot = (slot + 1) & mask
-                                }
-                                (result.baseAddress.unsafelyUnwrapped + i).initialize(to: found)
+            table.withUnsafeBufferPointer { table in
+                keys.withUnsafeKeys { keys in
+                    [UInt32](unsafeUninitializedCapacity: keys.count) { result, initialized in
+                        for i in 0..<keys.count {
+                            if i + slotsAhead < keys.count {
+                                let ahead = firstSlot(keys.checksums[i + slotsAhead])
+                                Prefetch.line(slots.baseAddress.unsafelyUnwrapped + ahead)
                             }
-                            initialized = keys.count
+                            if i + entriesAhead < keys.count {
+                                let entry = slots[firstSlot(keys.checksums[i + entriesAhead])]
+                                if entry != 0 {
+                                    Prefetch.line(table.baseAddress.unsafelyUnwrapped + Self.index(of: entry))
+                                }
+                            }
+                            let hash = keys.checksums[i]
+                            let utf8 = keys[i]
+                            var slot = firstSlot(hash)
+                            var found = Self.notFound
+                            while true {
+                                let entry = slots[slot]
+                                if entry == 0 { break }
+                                if Self.hash(of: entry) == hash && Self.matches(table[Self.index(of: entry)], utf8) {
+                                    found = UInt32(Self.index(of: entry))
+                                    break
+                                }
+                                slot = (slot + 1) & mask
+                            }
+                            (result.baseAddress.unsafelyUnwrapped + i).initialize(to: found)
                         }
+                        initialized = keys.count
                     }
                 }
             }
@@ -122,8 +120,8 @@ struct StringInterner: Sendable {
 
     private mutating func insert(_ value: String, hash: UInt32, at slot: Int, in table: inout [String]) -> UInt32 {
         let index = UInt32(table.count)
-        slots[slot] = index + 1
-        hashes.append(hash)
+        slots[slot] = UInt64(hash) << 32 | UInt64(index + 1)
+        count += 1
         table.append(value)
         return index
     }
@@ -143,8 +141,9 @@ struct StringInterner: Sendable {
         while true {
             let entry = slots[slot]
             if entry == 0 { return (nil, slot) }
-            let index = Int(entry - 1)
-            if hashes[index] == hash && matches(index) { return (UInt32(index), slot) }
+            if Self.hash(of: entry) == hash && matches(Self.index(of: entry)) {
+                return (UInt32(Self.index(of: entry)), slot)
+            }
             slot = (slot + 1) & mask
         }
     }
@@ -184,16 +183,25 @@ struct StringInterner: Sendable {
         Int(truncatingIfNeeded: (UInt64(hash) &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
-    /// Doubles the slot count (at least 64) and places every index again from its kept hash.
+    /// The hash a full slot holds.
+    @inline(__always)
+    private static func hash(of entry: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: entry >> 32) }
+
+    /// The table index a full slot holds.
+    @inline(__always)
+    private static func index(of entry: UInt64) -> Int { Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1 }
+
+    /// Doubles the slot count (at least 64) and places every full slot again by the hash it holds.
     private mutating func grow() {
-        let count = max(64, slots.count * 2)
-        shift = UInt64(64 - count.trailingZeroBitCount)
-        slots = Array(repeating: 0, count: count)
-        let mask = count - 1
-        for (index, hash) in hashes.enumerated() {
-            var slot = firstSlot(hash)
+        let old = slots
+        let size = max(64, slots.count * 2)
+        shift = UInt64(64 - size.trailingZeroBitCount)
+        slots = Array(repeating: 0, count: size)
+        let mask = size - 1
+        for entry in old where entry != 0 {
+            var slot = firstSlot(Self.hash(of: entry))
             while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = UInt32(index + 1)
+            slots[slot] = entry
         }
     }
 }

@@ -21,7 +21,7 @@ struct RawString {
 
 extension Optional where Wrapped == RawString {
     /// Whether a present string needs decoding (see `RawString.needsDecoding`); an absent one does not.
-    var needsDecoding: Bool { self?.needsDecoding ?? false }
+    @inline(__always) var needsDecoding: Bool { self?.needsDecoding ?? false }
 }
 
 /// A cursor over one line. Reading past the end yields 0, a byte that is valid nowhere in JSON outside a string,

@@ -231,10 +231,26 @@ final class CanonicalLineParserTests: XCTestCase {
             #"{"cache_read":\#(count),"ts":0,"employee":"e","model":"m","tool":"t"}"#
         }
         var value: UInt64 = 0
-        for digits in 1...12 {
+        for digits in 1...17 {
             value = value * 10 + UInt64((digits * 7) % 10)
-            XCTAssertEqual(try XCTUnwrap(parse(line("\(value)"))).counts.cacheRead, value, "\(digits) digits")
-            XCTAssertEqual(try XCTUnwrap(parse(line("\(value) "))).counts.cacheRead, value, "\(digits) digits, a space")
+            for written in ["\(value)", "\(value) "] {
+                if value <= TokenCounts.maxPerEvent {
+                    XCTAssertEqual(try XCTUnwrap(parse(line(written))).counts.cacheRead, value, "\(digits) digits")
+                } else {
+                    XCTAssertEqual(reason(line(written)), .countTooLarge(field: "cache_read"), "\(digits) digits")
+                }
+            }
+        }
+        XCTAssertEqual(try XCTUnwrap(parse(line("1099511627776"))).counts.cacheRead, TokenCounts.maxPerEvent)
+        XCTAssertEqual(try XCTUnwrap(parse(line("100000000000"))).counts.cacheRead, 100_000_000_000)
+        for fraction in ["123456789.5", "123456789012.0", "123456789e2", "1234567890E1", "12345678901e+2"] {
+            XCTAssertEqual(reason(line(fraction)), .countNotInteger(field: "cache_read"), fraction)
+        }
+        for malformed in ["0123456789", "00000000012", "123456789x", "123456789012."] {
+            guard case .malformedJSON = reason(line(malformed)) else {
+                XCTFail("\(malformed) should be malformed JSON")
+                continue
+            }
         }
         XCTAssertEqual(try XCTUnwrap(parse(line("0"))).counts.cacheRead, 0)
         XCTAssertEqual(try XCTUnwrap(parse(line("99999999"))).counts.cacheRead, 99_999_999)
@@ -256,6 +272,35 @@ final class CanonicalLineParserTests: XCTestCase {
             reason(line(#""12""#)),
             .wrongType(field: "cache_read", expected: "an integer token count")
         )
+    }
+
+    /// A count among the line's last eight bytes (the canonical order's `cache_read`): whatever follows it there
+    /// (the closing brace, spaces, nothing, a fraction) must get the same answer as elsewhere in the line.
+    func testCountsAtTheEndOfALine() throws {
+        let head = #"{"ts":0,"employee":"e","model":"m","cache_read":"#
+        var value: UInt64 = 0
+        for digits in 1...9 {
+            value = value * 10 + UInt64((digits * 3) % 10 + (digits == 1 ? 1 : 0))
+            for tail in ["}", " }", "} ", "}\t\r", "  } "] {
+                XCTAssertEqual(
+                    try XCTUnwrap(parse(head + "\(value)" + tail)).counts.cacheRead,
+                    value,
+                    "\(digits) digits, then \(tail.debugDescription)"
+                )
+            }
+        }
+        XCTAssertEqual(try XCTUnwrap(parse(head + "0}")).counts.cacheRead, 0)
+        for fraction in ["1.5}", "12.0}", "1e3}", "7E+2}", "1234567.0}"] {
+            XCTAssertEqual(reason(head + fraction), .countNotInteger(field: "cache_read"), fraction)
+        }
+        for malformed in ["12", "1234567", "01}", "00}", "1x}", "1.}", "12345678"] {
+            guard case .malformedJSON = reason(head + malformed) else {
+                XCTFail("\(malformed) should be malformed JSON")
+                continue
+            }
+        }
+        // A line of fewer than eight bytes has no last word to read; it takes the full path.
+        XCTAssertEqual(reason(#"{"a":1}"#), .missingField("ts"))
     }
 
     func testBrokenJSON() {

@@ -41,8 +41,9 @@ struct WorkerCommand: AsyncParsableCommand {
             at random (cells, session runs) use 2 MiB pages where the kernel grants them; when ingest pauses, \
             the pages past their ends that nothing has used yet are given back.
 
-            A batch of 4,096 events or more is applied on two threads (--apply-threads): the cells on one, the \
-            event ids, day columns and session runs on the other, with the same result as on one.
+            A batch of 4,096 events or more is applied on two threads (--apply-threads): the employees, then the \
+            cells and day columns on one; the event ids, then the session runs on the other; with the same \
+            result as on one.
 
             A batch with an event dated more than --max-future-days after the worker's clock is refused whole \
             (nothing of it logged or applied): the board's default day is the newest day seen, so one event from a \
