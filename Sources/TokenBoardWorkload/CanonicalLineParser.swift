@@ -52,10 +52,13 @@ public struct CanonicalLineParser: Sendable {
         return try result.get()
     }
 
-    /// Parses one line without its newline straight into `builder`, which must have room for it (fewer than
-    /// 65,536 events): the same event `parse(_:)` returns, but its strings are interned from the line's bytes when
-    /// they hold no escapes and only ASCII, with no string made. Returns false for a blank line.
-    public mutating func parse(_ line: UnsafeRawBufferPointer, into builder: inout EventBatchBuilder)
+    /// Parses one line without its newline straight into `builder`, which must have room for it (a batch builder
+    /// with fewer than 65,536 events): the same event `parse(_:)` returns, but its names are handed over as the
+    /// line's bytes when they hold no escapes and only ASCII, with no string made. Returns false for a blank line.
+    public mutating func parse<Builder: EventBytesAppending>(
+        _ line: UnsafeRawBufferPointer,
+        into builder: inout Builder
+    )
         throws(LogLineError.Reason) -> Bool
     {
         guard let base = line.baseAddress, !line.isEmpty else { return false }

@@ -6,12 +6,19 @@ protocol DecodedEventSink {
     /// Events put here so far.
     var eventCount: Int { get }
 
+    /// Whether the sink should take no more lines now, whatever their count.
+    var isFull: Bool { get }
+
     /// Decodes one line with `decoder` into this sink.
     mutating func decode<Decoder: JSONLineDecoder>(_ line: UnsafeRawBufferPointer, with decoder: inout Decoder)
         throws(LogLineError.Reason) -> DecodedLine
 
     /// Takes up to `max` of the events `decoder` still holds once the file has ended; returns how many.
     mutating func drain<Decoder: JSONLineDecoder>(_ decoder: inout Decoder, max: Int) -> Int
+}
+
+extension DecodedEventSink {
+    var isFull: Bool { false }
 }
 
 extension Array: DecodedEventSink where Element == UsageEvent {
@@ -43,6 +50,27 @@ extension EventBatchBuilder: DecodedEventSink {
         var events: [UsageEvent] = []
         let drained = decoder.drain(into: &events, max: max)
         for event in events { append(event) }
+        return drained
+    }
+}
+
+extension ScannedEvents: DecodedEventSink {
+    var eventCount: Int { count }
+
+    /// Full at `byteBudget` bytes of names: lines may be long, and each event's names are copied.
+    var isFull: Bool { byteCount >= Self.byteBudget }
+
+    @inline(__always)
+    mutating func decode<Decoder: JSONLineDecoder>(_ line: UnsafeRawBufferPointer, with decoder: inout Decoder)
+        throws(LogLineError.Reason) -> DecodedLine
+    {
+        try decoder.decode(line, into: &self)
+    }
+
+    mutating func drain<Decoder: JSONLineDecoder>(_ decoder: inout Decoder, max: Int) -> Int {
+        var events: [UsageEvent] = []
+        let drained = decoder.drain(into: &events, max: max)
+        for event in events { _ = append(event) }
         return drained
     }
 }

@@ -16,6 +16,11 @@ public protocol JSONLineDecoder {
     mutating func decode(_ line: UnsafeRawBufferPointer, into builder: inout EventBatchBuilder)
         throws(LogLineError.Reason) -> DecodedLine
 
+    /// Decodes one line as `decode(_:into:)` does, into `scanned` instead. The default decodes the event and
+    /// appends it; a format can copy the line's bytes instead.
+    mutating func decode(_ line: UnsafeRawBufferPointer, into scanned: inout ScannedEvents)
+        throws(LogLineError.Reason) -> DecodedLine
+
     /// Once the file has ended: appends up to `max` of the events the decoder still holds and returns how many.
     mutating func drain(into events: inout [UsageEvent], max: Int) -> Int
 }
@@ -36,10 +41,25 @@ extension JSONLineDecoder {
     public mutating func decode(_ line: UnsafeRawBufferPointer, into builder: inout EventBatchBuilder)
         throws(LogLineError.Reason) -> DecodedLine
     {
+        try decodeEvents(line, into: &builder)
+    }
+
+    /// Decodes the line's event, if any, and appends it to `scanned`.
+    public mutating func decode(_ line: UnsafeRawBufferPointer, into scanned: inout ScannedEvents)
+        throws(LogLineError.Reason) -> DecodedLine
+    {
+        try decodeEvents(line, into: &scanned)
+    }
+
+    /// Decodes the line's events and appends them to `sink`.
+    private mutating func decodeEvents<Sink: EventBytesAppending>(
+        _ line: UnsafeRawBufferPointer,
+        into sink: inout Sink
+    ) throws(LogLineError.Reason) -> DecodedLine {
         var events: [UsageEvent] = []
         let decoded = try decode(line, into: &events)
         for event in events {
-            let appended = builder.append(event)
+            let appended = sink.append(event)
             precondition(appended, "a builder with room for the event")
         }
         return decoded
@@ -64,5 +84,12 @@ extension CanonicalLineParser: JSONLineDecoder {
         throws(LogLineError.Reason) -> DecodedLine
     {
         try parse(line, into: &builder) ? .usage : .skipped
+    }
+
+    @inline(__always)
+    public mutating func decode(_ line: UnsafeRawBufferPointer, into scanned: inout ScannedEvents)
+        throws(LogLineError.Reason) -> DecodedLine
+    {
+        try parse(line, into: &scanned) ? .usage : .skipped
     }
 }

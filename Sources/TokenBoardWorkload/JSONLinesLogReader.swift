@@ -124,7 +124,20 @@ public final class JSONLinesLogReader<Decoder: JSONLineDecoder>: UsageLogReader 
         return try decodeLines(into: &builder, max: max)
     }
 
-    /// Decodes lines into `events` until it holds `max` more events or the file ends; see `next`.
+    /// Scans the lines into `scanned` (`JSONLineDecoder.decode(_:into:)` for scanned events), with no array of
+    /// events in between.
+    // Specialised as `nextBatch` is, and for the same reason.
+    @_specialize(where Decoder == CanonicalLineParser)
+    public func nextScanned(into scanned: inout ScannedEvents, max: Int) throws -> Bool {
+        precondition(max > 0 && max <= EventBatch.maxConvertedEvents, "max must be 1 to 65,536")
+        var sink = ScannedEvents()
+        sink.reserve(max)
+        // In strict mode the events read before a bad line are handed out with the error, as `next` leaves them.
+        defer { scanned = sink }
+        return try decodeLines(into: &sink, max: max)
+    }
+
+    /// Decodes lines into `events` until it holds `max` more events, it is full or the file ends; see `next`.
     private func decodeLines<Sink: DecodedEventSink>(into events: inout Sink, max: Int) throws -> Bool {
         precondition(max > 0, "max must be positive")
         // The decoder is moved out and worked on as a local: handed `inout` from a class's property per line, each
@@ -133,7 +146,7 @@ public final class JSONLinesLogReader<Decoder: JSONLineDecoder>: UsageLogReader 
         guard var decoder = self.decoder.take() else { preconditionFailure("decodeLines entered twice") }
         defer { self.decoder = decoder }
         let before = events.eventCount
-        while events.eventCount - before < max {
+        while events.eventCount - before < max && !events.isFull {
             if let newline = memchr(buffer + scanFrom, 0x0A, end - scanFrom) {
                 let lineEnd = buffer.distance(to: newline.assumingMemoryBound(to: UInt8.self))
                 let lineStart = start

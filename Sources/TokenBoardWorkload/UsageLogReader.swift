@@ -39,6 +39,12 @@ public protocol UsageLogReader: AnyObject {
     /// hands out its blocks' tables as they are; other formats build the tables from parsed events.
     func nextBatch(into batch: inout EventBatch, max: Int) throws -> Bool
 
+    /// Replaces `scanned` with up to `max` (at most 65,536) events as read, their names not yet interned: the first
+    /// half of `nextBatch`, for a reading thread that hands the second (`EventBatchBuilder.append(contentsOf:)`)
+    /// to another. Returns and throws as `nextBatch`; it may return fewer than `max` events before the file ends
+    /// (at `ScannedEvents.byteBudget`).
+    func nextScanned(into scanned: inout ScannedEvents, max: Int) throws -> Bool
+
     /// Closes the file early; `next` then reports the end of the file.
     func close()
 }
@@ -57,6 +63,21 @@ extension UsageLogReader {
             batch = EventBatch(converting: events)
             throw error
         }
+    }
+}
+
+extension UsageLogReader {
+    /// Parses up to `max` events with `next` and keeps them as scanned.
+    public func nextScanned(into scanned: inout ScannedEvents, max: Int) throws -> Bool {
+        precondition(max > 0 && max <= EventBatch.maxConvertedEvents, "max must be 1 to 65,536")
+        var events: [UsageEvent] = []
+        events.reserveCapacity(max)
+        var sink = ScannedEvents()
+        defer {
+            for event in events { _ = sink.append(event) }
+            scanned = sink
+        }
+        return try next(into: &events, max: max)
     }
 }
 

@@ -147,7 +147,69 @@ final class CanonicalLogReaderTests: XCTestCase {
             XCTAssertEqual(reader.badLines, 30)
             XCTAssertEqual(reader.skippedLines, 30)
             XCTAssertEqual(reader.linesRead, 300)
+
+            // Scanned on one thread and built on another, as a replay reads: the same batches.
+            let scanning = try CanonicalLogReader(
+                path: path,
+                strict: false,
+                chunkSize: chunkSize,
+                maxLineLength: 1 << 20
+            )
+            var built: [EventBatch] = []
+            var scanned = ScannedEvents()
+            while try scanning.nextScanned(into: &scanned, max: max) {
+                var builder = EventBatchBuilder()
+                XCTAssertEqual(builder.append(contentsOf: scanned), scanned.count)
+                built.append(builder.take())
+            }
+            XCTAssertTrue(scanned.isEmpty)
+            XCTAssertEqual(built, expected, "scanned, chunk size \(chunkSize), max \(max)")
+            XCTAssertEqual(scanning.badLines, 30)
+            XCTAssertEqual(scanning.skippedLines, 30)
+            XCTAssertEqual(scanning.linesRead, 300)
         }
+    }
+
+    /// `nextScanned` hands out at most `ScannedEvents.byteBudget` bytes of names (and the event that crosses it),
+    /// whatever `max` allows, and the next call goes on from the next line.
+    func testScannedEventsStopAtTheirByteBudget() throws {
+        let folder = try TemporaryFolder()
+        let session = String(repeating: "s", count: 200_000)
+        let lines = (1...100).map { n in
+            #"{"id":"e-\#(n)","ts":\#(n),"employee":"emp-\#(n)","model":"m","session":"\#(session)","input":\#(n)}"#
+        }
+        let reader = try CanonicalLogReader(path: try folder.write("long.jsonl", lines.joined(separator: "\n")))
+        var scanned = ScannedEvents()
+        var counts: [Int] = []
+        var inputs: [UInt64] = []
+        while try reader.nextScanned(into: &scanned, max: 65_536) {
+            counts.append(scanned.count)
+            XCTAssertLessThan(scanned.byteCount, ScannedEvents.byteBudget + 200_100)
+            var builder = EventBatchBuilder()
+            builder.append(contentsOf: scanned)
+            inputs += builder.batch.events.map(\.counts.input)
+        }
+        // Each event's names take 200,000 bytes and a few dozen: the budget is crossed by the 84th.
+        XCTAssertEqual(counts, [84, 16])
+        XCTAssertEqual(inputs, Array(1...100))
+    }
+
+    /// In strict mode `nextScanned` throws the first bad line's error, with the events before it scanned, as
+    /// `nextBatch` does.
+    func testStrictScanningStopsAtTheFirstBadLine() throws {
+        let folder = try TemporaryFolder()
+        let text = [line(1), line(2), #"{"ts":3000,"employee":"","model":"m"}"#, line(4)].joined(separator: "\n")
+        let reader = try CanonicalLogReader(path: try folder.write("strict.jsonl", text), strict: true)
+        var scanned = ScannedEvents()
+        XCTAssertThrowsError(try reader.nextScanned(into: &scanned, max: 100)) { error in
+            XCTAssertEqual((error as? LogLineError)?.line, 3)
+            XCTAssertEqual((error as? LogLineError)?.kind, .emptyField("employee"))
+        }
+        var builder = EventBatchBuilder()
+        builder.append(contentsOf: scanned)
+        XCTAssertEqual(builder.batch.events.map(\.counts.input), [1, 2])
+        XCTAssertTrue(try reader.nextScanned(into: &scanned, max: 100))
+        XCTAssertEqual(scanned.count, 1)
     }
 
     /// In strict mode `nextBatch` throws the first bad line's error, with the events before it in the batch.

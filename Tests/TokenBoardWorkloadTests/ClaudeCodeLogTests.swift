@@ -70,6 +70,20 @@ final class ClaudeCodeLogTests: XCTestCase {
         )
     }
 
+    /// Scanned for a replay's two reading threads (`nextScanned`, through the format's default of decoding the
+    /// events and copying them), the fixture gives the same three events, the one held back until the end of the
+    /// file included, with every line accounted for as in `next`.
+    func testScanningGivesTheHandComputedEvents() throws {
+        let opener = LogOpener(options: .init(format: .claudeCode, employee: "alice@acme.com"))
+        let reader = try opener.open(fixture)
+        var builder = EventBatchBuilder()
+        var scanned = ScannedEvents()
+        while try reader.nextScanned(into: &scanned, max: 2) { builder.append(contentsOf: scanned) }
+        XCTAssertEqual(builder.take(), EventBatch(converting: expectedEvents(employee: "alice@acme.com")))
+        XCTAssertEqual(reader.badLines, 1)
+        XCTAssertEqual(reader.linesRead, 12)
+    }
+
     func testCostsOfTheFixtureByHand() throws {
         let opener = LogOpener(options: .init(employee: "alice@acme.com"))
         var builder = ManifestBuilder(priceBook: try TestPrices.book())

@@ -221,32 +221,20 @@ extension ReplayCommand {
         let progress = ProgressLine(enabled: !quiet)
         let options = replayer.options
         let statusLine = ReplayStatusLine(inputBytes: totalBytes, limit: options.limit, duration: options.duration)
-        var current = 0
-        var doneBytes: Int64 = 0
-        // The readers belong to the prefetch thread from here on; progress reads the position it reports.
-        let prefetch = PrefetchingSource<EventBatch> { batch in
-            while current < readers.count {
-                if try readers[current].nextBatch(into: &batch, max: EventBatch.maxConvertedEvents) {
-                    return (true, doneBytes + readers[current].bytesRead)
-                }
-                doneBytes += readers[current].fileSize
-                readers[current].close()
-                current += 1
-            }
-            return (false, doneBytes)
-        }
-        defer { prefetch.cancel() }
+        // The readers belong to the reading threads from here on; progress reads the position they report.
+        let batches = LogBatchReader(readers: readers)
+        defer { batches.cancel() }
         let result = try await replayer.run(
             batchSource: { batch in
-                guard let next = try prefetch.next() else { return false }
+                guard let next = try batches.next() else { return false }
                 batch = next
                 return true
             },
-            progress: { state in progress.update(statusLine.render(state, bytesRead: prefetch.position)) }
+            progress: { state in progress.update(statusLine.render(state, bytesRead: batches.position)) }
         )
         progress.finish()
-        // A limit can stop the replay before the input ends: the readers are read below, once the thread is done.
-        prefetch.stop()
+        // A limit can stop the replay before the input ends: the readers are read below, once the threads are done.
+        batches.stop()
         return Outcome(
             result: result,
             totalBytes: totalBytes,

@@ -4,9 +4,9 @@ import TokenBoardBench
 struct BenchParseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parse",
-        abstract: "Reading a log into batches on one thread, as replay does before sending (no network).",
+        abstract: "Reading a log into batches, as replay does before sending (no network).",
         discussion:
-            "Reads LOG (any format replay takes) once to warm the page cache, then --rounds more times, and prints the best round's events/s and the reading thread's CPU time per event."
+            "Reads LOG (any format replay takes) once to warm the page cache, then --rounds more times on one thread (in batches of --batch) and --rounds more as replay reads it (a text log on two threads: one scans the lines, one builds the batches of 65,536), and prints each way's best round: events/s, and CPU time per event of the reading thread or of both."
     )
 
     @Argument(help: "The log to read.")
@@ -15,7 +15,7 @@ struct BenchParseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Timed passes over the log.")
     var rounds: Int = 3
 
-    @Option(name: .long, help: "Events per batch read, 1 to 65,536 (replay reads 65,536).")
+    @Option(name: .long, help: "Events per batch read on one thread, 1 to 65,536 (replay reads 65,536).")
     var batch: Int = 65_536
 
     func validate() throws {

@@ -1,0 +1,164 @@
+/// Takes events whose names arrive as UTF-8 bytes (valid UTF-8), as a log parser finds them: a batch being built
+/// (`EventBatchBuilder`), or events kept as scanned for another thread to build one from (`ScannedEvents`).
+public protocol EventBytesAppending {
+    /// Appends the event with these fields; false (and nothing appended) when there is no room for it.
+    mutating func append(
+        id: UnsafeRawBufferPointer,
+        timestampMillis: Int64,
+        employee: UnsafeRawBufferPointer,
+        model: UnsafeRawBufferPointer,
+        tool: UnsafeRawBufferPointer,
+        session: UnsafeRawBufferPointer,
+        counts: TokenCounts
+    ) -> Bool
+
+    /// Appends a decoded event; false (and nothing appended) when there is no room for it.
+    mutating func append(_ event: UsageEvent) -> Bool
+}
+
+extension EventBatchBuilder: EventBytesAppending {}
+
+/// Events as a log's reading thread found them, their names copied as bytes into one buffer and not yet interned:
+/// what that thread hands to the thread that builds the batch (`EventBatchBuilder.append(contentsOf:)`), so that
+/// reading a log is two threads' work rather than one's.
+///
+/// Why: a JSONL replay is bound by its reading thread, which shares the machine's cores with the workers. Copying
+/// an event's names (about 60 bytes) costs that thread a few nanoseconds; interning them into the batch's tables
+/// (two hash probes, four checksums) costs it about a third of its time, which the building thread now spends.
+public struct ScannedEvents: Sendable {
+    /// One event: its fields but the names, and the lengths of its names, which lie one after the other in `bytes`
+    /// from `start`: id, employee, model, tool, session.
+    struct Event: Sendable {
+        var timestampMillis: Int64
+        var counts: TokenCounts
+        var start: Int
+        var id: UInt32
+        var employee: UInt32
+        var model: UInt32
+        var tool: UInt32
+        var session: UInt32
+    }
+
+    /// The events' names, back to back.
+    private(set) var bytes: [UInt8] = []
+    private(set) var events: [Event] = []
+
+    /// The bytes of names a reader puts in one `ScannedEvents` at most (it may go past by the last event's): a
+    /// bound on memory whatever the lines hold, as a batch's interned tables are bounded by its distinct names.
+    public static let byteBudget = 16 << 20
+
+    /// Nothing scanned yet.
+    public init() {}
+
+    /// Events held.
+    public var count: Int { events.count }
+
+    public var isEmpty: Bool { events.isEmpty }
+
+    /// The bytes of the events' names held.
+    public var byteCount: Int { bytes.count }
+
+    /// Makes room for `count` events.
+    public mutating func reserve(_ count: Int) {
+        events.reserveCapacity(count)
+    }
+}
+
+extension ScannedEvents: EventBytesAppending {
+    /// Keeps the event and copies its names; always true.
+    @inline(__always)
+    public mutating func append(
+        id: UnsafeRawBufferPointer,
+        timestampMillis: Int64,
+        employee: UnsafeRawBufferPointer,
+        model: UnsafeRawBufferPointer,
+        tool: UnsafeRawBufferPointer,
+        session: UnsafeRawBufferPointer,
+        counts: TokenCounts
+    ) -> Bool {
+        let start = bytes.count
+        bytes.append(contentsOf: id)
+        bytes.append(contentsOf: employee)
+        bytes.append(contentsOf: model)
+        bytes.append(contentsOf: tool)
+        bytes.append(contentsOf: session)
+        events.append(
+            Event(
+                timestampMillis: timestampMillis,
+                counts: counts,
+                start: start,
+                id: UInt32(id.count),
+                employee: UInt32(employee.count),
+                model: UInt32(model.count),
+                tool: UInt32(tool.count),
+                session: UInt32(session.count)
+            )
+        )
+        return true
+    }
+
+    /// Keeps the event's fields and copies its names' UTF-8 bytes; always true.
+    public mutating func append(_ event: UsageEvent) -> Bool {
+        var (id, employee, model, tool, session) = (event.id, event.employee, event.model, event.tool, event.session)
+        return id.withUTF8 { id in
+            employee.withUTF8 { employee in
+                model.withUTF8 { model in
+                    tool.withUTF8 { tool in
+                        session.withUTF8 { session in
+                            append(
+                                id: UnsafeRawBufferPointer(id),
+                                timestampMillis: event.timestampMillis,
+                                employee: UnsafeRawBufferPointer(employee),
+                                model: UnsafeRawBufferPointer(model),
+                                tool: UnsafeRawBufferPointer(tool),
+                                session: UnsafeRawBufferPointer(session),
+                                counts: event.counts
+                            )
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension EventBatchBuilder {
+    /// Appends every event of `scanned`, in order, as `append(id:timestampMillis:employee:model:tool:session:counts:)`
+    /// would one by one. Returns how many it appended: all of them, unless the batch's model or tool table filled up
+    /// first (the events from there on are for the next batch: `append(contentsOf:from:)`).
+    @discardableResult
+    public mutating func append(contentsOf scanned: ScannedEvents, from first: Int = 0) -> Int {
+        scanned.bytes.withUnsafeBytes { bytes in
+            scanned.events.withUnsafeBufferPointer { events in
+                var index = first
+                while index < events.count {
+                    let event = events[index]
+                    var at = event.start
+                    @inline(__always) func next(_ length: UInt32) -> UnsafeRawBufferPointer {
+                        let field = UnsafeRawBufferPointer(rebasing: bytes[at..<at + Int(length)])
+                        at += Int(length)
+                        return field
+                    }
+                    let id = next(event.id)
+                    let employee = next(event.employee)
+                    let model = next(event.model)
+                    let tool = next(event.tool)
+                    let session = next(event.session)
+                    guard
+                        append(
+                            id: id,
+                            timestampMillis: event.timestampMillis,
+                            employee: employee,
+                            model: model,
+                            tool: tool,
+                            session: session,
+                            counts: event.counts
+                        )
+                    else { break }
+                    index += 1
+                }
+                return index - first
+            }
+        }
+    }
+}
