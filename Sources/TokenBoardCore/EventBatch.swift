@@ -125,36 +125,10 @@ public struct EventBatchBuilder: Sendable {
         batch.events.reserveCapacity(count)
     }
 
-    /// Appends an event, keyed by the digest of its id for de-duplication. Returns false (and appends nothing)
-    /// when the batch already holds the 65,536 distinct models or tools its indices can address; the caller then
-    /// starts a new batch.
-    @discardableResult
-    public mutating func append(_ event: UsageEvent) -> Bool {
-        var (id, employee, model, tool, session) = (event.id, event.employee, event.model, event.tool, event.session)
-        return id.withUTF8 { id in
-            employee.withUTF8 { employee in
-                model.withUTF8 { model in
-                    tool.withUTF8 { tool in
-                        session.withUTF8 { session in
-                            append(
-                                id: UnsafeRawBufferPointer(id),
-                                timestampMillis: event.timestampMillis,
-                                employee: UnsafeRawBufferPointer(employee),
-                                model: UnsafeRawBufferPointer(model),
-                                tool: UnsafeRawBufferPointer(tool),
-                                session: UnsafeRawBufferPointer(session),
-                                counts: event.counts
-                            )
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Appends the event with these fields, every string given as its UTF-8 bytes (valid UTF-8): what
-    /// `append(_:)` of that `UsageEvent` does, for a parser that has the bytes in hand. A string is made only of a
-    /// name new to the batch.
+    /// Appends the event with these fields, every string given as its UTF-8 bytes (valid UTF-8), keyed by the
+    /// digest of its id for de-duplication; a string is made only of a name new to the batch. Returns false (and
+    /// appends nothing) when the batch already holds the 65,536 distinct models or tools its indices can address;
+    /// the caller then starts a new batch. `append(_:)` appends a `UsageEvent` through this.
     @discardableResult
     public mutating func append(
         id: UnsafeRawBufferPointer,

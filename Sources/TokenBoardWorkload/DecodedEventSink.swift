@@ -1,7 +1,8 @@
 import TokenBoardCore
 
-/// Where `JSONLinesLogReader` puts what its decoder makes of each line: canonical events (`next`), or a batch being
-/// built (`nextBatch`), which a decoder can fill from the line's bytes without making an event first.
+/// Where `JSONLinesLogReader` puts what its decoder makes of each line: canonical events (`next`), a batch being
+/// built (`nextBatch`) or events scanned for another thread to build one from (`nextScanned`); a decoder can fill
+/// the last two from the line's bytes without making an event first.
 protocol DecodedEventSink {
     /// Events put here so far.
     var eventCount: Int { get }
@@ -19,6 +20,16 @@ protocol DecodedEventSink {
 
 extension DecodedEventSink {
     var isFull: Bool { false }
+}
+
+extension DecodedEventSink where Self: EventBytesAppending {
+    /// Appends the events the decoder held back, one by one.
+    mutating func drain<Decoder: JSONLineDecoder>(_ decoder: inout Decoder, max: Int) -> Int {
+        var events: [UsageEvent] = []
+        let drained = decoder.drain(into: &events, max: max)
+        for event in events { append(event) }
+        return drained
+    }
 }
 
 extension Array: DecodedEventSink where Element == UsageEvent {
@@ -45,13 +56,6 @@ extension EventBatchBuilder: DecodedEventSink {
     {
         try decoder.decode(line, into: &self)
     }
-
-    mutating func drain<Decoder: JSONLineDecoder>(_ decoder: inout Decoder, max: Int) -> Int {
-        var events: [UsageEvent] = []
-        let drained = decoder.drain(into: &events, max: max)
-        for event in events { append(event) }
-        return drained
-    }
 }
 
 extension ScannedEvents: DecodedEventSink {
@@ -65,12 +69,5 @@ extension ScannedEvents: DecodedEventSink {
         throws(LogLineError.Reason) -> DecodedLine
     {
         try decoder.decode(line, into: &self)
-    }
-
-    mutating func drain<Decoder: JSONLineDecoder>(_ decoder: inout Decoder, max: Int) -> Int {
-        var events: [UsageEvent] = []
-        let drained = decoder.drain(into: &events, max: max)
-        for event in events { _ = append(event) }
-        return drained
     }
 }

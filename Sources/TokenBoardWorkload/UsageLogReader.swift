@@ -74,7 +74,7 @@ extension UsageLogReader {
         events.reserveCapacity(max)
         var sink = ScannedEvents()
         defer {
-            for event in events { _ = sink.append(event) }
+            for event in events { sink.append(event) }
             scanned = sink
         }
         return try next(into: &events, max: max)

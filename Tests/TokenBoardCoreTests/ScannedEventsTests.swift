@@ -20,36 +20,8 @@ final class ScannedEventsTests: XCTestCase {
     func testABatchFromScannedEventsIsTheBatchOfTheEvents() {
         let events = (0..<2_000).map { event($0, model: ["m-\($0 % 7)", "claude-opus-4-6", ""][$0 % 3]) }
         var scanned = ScannedEvents()
-        for (i, event) in events.enumerated() {
-            if i % 2 == 0 {
-                XCTAssertTrue(scanned.append(event))
-            } else {
-                // The bytes form, as a parser hands it over, half of the time.
-                var (id, employee, model, tool, session) = (
-                    event.id, event.employee, event.model, event.tool, event.session
-                )
-                let appended = id.withUTF8 { id in
-                    employee.withUTF8 { employee in
-                        model.withUTF8 { model in
-                            tool.withUTF8 { tool in
-                                session.withUTF8 { session in
-                                    scanned.append(
-                                        id: UnsafeRawBufferPointer(id),
-                                        timestampMillis: event.timestampMillis,
-                                        employee: UnsafeRawBufferPointer(employee),
-                                        model: UnsafeRawBufferPointer(model),
-                                        tool: UnsafeRawBufferPointer(tool),
-                                        session: UnsafeRawBufferPointer(session),
-                                        counts: event.counts
-                                    )
-                                }
-                            }
-                        }
-                    }
-                }
-                XCTAssertTrue(appended)
-            }
-        }
+        // Through the names' bytes, as a parser hands them over (`EventBytesAppending.append(_:)`).
+        for event in events { XCTAssertTrue(scanned.append(event)) }
         XCTAssertEqual(scanned.count, 2_000)
         XCTAssertEqual(
             scanned.byteCount,

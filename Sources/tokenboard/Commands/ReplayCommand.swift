@@ -15,7 +15,8 @@ struct ReplayCommand: AsyncParsableCommand {
             and prints events/s and the acknowledgement latency per batch (p50, p90, p99, p99.9, max, from an HDR \
             histogram) when done. Bad lines are counted, reported with file and line number, and skipped (--strict \
             makes the first one \
-            fatal).
+            fatal). A text log is read on two threads, one parsing the lines and one building the batches; a \
+            binary log, whose blocks are batches already, on one.
 
             By default it sends as fast as the workers acknowledge; --rate paces events per second, --speed by \
             the log's own timestamps. --limit and --duration stop early; either way every batch sent is \
