@@ -35,7 +35,6 @@ public final class LogBatchReader: @unchecked Sendable {
         }
     }
 
-    private let cursor: Cursor
     /// The lines scanned, on their thread; nil when a log is read on one thread.
     private let scanning: PrefetchingSource<ScannedEvents>?
     private let batches: PrefetchingSource<EventBatch>
@@ -43,7 +42,6 @@ public final class LogBatchReader: @unchecked Sendable {
     /// Starts reading `readers` in order, on two threads when every log is text (see the type's comment).
     public init(readers: [any UsageLogReader]) {
         let cursor = Cursor(readers)
-        self.cursor = cursor
         let max = EventBatch.maxConvertedEvents
         guard readers.allSatisfy({ $0.format != .binary }) else {
             scanning = nil
@@ -57,9 +55,10 @@ public final class LogBatchReader: @unchecked Sendable {
             try cursor.read(into: &scanned) { try $0.nextScanned(into: &$1, max: max) }
         }
         self.scanning = scanning
+        // One builder for every batch: its interning tables keep their size from one batch to the next.
+        var builder = EventBatchBuilder()
         batches = PrefetchingSource<EventBatch> { batch in
             guard let scanned = try scanning.next() else { return (false, scanning.position) }
-            var builder = EventBatchBuilder()
             builder.reserve(scanned.count)
             let appended = builder.append(contentsOf: scanned)
             // At most 65,536 events, so at most as many models and tools: a batch's tables hold them all.

@@ -8,6 +8,7 @@
 public struct ScannedEvents: Sendable {
     /// One event: its fields but the names, and the lengths of its names, which lie one after the other in `bytes`
     /// from `start`: id, employee, model, tool, session.
+    @usableFromInline
     struct Event: Sendable {
         var timestampMillis: Int64
         var counts: TokenCounts
@@ -20,33 +21,41 @@ public struct ScannedEvents: Sendable {
     }
 
     /// The events' names, back to back.
-    private(set) var bytes: [UInt8] = []
-    private(set) var events: [Event] = []
+    @usableFromInline private(set) var bytes: [UInt8] = []
+    @usableFromInline private(set) var events: [Event] = []
 
     /// The bytes of names a reader puts in one `ScannedEvents` at most (it may go past by the last event's): a
     /// bound on memory whatever the lines hold, as a batch's interned tables are bounded by its distinct names.
-    public static let byteBudget = 16 << 20
+    /// Computed rather than stored: a stored static is reached through a lazy initialiser's check, and a reader
+    /// asks `isFull` once per line.
+    @inlinable public static var byteBudget: Int { 16 << 20 }
 
     /// Nothing scanned yet.
     public init() {}
 
-    /// Events held.
-    public var count: Int { events.count }
+    // Inlinable, as `isFull`: a log reader asks for them once per line, from another module.
 
-    public var isEmpty: Bool { events.isEmpty }
+    /// Events held.
+    @inlinable public var count: Int { events.count }
+
+    @inlinable public var isEmpty: Bool { events.isEmpty }
 
     /// The bytes of the events' names held.
-    public var byteCount: Int { bytes.count }
+    @inlinable public var byteCount: Int { bytes.count }
 
-    /// Makes room for `count` events.
-    public mutating func reserve(_ count: Int) {
+    /// Whether `byteBudget` bytes of names are held, so a reader should hand these out now.
+    @inlinable public var isFull: Bool { bytes.count >= Self.byteBudget }
+
+    /// Makes room for `count` events whose names take `byteCount` bytes in all, so that filling a chunk does not
+    /// copy its names again each time the buffer grows.
+    public mutating func reserve(_ count: Int, byteCount: Int = 0) {
         events.reserveCapacity(count)
+        bytes.reserveCapacity(Swift.min(byteCount, Self.byteBudget + (Self.byteBudget >> 3)))
     }
 }
 
 extension ScannedEvents: EventBytesAppending {
     /// Keeps the event and copies its names; always true.
-    @inline(__always)
     public mutating func append(
         id: UnsafeRawBufferPointer,
         timestampMillis: Int64,

@@ -61,9 +61,6 @@ extension EventBatchBuilder: DecodedEventSink {
 extension ScannedEvents: DecodedEventSink {
     var eventCount: Int { count }
 
-    /// Full at `byteBudget` bytes of names: lines may be long, and each event's names are copied.
-    var isFull: Bool { byteCount >= Self.byteBudget }
-
     @inline(__always)
     mutating func decode<Decoder: JSONLineDecoder>(_ line: UnsafeRawBufferPointer, with decoder: inout Decoder)
         throws(LogLineError.Reason) -> DecodedLine

@@ -52,6 +52,8 @@ public final class JSONLinesLogReader<Decoder: JSONLineDecoder>: UsageLogReader 
     private var reachedEOF = false
     /// Closed early: what the decoder holds is dropped too.
     private var closed = false
+    /// The bytes of names per event of the last `nextScanned`, for the next one's room.
+    private var scannedBytesPerEvent = 0
 
     /// Opens a log for reading with `decoder`; a custom chunk size and line limit let tests put chunk boundaries
     /// mid-line.
@@ -131,9 +133,13 @@ public final class JSONLinesLogReader<Decoder: JSONLineDecoder>: UsageLogReader 
     public func nextScanned(into scanned: inout ScannedEvents, max: Int) throws -> Bool {
         precondition(max > 0 && max <= EventBatch.maxConvertedEvents, "max must be 1 to 65,536")
         var sink = ScannedEvents()
-        sink.reserve(max)
+        // Room for as many bytes of names per event as the last chunk had, and an eighth more.
+        sink.reserve(max, byteCount: max * (scannedBytesPerEvent + scannedBytesPerEvent >> 3))
         // In strict mode the events read before a bad line are handed out with the error, as `next` leaves them.
-        defer { scanned = sink }
+        defer {
+            if sink.count > 0 { scannedBytesPerEvent = sink.byteCount / sink.count }
+            scanned = sink
+        }
         return try decodeLines(into: &sink, max: max)
     }
 
