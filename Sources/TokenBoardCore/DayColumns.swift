@@ -30,29 +30,14 @@ struct DayColumn: Sendable {
     /// The shard's totals for this day alone, per shard-local model id.
     var models: [ModelDayTotals] = []
 
-    @inline(__always)
-    mutating func addModel(_ model: Int, counts: TokenCounts, cost c: UInt64) {
+    /// Adds totals summed apart (`DayColumnWriter`) to those of `model`.
+    mutating func addModel(_ model: Int, totals: ModelDayTotals) {
         if model >= models.count {
             models.append(contentsOf: repeatElement(ModelDayTotals(), count: model + 1 - models.count))
         }
-        // One ownership check for the three fields.
-        models.withUnsafeMutableBufferPointer { models in
-            models[model].counts.add(counts)
-            models[model].cost = models[model].cost.saturatingAdd(c)
-            models[model].events &+= 1
-        }
-    }
-
-    @inline(__always)
-    mutating func add(employee: Int, tokens t: UInt64, cost c: UInt64, output o: UInt64, hourBit: UInt32) {
-        if employee >= totals.count { grow(to: employee + 1) }
-        totals.withUnsafeMutableBufferPointer { totals in
-            totals[employee].tokens &+= t
-            totals[employee].cost &+= c
-            totals[employee].output &+= o
-            totals[employee].events &+= 1
-            totals[employee].hours |= hourBit
-        }
+        models[model].counts.add(totals.counts)
+        models[model].cost = models[model].cost.saturatingAdd(totals.cost)
+        models[model].events &+= totals.events
     }
 
     /// A new day's column starts as the previous day's running totals, with no active hours yet.
@@ -67,13 +52,6 @@ struct DayColumn: Sendable {
             ),
             models: []
         )
-    }
-
-    private mutating func grow(to count: Int) {
-        // Exactly as long as needed: the array's own geometric growth of its capacity keeps a day filling up
-        // with new employees amortised O(1) per employee, and unused capacity is neither touched nor copied
-        // into the next day's column.
-        totals.extend(toCount: count)
     }
 }
 
@@ -118,8 +96,7 @@ struct DayColumns: Sendable {
     }
 
     /// The column index for `day`, creating its column as needed (check `accepts` first).
-    @inline(__always)
-    mutating func index(for day: Int32) -> Int {
+    private mutating func index(for day: Int32) -> Int {
         // Events arrive mostly in time order: the newest column is the usual answer.
         if let newest = days.last {
             if day == newest { return days.count - 1 }
@@ -137,22 +114,54 @@ struct DayColumns: Sendable {
         return position
     }
 
-    /// Adds one event to its day (its totals and `hourBit`, the bit of its UTC hour) and to the running totals of
-    /// every later day with a column.
-    @inline(__always)
-    mutating func add(columnIndex: Int, employee: Int, model: Int, counts: TokenCounts, cost: UInt64, hourBit: UInt32) {
-        let tokens = counts.total
-        columns[columnIndex].add(
-            employee: employee,
-            tokens: tokens,
-            cost: cost,
-            output: counts.output,
-            hourBit: hourBit
-        )
-        for c in columnIndex + 1..<columns.count {
-            columns[c].add(employee: employee, tokens: tokens, cost: cost, output: counts.output, hourBit: 0)
+    /// Makes the columns of `days` that have none yet.
+    mutating func makeColumns(for days: [Int32]) {
+        for day in days { _ = index(for: day) }
+    }
+
+    /// Makes the columns of `batchDays` (ascending) and returns a writer for a batch's events of those days, whose
+    /// employee ids are below `employeeCount` and whose models number `modelCount` (see `DayColumnWriter`).
+    /// Nothing else may change the columns until `finish` has taken the writer's sums.
+    mutating func writer(for batchDays: [Int32], employeeCount: Int, modelCount: Int) -> DayColumnWriter {
+        precondition(!batchDays.isEmpty, "a writer is for a batch with events")
+        makeColumns(for: batchDays)
+        let first = firstIndex(notBefore: Int(batchDays[0]))
+        let totals = (first..<columns.count).map { c in
+            columns[c].totals.mutableBaseAddress(minimumCapacity: employeeCount)
         }
-        columns[columnIndex].addModel(model, counts: counts, cost: cost)
+        return DayColumnWriter(
+            days: batchDays,
+            columns: batchDays.map { firstIndex(notBefore: Int($0)) - first },
+            totals: totals,
+            modelCount: modelCount
+        )
+    }
+
+    /// Takes in what `writer`'s calls summed: each column's length (as long as its days' highest employee id,
+    /// as adding the events one by one would have made it) and the days' model totals, by the shard-local ids
+    /// `models` of the batch's models.
+    mutating func finish(_ writer: DayColumnWriter, sums: [DayColumnWriter.Sums], models: [UInt16]) {
+        let first = columns.count - writer.totals.count
+        var highest: Int32 = -1
+        var slot = 0
+        for offset in writer.totals.indices {
+            // A column holds every event of its day and of the batch's days before it.
+            while slot < writer.days.count && writer.columns[slot] == offset {
+                for part in sums { highest = Swift.max(highest, part.highestEmployee[slot]) }
+                slot += 1
+            }
+            if highest >= 0 { columns[first + offset].totals.extend(toCount: Int(highest) + 1) }
+        }
+        for (slot, offset) in writer.columns.enumerated() {
+            for model in 0..<writer.modelCount {
+                for part in sums where part.models[slot * writer.modelCount + model].events > 0 {
+                    columns[first + offset].addModel(
+                        Int(models[model]),
+                        totals: part.models[slot * writer.modelCount + model]
+                    )
+                }
+            }
+        }
     }
 
     /// The days in `low...high` (day numbers) on which `employee` was active in at least `minHours` UTC hours,

@@ -12,12 +12,15 @@ struct EmployeeOrder {
 
     /// Event indices in application order, or nil for arrival order.
     let indices: [Int32]?
+    /// In application order the events are grouped by `employee >> bucketShift`, ascending.
+    let bucketShift: Int
 
     /// The order of `events`, whose `employee` fields index `localIDs` (the shard-local id of each of the batch's
     /// employees, all below `employeeCount`).
     init(events: [BatchedEvent], localIDs: [Int32], employeeCount: Int) {
         guard events.count >= Self.minimumEvents, employeeCount > 1 else {
             indices = nil
+            bucketShift = 0
             return
         }
         // A counting sort on the id's high bits with at most about one bucket per event: a full sort when the
@@ -46,5 +49,20 @@ struct EmployeeOrder {
             }
         }
         indices = sorted
+        bucketShift = shift
+    }
+
+    /// The first position from `position` on at which, in application order, no employee has events both before
+    /// and after: where the events can be split between two threads that each keep some employees' counters.
+    /// `employeeAt(i)` is the shard-local id of the event at position `i` of `count`. In arrival order only the
+    /// ends qualify.
+    func split(near position: Int, count: Int, employeeAt: (Int) -> Int32) -> Int {
+        guard position > 0 else { return 0 }
+        guard indices != nil else { return count }
+        var end = Swift.min(position, count)
+        guard end < count else { return count }
+        let bucket = employeeAt(end - 1) >> bucketShift
+        while end < count && employeeAt(end) >> bucketShift == bucket { end += 1 }
+        return end
     }
 }

@@ -72,6 +72,15 @@ struct PagedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAccessCo
         count = newCount
     }
 
+    /// The first element's address, for writes past `count` too, up to `minimumCapacity` elements: room made for
+    /// them first (zero, as all memory past `count` is). Valid until the array next changes; elements written past
+    /// `count` count once `extend(toCount:)` takes them in.
+    mutating func mutableBaseAddress(minimumCapacity: Int) -> UnsafeMutablePointer<Element> {
+        reserve(Swift.max(minimumCapacity, 1))
+        makeUnique()
+        return block.unsafelyUnwrapped.base.assumingMemoryBound(to: Element.self)
+    }
+
     /// Moves the elements to `file` (see `SpillFile`); later writes go to the file's pages. Returns the bytes
     /// moved: 0 if they were moved before.
     func moveToFile(_ file: SpillFile) -> Int {

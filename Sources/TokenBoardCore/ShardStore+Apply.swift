@@ -2,10 +2,12 @@ extension ShardStore {
     /// Applies a batch `check` passed (see there); returns the number of events applied.
     ///
     /// With `applyThreads` 2, a batch of at least `minimumEventsForTwoThreads` events is applied on two threads
-    /// that share no state: one interns the employees and puts the events in employee order, then adds them to the
-    /// cells and the day columns; the other checks the event ids against the recent ones, then adds the events to
-    /// the session runs. Each structure gets the same events in the same order either way, so the result is the
-    /// same as on one thread.
+    /// that share no state, in two steps. First, one interns the employees and puts the events in employee order,
+    /// while the other checks the event ids against the recent ones and makes the batch's day columns. Then one
+    /// adds the events to the cells and the other to the session runs, and each, once done, takes runs of whole
+    /// employees' events to add to the day columns (`TwoEndedRuns`, `DayColumnWriter`). Each structure ends up as
+    /// on one thread: the cells and the session runs get the same events in the same order, and the day columns
+    /// hold sums that do not depend on the order they are added in.
     @discardableResult
     public mutating func apply(_ checked: CheckedBatch) -> Int {
         let batch = checked.batch
@@ -28,7 +30,10 @@ extension ShardStore {
         // The events in the order they are applied, with their shard-local ids, session digests and costs.
         var sorted: [ApplyingEvent] = []
         var admitted: [Bool]?
-        // Apart: the employee table, the details' records and the gathered events | the event-id window.
+        // The days of the events to apply, ascending.
+        var batchDays: [Int32] = []
+        // Apart: the employee table, the details' records and the gathered events | the event-id window and the day
+        // columns.
         ForkJoin.run(
             concurrently: twoThreads && keyed,
             {
@@ -45,6 +50,9 @@ extension ShardStore {
             },
             {
                 if keyed { admitted = recentEventKeys.admit(idsOf: batch.events) }
+                batchDays = Self.days(of: batch, admitted: admitted)
+                // A new day's column is a copy of the day before: made here, beside the interning.
+                days.makeColumns(for: batchDays)
             }
         )
         if let admitted, admitted.contains(false) {
@@ -55,20 +63,46 @@ extension ShardStore {
         }
 
         var newCells: UInt64 = 0
-        sorted.withUnsafeBufferPointer { sorted in
-            // Apart: the cells, the day columns and `span` | the session runs. Timed per thread, the cells took
-            // about 40 ns an event, the day columns 27 and the session runs 44: this is the closest split of the
-            // three (docs/BENCHMARKS.md).
-            ForkJoin.run(
-                concurrently: twoThreads,
-                {
+        if !sorted.isEmpty {
+            let writer = days.writer(for: batchDays, employeeCount: employees.count, modelCount: batch.models.count)
+            var firstSums = writer.emptySums()
+            var secondSums = writer.emptySums()
+            sorted.withUnsafeBufferPointer { sorted in
+                guard twoThreads, let order else {
                     newCells = Self.addAll(sorted, to: &details, tables: tables)
-                    for event in sorted { Self.add(event, to: &days, tables: tables, span: &span) }
-                },
-                {
+                    writer.add(sorted, to: &firstSums)
                     for event in sorted { Self.add(event, to: &sessions, newestDay: newestAfter) }
+                    return
                 }
-            )
+                // The day columns' events, in runs of whole employees for either thread to take: a batch's cells
+                // and its session runs differ in cost from batch to batch (a new segment of the run pool faults
+                // its pages in), so a fixed split of the rest leaves one thread waiting.
+                let runs = TwoEndedRuns(count: sorted.count, runs: Self.dayColumnRuns, order: order) {
+                    sorted[$0].employee
+                }
+                // Apart: the cells, then day-column runs from the front | the session runs, then day-column runs
+                // from the back.
+                ForkJoin.run(
+                    concurrently: true,
+                    {
+                        newCells = Self.addAll(sorted, to: &details, tables: tables)
+                        var taken = 0
+                        while let run = runs.next(fromFront: true, mine: &taken) {
+                            writer.add(UnsafeBufferPointer(rebasing: sorted[run]), to: &firstSums)
+                        }
+                    },
+                    {
+                        for event in sorted { Self.add(event, to: &sessions, newestDay: newestAfter) }
+                        var taken = 0
+                        while let run = runs.next(fromFront: false, mine: &taken) {
+                            writer.add(UnsafeBufferPointer(rebasing: sorted[run]), to: &secondSums)
+                        }
+                    }
+                )
+            }
+            days.finish(writer, sums: [firstSums, secondSums], models: tables.models)
+            span.newest = max(span.newest, batchDays[batchDays.count - 1])
+            span.oldest = min(span.oldest, batchDays[0])
         }
         let applied = sorted.count
         cellCount &+= newCells
@@ -85,6 +119,23 @@ extension ShardStore {
     /// The smallest batch `apply` splits over two threads (with `applyThreads` 2): handing work to a second
     /// thread and waiting for it costs some microseconds, the work of a few hundred events.
     public static let minimumEventsForTwoThreads = 4096
+
+    /// How many runs of whole employees a batch's day-column work is cut into for the two threads to share: 8,
+    /// 16 and 32 measured alike (docs/BENCHMARKS.md); fewer leave one thread more to wait for.
+    static var dayColumnRuns: Int { 16 }
+
+    /// The distinct days of `batch`'s events (only those `admitted`, if given), ascending.
+    static func days(of batch: IngestBatch, admitted: [Bool]?) -> [Int32] {
+        guard !batch.bounds.isEmpty else { return [] }
+        let low = Day(timestampMillis: batch.bounds.earliestMillis).number
+        let high = Day(timestampMillis: batch.bounds.latestMillis).number
+        if low == high { return admitted?.contains(true) ?? true ? [low] : [] }
+        var seen = [Bool](repeating: false, count: Int(high - low) + 1)
+        for (index, event) in batch.events.enumerated() where admitted?[index] ?? true {
+            seen[Int(Day(timestampMillis: event.timestampMillis).number - low)] = true
+        }
+        return seen.indices.filter { seen[$0] }.map { low + Int32($0) }
+    }
 
     /// How many events ahead the apply loop asks for an employee's block of recent cells (8 and 16 measured alike,
     /// 2–4% less CPU per event than none).
@@ -162,22 +213,6 @@ extension ShardStore {
             }
         }
         return newCells
-    }
-
-    /// Adds one event to its employee's running totals and its day's model totals.
-    @inline(__always)
-    static func add(_ event: ApplyingEvent, to days: inout DayColumns, tables: BatchTables, span: inout DaySpan) {
-        let day = Day(timestampMillis: event.timestampMillis).number
-        if day > span.newest { span.newest = day }
-        if day < span.oldest { span.oldest = day }
-        days.add(
-            columnIndex: days.index(for: day),
-            employee: Int(event.employee),
-            model: Int(tables.models[Int(event.model)]),
-            counts: event.counts,
-            cost: event.cost,
-            hourBit: HourMask.bit(at: event.timestampMillis, on: Day(number: day))
-        )
     }
 
     /// Adds one event to its session run.

@@ -38,6 +38,37 @@ final class EmployeeOrderTests: XCTestCase {
         XCTAssertEqual(order.map(Int.init), (0..<700).sorted { (bucket($0), $0) < (bucket($1), $1) })
     }
 
+    /// A split point leaves no employee on both sides, sorted fully or by buckets of ids; arrival order splits
+    /// only at the end.
+    func testSplitsLeaveNoEmployeeOnBothSides() throws {
+        var rng = SplitMix64(seed: 5)
+        for employeeCount in [40, 100_000] {
+            let localIDs = (0..<1_000).map { _ in Int32.random(in: 0..<Int32(employeeCount), using: &rng) }
+            // Some employees with many events, as the heavy tail has.
+            let batchEmployees = (0..<2_000).map { i in
+                i % 3 == 0 ? UInt32(i % 2) : UInt32.random(in: 0..<1_000, using: &rng)
+            }
+            let order = EmployeeOrder(
+                events: events(employees: batchEmployees),
+                localIDs: localIDs,
+                employeeCount: employeeCount
+            )
+            let ids = try XCTUnwrap(order.indices).map { localIDs[Int(batchEmployees[Int($0)])] }
+            var splits = 0
+            for target in stride(from: 0, through: ids.count, by: 37) {
+                let split = order.split(near: target, count: ids.count) { ids[$0] }
+                XCTAssertGreaterThanOrEqual(split, target)
+                XCTAssertLessThanOrEqual(split, ids.count)
+                XCTAssertTrue(Set(ids[..<split]).isDisjoint(with: ids[split...]), "split at \(split)")
+                if split > 0 && split < ids.count { splits += 1 }
+            }
+            XCTAssertGreaterThan(splits, 10)
+        }
+        let arrival = EmployeeOrder(events: events(employees: [0, 1, 0]), localIDs: [1, 0], employeeCount: 2)
+        XCTAssertEqual(arrival.split(near: 1, count: 3) { _ in 0 }, 3)
+        XCTAssertEqual(arrival.split(near: 0, count: 3) { _ in 0 }, 0)
+    }
+
     func testSmallBatchesKeepArrivalOrder() {
         XCTAssertNil(EmployeeOrder(events: events(employees: [0, 1, 0]), localIDs: [1, 0], employeeCount: 2).indices)
     }

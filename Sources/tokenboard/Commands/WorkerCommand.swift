@@ -42,8 +42,8 @@ struct WorkerCommand: AsyncParsableCommand {
             the pages past their ends that nothing has used yet are given back.
 
             A batch of 4,096 events or more is applied on two threads (--apply-threads): the employees, then the \
-            cells and day columns on one; the event ids, then the session runs on the other; with the same \
-            result as on one.
+            cells on one; the event ids, then the session runs on the other; the day columns shared out between \
+            them by runs of whole employees; with the same result as on one.
 
             A batch with an event dated more than --max-future-days after the worker's clock is refused whole \
             (nothing of it logged or applied): the board's default day is the newest day seen, so one event from a \
@@ -100,8 +100,8 @@ struct WorkerCommand: AsyncParsableCommand {
         name: .customLong("apply-threads"),
         help: """
             Threads a batch of \(ShardStore.minimumEventsForTwoThreads) events or more is applied on: 1, or 2 (the \
-            cells on one, the day columns, event ids and session runs on the other). Default: 2 on a machine with \
-            two cores or more.
+            cells on one, the event ids and session runs on the other, the day columns on both). Default: 2 on a \
+            machine with two cores or more.
             """
     )
     var applyThreads: Int = System.coreCount >= 2 ? 2 : 1
