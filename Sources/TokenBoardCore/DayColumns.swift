@@ -42,16 +42,12 @@ struct DayColumn: Sendable {
 
     /// A new day's column starts as the previous day's running totals, with no active hours yet.
     func continued() -> DayColumn {
-        DayColumn(
-            totals: PagedArray(
-                totals.lazy.map { previous in
-                    var next = previous
-                    next.hours = 0
-                    return next
-                }
-            ),
-            models: []
-        )
+        // Shared, then copied whole by the first write (one copy of the block, with its room for new employees).
+        var next = DayColumn(totals: totals, models: [])
+        next.totals.withUnsafeMutableBufferPointer { totals in
+            for employee in totals.indices { totals[employee].hours = 0 }
+        }
+        return next
     }
 }
 
