@@ -15,6 +15,8 @@ struct DayColumnWriter: @unchecked Sendable {
     /// The running totals of every column from the oldest of `days`' to the newest one, each with room for every
     /// employee id of the batch. Valid until the day columns next change; written only by `add`.
     let totals: [UnsafeMutablePointer<RunningTotals>]
+    /// How many employees each of `totals` has room for (checked in debug builds only: the apply loop's cost).
+    let room: [Int]
     /// How many models the batch names: the model totals are summed by the batch's own model index.
     let modelCount: Int
 
@@ -41,25 +43,19 @@ struct DayColumnWriter: @unchecked Sendable {
         totals.withUnsafeBufferPointer { totals in
             sums.models.withUnsafeMutableBufferPointer { models in
                 sums.highestEmployee.withUnsafeMutableBufferPointer { highest in
-                    // The day of the last event, its index in `days` and its column: consecutive events are mostly of
-                    // the same day.
-                    var day = Day(number: days[0])
-                    var slot = 0
+                    var lookup = DayLookup(days: days)
                     var column = totals[columns[0]]
                     for event in events {
-                        let sinceDayStart = event.timestampMillis &- day.startMillis
-                        if sinceDayStart < 0 || sinceDayStart >= 86_400_000 {
-                            day = Day(timestampMillis: event.timestampMillis)
-                            slot = Self.index(of: day.number, in: days)
-                            column = totals[columns[slot]]
-                        }
+                        if lookup.moveTo(event.timestampMillis) { column = totals[columns[lookup.slot]] }
+                        let slot = lookup.slot
                         let employee = Int(event.employee)
+                        assert(employee < room[columns[slot]], "an employee beyond the room made for the batch")
                         let tokens = event.counts.total
                         column[employee].tokens &+= tokens
                         column[employee].cost &+= event.cost
                         column[employee].output &+= event.counts.output
                         column[employee].events &+= 1
-                        column[employee].hours |= HourMask.bit(at: event.timestampMillis, on: day)
+                        column[employee].hours |= HourMask.bit(at: event.timestampMillis, on: lookup.day)
                         // An event older than the newest day is in every later day's running totals too.
                         for later in columns[slot] + 1..<totals.count {
                             totals[later][employee].tokens &+= tokens
@@ -78,15 +74,45 @@ struct DayColumnWriter: @unchecked Sendable {
         }
     }
 
-    /// The index of `day` in `days` (ascending, and holding it).
-    @inline(__always)
-    private static func index(of day: Int32, in days: [Int32]) -> Int {
-        var low = 0
-        var high = days.count - 1
-        while low < high {
-            let middle = (low + high) / 2
-            if days[middle] < day { low = middle + 1 } else { high = middle }
+    /// The highest employee id among `events` on each of `days` (which hold every event's day), -1 for none: how
+    /// long each column must be before the events are added.
+    static func highestEmployees(of events: UnsafeBufferPointer<ApplyingEvent>, days: [Int32]) -> [Int32] {
+        var highest = [Int32](repeating: -1, count: days.count)
+        var lookup = DayLookup(days: days)
+        for event in events {
+            lookup.moveTo(event.timestampMillis)
+            highest[lookup.slot] = Swift.max(highest[lookup.slot], event.employee)
         }
-        return low
+        return highest
+    }
+
+    /// The day of the latest event looked at and its index in the batch's days: consecutive events are mostly of
+    /// the same day, which is then told with a subtraction and a comparison.
+    private struct DayLookup {
+        let days: [Int32]
+        private(set) var day: Day
+        private(set) var slot = 0
+
+        init(days: [Int32]) {
+            self.days = days
+            day = Day(number: days[0])
+        }
+
+        /// Moves to the day of `millis`, which must be one of `days`; true when it is another day than before.
+        @inline(__always)
+        @discardableResult
+        mutating func moveTo(_ millis: Int64) -> Bool {
+            let sinceDayStart = millis &- day.startMillis
+            guard sinceDayStart < 0 || sinceDayStart >= 86_400_000 else { return false }
+            day = Day(timestampMillis: millis)
+            var low = 0
+            var high = days.count - 1
+            while low < high {
+                let middle = (low + high) / 2
+                if days[middle] < day.number { low = middle + 1 } else { high = middle }
+            }
+            slot = low
+            return true
+        }
     }
 }

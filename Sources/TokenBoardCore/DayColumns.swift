@@ -115,22 +115,39 @@ struct DayColumns: Sendable {
         for day in days { _ = index(for: day) }
     }
 
-    /// Makes the columns of `batchDays` (ascending) and returns a writer for a batch's events of those days, whose
-    /// employee ids are below `employeeCount` and whose models number `modelCount` (see `DayColumnWriter`).
-    /// Nothing else may change the columns until `finish` has taken the writer's sums.
-    mutating func writer(for batchDays: [Int32], employeeCount: Int, modelCount: Int) -> DayColumnWriter {
+    /// Makes the columns of `batchDays` (ascending) and returns a writer for `events`, a batch's events of those
+    /// days, whose employee ids are below `employeeCount` and whose models number `modelCount` (see
+    /// `DayColumnWriter`). Nothing else may change the columns until `finish` has taken the writer's sums.
+    mutating func writer(
+        for batchDays: [Int32],
+        events: UnsafeBufferPointer<ApplyingEvent>,
+        employeeCount: Int,
+        modelCount: Int
+    ) -> DayColumnWriter {
         precondition(!batchDays.isEmpty, "a writer is for a batch with events")
         makeColumns(for: batchDays)
         let first = firstIndex(notBefore: Int(batchDays[0]))
-        let totals = (first..<columns.count).map { c in
-            columns[c].totals.mutableBaseAddress(minimumCapacity: employeeCount)
+        let offsets = batchDays.map { firstIndex(notBefore: Int($0)) - first }
+        // Room in each column for the ids the batch adds to it. Usually the batch is of the newest day alone, whose
+        // column new employees join anyway; otherwise only as much as the events need, since growing a past day's
+        // column would copy it out of the spill file.
+        var room = [Int](repeating: employeeCount, count: columns.count - first)
+        if room.count > 1 {
+            let highest = DayColumnWriter.highestEmployees(of: events, days: batchDays)
+            var slot = 0
+            var needed = 0
+            for offset in room.indices {
+                while slot < offsets.count && offsets[slot] == offset {
+                    needed = Swift.max(needed, Int(highest[slot]) + 1)
+                    slot += 1
+                }
+                room[offset] = needed
+            }
         }
-        return DayColumnWriter(
-            days: batchDays,
-            columns: batchDays.map { firstIndex(notBefore: Int($0)) - first },
-            totals: totals,
-            modelCount: modelCount
-        )
+        let totals = room.indices.map { offset in
+            columns[first + offset].totals.mutableBaseAddress(minimumCapacity: room[offset])
+        }
+        return DayColumnWriter(days: batchDays, columns: offsets, totals: totals, room: room, modelCount: modelCount)
     }
 
     /// Takes in what `writer`'s calls summed: each column's length (as long as its days' highest employee id,

@@ -24,7 +24,8 @@ struct PagedArray<Element: BitwiseCopyable & Sendable>: Sendable, RandomAccessCo
     var startIndex: Int { 0 }
     var endIndex: Int { count }
 
-    private var capacity: Int { block.map { $0.byteCount / Self.stride } ?? 0 }
+    /// Elements the block has room for.
+    var capacity: Int { block.map { $0.byteCount / Self.stride } ?? 0 }
 
     @inline(__always)
     subscript(index: Int) -> Element {

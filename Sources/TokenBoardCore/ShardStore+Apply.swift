@@ -64,43 +64,48 @@ extension ShardStore {
 
         var newCells: UInt64 = 0
         if !sorted.isEmpty {
-            let writer = days.writer(for: batchDays, employeeCount: employees.count, modelCount: batch.models.count)
-            var firstSums = writer.emptySums()
-            var secondSums = writer.emptySums()
             sorted.withUnsafeBufferPointer { sorted in
-                guard twoThreads, let order else {
+                let writer = days.writer(
+                    for: batchDays,
+                    events: sorted,
+                    employeeCount: employees.count,
+                    modelCount: batch.models.count
+                )
+                var firstSums = writer.emptySums()
+                var secondSums = writer.emptySums()
+                if twoThreads, let order {
+                    // The day columns' events, in runs of whole employees for either thread to take: a batch's
+                    // cells and its session runs differ in cost from batch to batch (a new segment of the run pool
+                    // faults its pages in), so a fixed split of the rest leaves one thread waiting.
+                    let runs = TwoEndedRuns(count: sorted.count, runs: Self.dayColumnRuns, order: order) {
+                        sorted[$0].employee
+                    }
+                    // Apart: the cells, then day-column runs from the front | the session runs, then day-column
+                    // runs from the back.
+                    ForkJoin.run(
+                        concurrently: true,
+                        {
+                            newCells = Self.addAll(sorted, to: &details, tables: tables)
+                            var taken = 0
+                            while let run = runs.next(fromFront: true, mine: &taken) {
+                                writer.add(UnsafeBufferPointer(rebasing: sorted[run]), to: &firstSums)
+                            }
+                        },
+                        {
+                            for event in sorted { Self.add(event, to: &sessions, newestDay: newestAfter) }
+                            var taken = 0
+                            while let run = runs.next(fromFront: false, mine: &taken) {
+                                writer.add(UnsafeBufferPointer(rebasing: sorted[run]), to: &secondSums)
+                            }
+                        }
+                    )
+                } else {
                     newCells = Self.addAll(sorted, to: &details, tables: tables)
                     writer.add(sorted, to: &firstSums)
                     for event in sorted { Self.add(event, to: &sessions, newestDay: newestAfter) }
-                    return
                 }
-                // The day columns' events, in runs of whole employees for either thread to take: a batch's cells
-                // and its session runs differ in cost from batch to batch (a new segment of the run pool faults
-                // its pages in), so a fixed split of the rest leaves one thread waiting.
-                let runs = TwoEndedRuns(count: sorted.count, runs: Self.dayColumnRuns, order: order) {
-                    sorted[$0].employee
-                }
-                // Apart: the cells, then day-column runs from the front | the session runs, then day-column runs
-                // from the back.
-                ForkJoin.run(
-                    concurrently: true,
-                    {
-                        newCells = Self.addAll(sorted, to: &details, tables: tables)
-                        var taken = 0
-                        while let run = runs.next(fromFront: true, mine: &taken) {
-                            writer.add(UnsafeBufferPointer(rebasing: sorted[run]), to: &firstSums)
-                        }
-                    },
-                    {
-                        for event in sorted { Self.add(event, to: &sessions, newestDay: newestAfter) }
-                        var taken = 0
-                        while let run = runs.next(fromFront: false, mine: &taken) {
-                            writer.add(UnsafeBufferPointer(rebasing: sorted[run]), to: &secondSums)
-                        }
-                    }
-                )
+                days.finish(writer, sums: [firstSums, secondSums], models: tables.models)
             }
-            days.finish(writer, sums: [firstSums, secondSums], models: tables.models)
             span.newest = max(span.newest, batchDays[batchDays.count - 1])
             span.oldest = min(span.oldest, batchDays[0])
         }

@@ -56,13 +56,13 @@ final class DayColumnWriterTests: XCTestCase {
         parts: [Range<Int>],
         order: [Int]
     ) {
-        let writer = columns.writer(for: days, employeeCount: 10, modelCount: 2)
-        var sums = parts.map { _ in writer.emptySums() }
         events.withUnsafeBufferPointer { events in
+            let writer = columns.writer(for: days, events: events, employeeCount: 10, modelCount: 2)
+            var sums = parts.map { _ in writer.emptySums() }
             for part in order { writer.add(UnsafeBufferPointer(rebasing: events[parts[part]]), to: &sums[part]) }
+            // Batch models 0 and 1 are the shard's models 3 and 1.
+            columns.finish(writer, sums: sums, models: [3, 1])
         }
-        // Batch models 0 and 1 are the shard's models 3 and 1.
-        columns.finish(writer, sums: sums, models: [3, 1])
     }
 
     func testRunningTotalsAndModelTotalsByHand() {
@@ -136,15 +136,52 @@ final class DayColumnWriterTests: XCTestCase {
     /// events one at a time made it, although the writer had room for every id.
     func testColumnsAreAsLongAsTheirDaysHighestEmployee() {
         var columns = DayColumns()
-        let writer = columns.writer(for: [first.number, first.number + 1], employeeCount: 50, modelCount: 1)
-        var sums = writer.emptySums()
         let events = [
             event(3, day: 0, hour: 0, model: 0, input: 1, cost: 0),
             event(12, day: 1, hour: 0, model: 0, input: 1, cost: 0),
         ]
-        events.withUnsafeBufferPointer { writer.add($0, to: &sums) }
-        columns.finish(writer, sums: [sums, writer.emptySums()], models: [0])
+        events.withUnsafeBufferPointer { events in
+            let writer = columns.writer(
+                for: [first.number, first.number + 1],
+                events: events,
+                employeeCount: 50,
+                modelCount: 1
+            )
+            var sums = writer.emptySums()
+            writer.add(events, to: &sums)
+            columns.finish(writer, sums: [sums, writer.emptySums()], models: [0])
+        }
         XCTAssertEqual(columns.columns.map(\.totals.count), [4, 13])
+    }
+
+    /// A late event makes room in the past days' columns for its own employee only, not for every employee of the
+    /// shard: growing a past column would copy it out of the spill file.
+    func testLateEventsGrowPastColumnsOnlyAsFarAsTheyNeed() {
+        var columns = DayColumns()
+        let days = (Int32(0)..<3).map { first.number + $0 }
+        let early = (Int32(0)..<10).map { event($0, day: 0, hour: 0, model: 0, input: 1, cost: 0) }
+        early.withUnsafeBufferPointer { events in
+            let writer = columns.writer(for: [days[0]], events: events, employeeCount: 10, modelCount: 1)
+            var sums = writer.emptySums()
+            writer.add(events, to: &sums)
+            columns.finish(writer, sums: [sums], models: [0])
+        }
+        columns.makeColumns(for: [days[1], days[2]])
+        let roomBefore = columns.columns.map(\.totals.capacity)
+        XCTAssertTrue(roomBefore.allSatisfy { $0 < 100_000 })
+        // The shard knows 100,000 employees by now; one late event of employee 4 on day 1.
+        let late = [event(4, day: 1, hour: 5, model: 0, input: 9, cost: 0)]
+        late.withUnsafeBufferPointer { events in
+            let writer = columns.writer(for: [days[1]], events: events, employeeCount: 100_000, modelCount: 1)
+            var sums = writer.emptySums()
+            writer.add(events, to: &sums)
+            columns.finish(writer, sums: [sums], models: [0])
+        }
+        XCTAssertEqual(columns.columns.map(\.totals.capacity), roomBefore)
+        XCTAssertEqual(columns.columns.map(\.totals.count), [10, 10, 10])
+        // Input, half of it as output, and one cache read: 1 + 0 + 1 early, 9 + 4 + 1 late.
+        XCTAssertEqual(columns.columns.map { $0.totals[4].tokens }, [2, 2 + 14, 2 + 14])
+        XCTAssertEqual(columns.columns.map { $0.totals[4].hours }, [1, 1 << 5, 0])
     }
 }
 
