@@ -1,4 +1,5 @@
 import NIOCore
+import TokenBoardCore
 import TokenBoardWire
 
 /// A worker's last answers to read-only queries, keyed by the request's type and payload bytes and valid while the
@@ -13,11 +14,12 @@ struct ReplyCache: Sendable {
 
     private var storeVersion: UInt64 = .max
     private var mapVersion: UInt64 = .max
-    private var replies: [Key: Frame] = [:]
+    /// The answers, each costing its payload's and its key's whole storage in bytes.
+    private var replies = RecentlyUsedCache<Key, Frame>(capacity: capacity)
     /// What the remembered answers' payloads and keys take (their buffers' whole storage).
-    private(set) var bytes = 0
+    var bytes: Int { replies.totalCost }
 
-    /// Answers remembered at most; when full, the cache starts again.
+    /// Answers remembered at most; when full, the least recently used one makes room.
     static let capacity = 256
 
     /// Bytes remembered at most for a shard of `employees`: 96 a employee, at least 1 MiB. Enough for the largest
@@ -29,33 +31,27 @@ struct ReplyCache: Sendable {
     }
 
     /// The cached reply to `key`, carrying `requestID`, if the store and map are still those it was computed for.
-    func reply(to key: Key, requestID: UInt64, storeVersion: UInt64, mapVersion: UInt64) -> Frame? {
-        guard storeVersion == self.storeVersion, mapVersion == self.mapVersion, var reply = replies[key] else {
-            return nil
-        }
+    mutating func reply(to key: Key, requestID: UInt64, storeVersion: UInt64, mapVersion: UInt64) -> Frame? {
+        guard storeVersion == self.storeVersion, mapVersion == self.mapVersion, var reply = replies.value(for: key)
+        else { return nil }
         reply.requestID = requestID
         return reply
     }
 
     /// Remembers `reply`, computed for `storeVersion` and `mapVersion` read before the computation started (so an
-    /// answer can only be filed under a version older than the data it saw, never newer), within `byteBudget`.
+    /// answer can only be filed under a version older than the data it saw, never newer), within `byteBudget` and
+    /// `capacity`: the least recently used answers make room. Answers for other versions are all dropped.
     mutating func store(_ reply: Frame, for key: Key, storeVersion: UInt64, mapVersion: UInt64, byteBudget: Int) {
         // The request's payload is a view of the connection's receive buffer: remembered as a copy of its own, so
         // that the key does not keep that whole buffer alive.
         let key = Key(typeCode: key.typeCode, payload: ByteBuffer(bytes: key.payload.readableBytesView))
         let size = reply.payload.storageCapacity + key.payload.storageCapacity
         guard size <= byteBudget else { return }
-        if storeVersion != self.storeVersion || mapVersion != self.mapVersion || replies.count >= Self.capacity
-            || bytes + size > byteBudget
-        {
-            replies.removeAll(keepingCapacity: true)
-            bytes = 0
+        if storeVersion != self.storeVersion || mapVersion != self.mapVersion {
+            replies.removeAll()
             self.storeVersion = storeVersion
             self.mapVersion = mapVersion
         }
-        if let old = replies.updateValue(reply, forKey: key) {
-            bytes -= old.payload.storageCapacity + key.payload.storageCapacity
-        }
-        bytes += size
+        replies.store(reply, for: key, cost: size, budget: byteBudget)
     }
 }
