@@ -21,10 +21,10 @@ extension ShardStore {
         let keyed = batch.events.contains { $0.eventKey != 0 }
         // The session table prunes against the newest day of the batch as a whole, not of the events before the
         // one that fills it up: so the order the events are applied in (`EmployeeOrder`) changes nothing.
-        var span = DaySpan(newest: newestDay?.number ?? .min, oldest: oldestDay?.number ?? .max)
+        let newestBefore = newestDay?.number ?? .min
         let newestAfter =
             batch.bounds.isEmpty
-            ? span.newest : max(span.newest, Day(timestampMillis: batch.bounds.latestMillis).number)
+            ? newestBefore : max(newestBefore, Day(timestampMillis: batch.bounds.latestMillis).number)
 
         var order: EmployeeOrder?
         // The events in the order they are applied, with their shard-local ids, session digests and costs.
@@ -73,49 +73,40 @@ extension ShardStore {
                 )
                 var firstSums = writer.emptySums()
                 var secondSums = writer.emptySums()
-                if twoThreads, let order {
-                    // The day columns' events, in runs of whole employees for either thread to take: a batch's
-                    // cells and its session runs differ in cost from batch to batch (a new segment of the run pool
-                    // faults its pages in), so a fixed split of the rest leaves one thread waiting.
-                    let runs = TwoEndedRuns(count: sorted.count, runs: Self.dayColumnRuns, order: order) {
-                        sorted[$0].employee
-                    }
-                    // Apart: the cells, then day-column runs from the front | the session runs, then day-column
-                    // runs from the back.
-                    ForkJoin.run(
-                        concurrently: true,
-                        {
-                            newCells = Self.addAll(sorted, to: &details, tables: tables)
-                            var taken = 0
-                            while let run = runs.next(fromFront: true, mine: &taken) {
-                                writer.add(UnsafeBufferPointer(rebasing: sorted[run]), to: &firstSums)
-                            }
-                        },
-                        {
-                            for event in sorted { Self.add(event, to: &sessions, newestDay: newestAfter) }
-                            var taken = 0
-                            while let run = runs.next(fromFront: false, mine: &taken) {
-                                writer.add(UnsafeBufferPointer(rebasing: sorted[run]), to: &secondSums)
-                            }
-                        }
-                    )
-                } else {
-                    newCells = Self.addAll(sorted, to: &details, tables: tables)
-                    writer.add(sorted, to: &firstSums)
-                    for event in sorted { Self.add(event, to: &sessions, newestDay: newestAfter) }
+                // The day columns' events, in runs of whole employees for either thread to take: a batch's cells and
+                // its session runs differ in cost from batch to batch (a new segment of the run pool faults its
+                // pages in), so a fixed split of the rest leaves one thread waiting. On one thread, the first
+                // closure takes the one run. (`order` is set by the first step's first closure, which always runs.)
+                let runs = TwoEndedRuns(count: sorted.count, runs: twoThreads ? Self.dayColumnRuns : 1, order: order!) {
+                    sorted[$0].employee
                 }
+                // Apart: the cells, then day-column runs from the front | the session runs, then day-column runs
+                // from the back.
+                ForkJoin.run(
+                    concurrently: twoThreads,
+                    {
+                        newCells = Self.addAll(sorted, to: &details, tables: tables)
+                        var taken = 0
+                        while let run = runs.next(fromFront: true, mine: &taken) {
+                            writer.add(UnsafeBufferPointer(rebasing: sorted[run]), to: &firstSums)
+                        }
+                    },
+                    {
+                        for event in sorted { Self.add(event, to: &sessions, newestDay: newestAfter) }
+                        var taken = 0
+                        while let run = runs.next(fromFront: false, mine: &taken) {
+                            writer.add(UnsafeBufferPointer(rebasing: sorted[run]), to: &secondSums)
+                        }
+                    }
+                )
                 days.finish(writer, sums: [firstSums, secondSums], models: tables.models)
             }
-            span.newest = max(span.newest, batchDays[batchDays.count - 1])
-            span.oldest = min(span.oldest, batchDays[0])
+            newestDay = Day(number: max(newestBefore, batchDays[batchDays.count - 1]))
+            oldestDay = Day(number: min(oldestDay?.number ?? .max, batchDays[0]))
         }
         let applied = sorted.count
         cellCount &+= newCells
         duplicateEventCount &+= UInt64(batch.events.count - applied)
-        if applied > 0 {
-            newestDay = Day(number: span.newest)
-            oldestDay = Day(number: span.oldest)
-        }
         eventCount &+= UInt64(applied)
         batchCount &+= 1
         return applied
@@ -154,12 +145,6 @@ extension ShardStore {
         var tools: [UInt16]
         /// The list price of each of the batch's models, nil for an unpriced one.
         var rates: [Rates?]
-    }
-
-    /// The newest and oldest day a store has events of, as the events are added.
-    struct DaySpan {
-        var newest: Int32
-        var oldest: Int32
     }
 
     /// The events of `batch` in `order`, as they are applied: each with its shard-local employee id (`employees`,

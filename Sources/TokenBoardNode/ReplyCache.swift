@@ -45,13 +45,16 @@ struct ReplyCache: Sendable {
         // The request's payload is a view of the connection's receive buffer: remembered as a copy of its own, so
         // that the key does not keep that whole buffer alive.
         let key = Key(typeCode: key.typeCode, payload: ByteBuffer(bytes: key.payload.readableBytesView))
-        let size = reply.payload.storageCapacity + key.payload.storageCapacity
-        guard size <= byteBudget else { return }
         if storeVersion != self.storeVersion || mapVersion != self.mapVersion {
             replies.removeAll()
             self.storeVersion = storeVersion
             self.mapVersion = mapVersion
         }
-        replies.store(reply, for: key, cost: size, budget: byteBudget)
+        replies.store(
+            reply,
+            for: key,
+            cost: reply.payload.storageCapacity + key.payload.storageCapacity,
+            budget: byteBudget
+        )
     }
 }
